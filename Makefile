@@ -1,0 +1,54 @@
+# CoE Hub. `make run` sets everything up and starts the product; `make test` runs every check.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: run test lint format bench install install-dev migrate demo clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	mkdir -p var/broker/processed var/media
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_content
+	$(PY) manage.py seed_demo
+
+## run: set up, migrate, load content and demo data, then serve the web app, worker and beat.
+run: demo
+	PORT=$(PORT) bin/serve
+
+## test: lint, Django checks, migrations up to date, and the whole test suite.
+test: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py check
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest
+
+lint: install-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install-dev
+	$(PY) manage.py bench
+
+clean:
+	rm -rf var

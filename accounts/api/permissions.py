@@ -1,0 +1,26 @@
+"""The API asks the same permission policy as the pages."""
+
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from accounts.policy import can
+
+
+class PolicyPermission(BasePermission):
+    """A viewset names its actions in `policy_actions`, e.g. `{"read": "stories.view_story",
+    "write": "stories.edit_story", "create": "stories.submit_story"}`;
+    "read" covers safe methods, "write" every other one, and a key equal to a viewset action
+    (`create`, `publish`, ...) overrides both for that action."""
+
+    def _action(self, request, view) -> str:
+        actions = view.policy_actions
+        if getattr(view, "action", None) in actions:
+            return actions[view.action]
+        return actions["read"] if request.method in SAFE_METHODS else actions["write"]
+
+    def has_permission(self, request, view) -> bool:
+        if not request.user or not request.user.is_authenticated:
+            return False
+        return can(request.user, self._action(request, view))
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        return can(request.user, self._action(request, view), obj)

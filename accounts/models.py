@@ -1,0 +1,107 @@
+"""The organisation, its business units and its people."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.urls import reverse
+
+from .querysets import BusinessUnitQuerySet, UserManager
+
+
+class Organisation(models.Model):
+    """The one organisation this installation serves (a single row)."""
+
+    name = models.CharField(max_length=200)
+    currency = models.CharField(
+        max_length=3, default="EUR", help_text="ISO 4217 code used for money figures."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            # One organisation per installation: only the row with pk 1 may exist.
+            models.CheckConstraint(condition=models.Q(pk=1), name="organisation_single_row"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def current(cls) -> "Organisation":
+        """The installation's organisation, created with a neutral name on first use."""
+        organisation, _ = cls.objects.get_or_create(pk=1, defaults={"name": "Our organisation"})
+        return organisation
+
+
+class BusinessUnit(models.Model):
+    """A department, division or team; units form a tree under the organisation."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_units",
+    )
+
+    objects = BusinessUnitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="business_unit_unique_name"),
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("pk")), name="business_unit_not_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:business_unit_detail", kwargs={"slug": self.slug})
+
+
+class User(AbstractUser):
+    """A person who signs in; roles are Django groups (see accounts.policy)."""
+
+    email = models.EmailField("email address", blank=True)
+    business_unit = models.ForeignKey(
+        BusinessUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    job_title = models.CharField(max_length=150, blank=True)
+
+    objects = UserManager()
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        ordering = ["first_name", "last_name", "username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class AuditEvent(models.Model):
+    """One recorded decision or change: who did what to which object, and when."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verb = models.CharField(max_length=80)
+    target_type = models.CharField(max_length=100)
+    target_id = models.CharField(max_length=64)
+    target_repr = models.CharField(max_length=255)
+    detail = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.actor} {self.verb} {self.target_repr}"

@@ -1,0 +1,39 @@
+"""Writes for organisation data, and the audit trail every app records its decisions in."""
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from .models import AuditEvent, User
+from .policy import ROLE_GROUPS, Role
+
+
+def audit_record(*, actor, verb: str, target, **detail) -> AuditEvent:
+    """Write one audit row: `actor` did `verb` to `target` (any model instance)."""
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        verb=verb,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        target_repr=str(target)[:255],
+        detail=detail,
+    )
+
+
+@transaction.atomic
+def user_set_roles(*, user: User, roles: set[Role], actor) -> User:
+    """Give `user` exactly `roles`; records one audit row when anything changed."""
+    before = {g.name for g in user.groups.all()}
+    role_groups = set(ROLE_GROUPS.values())
+    wanted = {ROLE_GROUPS[role] for role in roles}
+    keep = before - role_groups
+    user.groups.set(Group.objects.filter(name__in=keep | wanted))
+    if before & role_groups != wanted:
+        audit_record(
+            actor=actor,
+            verb="roles_changed",
+            target=user,
+            before=sorted(before & role_groups),
+            after=sorted(wanted),
+        )
+    user.__dict__.pop("_policy_roles", None)
+    return user

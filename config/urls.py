@@ -1,0 +1,29 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts import views as account_views
+from accounts.urls import auth_urlpatterns
+
+from . import views
+
+urlpatterns = [
+    path("", account_views.HomeView.as_view(), name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("media/<path:path>", views.media, name="media"),
+    path("accounts/", include(auth_urlpatterns)),
+    path("accounts/", include("accounts.urls")),
+    path("maturity/", include("maturity.urls")),
+    path("assessments/", include("adoption.urls")),
+    path("strategy/", include("strategy.urls")),
+    path("value/", include("value.urls")),
+    path("stories/", include("stories.urls")),
+    path("reports/", include("reports.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "config.views.permission_denied"
+handler404 = "config.views.page_not_found"
+handler500 = "config.views.server_error"
+
+admin.site.site_header = "CoE Hub administration"
+admin.site.site_title = "CoE Hub"

@@ -1,0 +1,76 @@
+"""Site-wide views: health check, error pages and uploaded media."""
+
+import mimetypes
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import FileResponse, Http404, HttpResponseServerError, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .celery import app as celery_app
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return True
+    except Exception:
+        return False
+
+
+def _broker_ok() -> bool:
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return True
+    except Exception:
+        return False
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request):
+    """For load balancers and monitoring: 200 when the database and the broker both answer."""
+    status = {
+        "database": "ok" if _database_ok() else "unavailable",
+        "broker": "ok" if _broker_ok() else "unavailable",
+    }
+    healthy = all(value == "ok" for value in status.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "degraded", **status}, status=200 if healthy else 503
+    )
+
+
+@require_GET
+def media(request, path: str):
+    """Uploaded files for signed-in users only, never sniffed as another type by the browser."""
+    root = Path(settings.MEDIA_ROOT).resolve()
+    file = (root / path).resolve()
+    if root not in file.parents or not file.is_file():
+        raise Http404
+    content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+    response = FileResponse(file.open("rb"), content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def page_not_found(request, exception):
+    return render(request, "404.html", status=404)
+
+
+def permission_denied(request, exception):
+    return render(request, "403.html", status=403)
+
+
+def server_error(request):
+    # Rendered without the request's context processors: the failure may be the database itself.
+    return HttpResponseServerError(loader.get_template("500.html").render({}))

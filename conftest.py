@@ -1,0 +1,69 @@
+"""Shared test fixtures: one persona per role, and Playwright pointed at the system's chromium."""
+
+import os
+import shutil
+
+import pytest
+
+from accounts.policy import Role
+from accounts.tests.factories import BusinessUnitFactory, UserFactory
+
+# pytest-playwright runs an event loop in the test thread; Django's ORM refuses that by default.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def unit(db):
+    return BusinessUnitFactory(name="Finance", slug="finance")
+
+
+@pytest.fixture
+def maker(db, unit):
+    return UserFactory(username="maker", business_unit=unit, role=Role.MAKER)
+
+
+@pytest.fixture
+def other_maker(db, unit):
+    return UserFactory(username="other-maker", business_unit=unit, role=Role.MAKER)
+
+
+@pytest.fixture
+def executive(db, unit):
+    return UserFactory(username="executive", business_unit=unit, role=Role.EXECUTIVE)
+
+
+@pytest.fixture
+def coe_lead(db, unit):
+    return UserFactory(username="coe-lead", business_unit=unit, role=Role.COE_LEAD)
+
+
+@pytest.fixture
+def admin_user(db, unit):
+    return UserFactory(
+        username="admin-user", business_unit=unit, role=Role.ADMIN, is_staff=True, is_superuser=True
+    )
+
+
+@pytest.fixture
+def no_role_user(db, unit):
+    return UserFactory(username="no-role", business_unit=unit)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Playwright cannot download its own browser here: use the chromium of the system."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": shutil.which("chromium"),
+        "args": [
+            "--no-sandbox",
+            "--headless=new",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }

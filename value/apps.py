@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ValueConfig(AppConfig):
+    name = "value"
+    verbose_name = "Business value"
