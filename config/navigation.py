@@ -12,13 +12,16 @@ class NavItem:
     section: str  # highlights the entry when the URL's namespace matches
 
 
-NAV_ITEMS: list[NavItem] = []
+NAV_ITEMS: list[NavItem] = [
+    NavItem("Maturity model", "maturity:model_matrix", "maturity.view_model", "maturity"),
+    NavItem("Assessments", "adoption:assessment_list", "adoption.view_assessment", "adoption"),
+]
 
 # Home-page panels per role, as dotted paths to functions `panel(request) -> str | None` that
 # return rendered HTML (or None to show nothing). The first role in ROLE_PRECEDENCE decides.
 HOME_PANELS: dict[str, list[str]] = {
-    "admin": ["accounts.home.organisation_panel"],
-    "coe_lead": ["accounts.home.organisation_panel"],
+    "admin": ["accounts.home.organisation_panel", "adoption.home.due_panel"],
+    "coe_lead": ["accounts.home.organisation_panel", "adoption.home.due_panel"],
     "executive": ["accounts.home.organisation_panel"],
     "maker": ["accounts.home.organisation_panel"],
 }
