@@ -12,6 +12,7 @@ from django.db import transaction
 
 from maturity.loader import ContentError
 from maturity.models import Area
+from maturity.upsert import upsert
 
 from .models import Question, QuestionBank, QuestionOption
 
@@ -31,23 +32,35 @@ def load_question_bank(path: Path = CONTENT_FILE, *, force: bool = False) -> str
     if bank and bank.content_hash == digest and not force:
         return f"question bank {bank.key} unchanged"
     areas = {area.key: area for area in Area.objects.all()}
-    for order, item in enumerate(data["questions"], start=1):
+    for item in data["questions"]:
         if item["area"] not in areas:
             raise ContentError(f"Question {item['key']} names the unknown area {item['area']}.")
         if len(item["options"]) != len(LEVELS):
             raise ContentError(f"Question {item['key']} needs exactly five options.")
-        question, _ = Question.objects.update_or_create(
-            key=item["key"],
-            defaults={
-                "area": areas[item["area"]],
+    questions = upsert(
+        Question,
+        (
+            {
+                "key": item["key"],
+                "area_id": areas[item["area"]].pk,
                 "text": item["text"],
                 "help_text": item.get("help_text", ""),
                 "order": order,
-            },
-        )
-        for level, text in zip(LEVELS, item["options"], strict=True):
-            QuestionOption.objects.update_or_create(
-                question=question, level=level, defaults={"text": text}
-            )
+            }
+            for order, item in enumerate(data["questions"], start=1)
+        ),
+        key=lambda row: row["key"],
+        fields=["area_id", "text", "help_text", "order"],
+    )
+    upsert(
+        QuestionOption,
+        (
+            {"question_id": questions[item["key"]].pk, "level": level, "text": text}
+            for item in data["questions"]
+            for level, text in zip(LEVELS, item["options"], strict=True)
+        ),
+        key=lambda row: (row["question_id"], row["level"]),
+        fields=["text"],
+    )
     QuestionBank.objects.update_or_create(key=data["bank"], defaults={"content_hash": digest})
     return f"question bank {data['bank']}: {len(data['questions'])} questions"

@@ -12,6 +12,7 @@ from pathlib import Path
 from django.db import transaction
 
 from .models import Area, AreaLevel, Level, ModelVersion, Opportunity
+from .upsert import upsert
 
 CONTENT_FILE = Path(__file__).resolve().parent / "content" / "model.json"
 
@@ -52,45 +53,65 @@ def load_maturity_model(path: Path = CONTENT_FILE, *, force: bool = False) -> st
         key=meta["key"],
         defaults={"title": meta["title"], "is_current": True, "content_hash": digest},
     )
-    levels = {}
-    for item in data["levels"]:
-        levels[item["number"]], _ = Level.objects.update_or_create(
-            number=item["number"],
-            defaults={
+    levels = upsert(
+        Level,
+        (
+            {
+                "number": item["number"],
                 "name": item["name"],
                 "summary": item["summary"],
                 "description": item["description"],
                 "characteristics": "\n".join(item["characteristics"]),
-            },
-        )
-    areas = {}
-    for order, item in enumerate(data["areas"], start=1):
-        area, _ = Area.objects.update_or_create(
-            key=item["key"],
-            defaults={
+            }
+            for item in data["levels"]
+        ),
+        key=lambda row: row["number"],
+        fields=["name", "summary", "description", "characteristics"],
+    )
+    areas = upsert(
+        Area,
+        (
+            {
+                "key": item["key"],
                 "name": item["name"],
                 "section": item["section"],
                 "description": item["description"],
                 "order": order,
-            },
-        )
-        areas[area.key] = area
-        for number, lines in item["levels"].items():
-            AreaLevel.objects.update_or_create(
-                area=area,
-                level=levels[int(number)],
-                defaults={"characteristics": "\n".join(lines)},
-            )
-    for order, item in enumerate(data["opportunities"], start=1):
-        Opportunity.objects.update_or_create(
-            key=item["key"],
-            defaults={
-                "level": levels[item["level"]],
-                "area": areas[item["area"]],
+            }
+            for order, item in enumerate(data["areas"], start=1)
+        ),
+        key=lambda row: row["key"],
+        fields=["name", "section", "description", "order"],
+    )
+    upsert(
+        AreaLevel,
+        (
+            {
+                "area_id": areas[item["key"]].pk,
+                "level_id": levels[int(number)].pk,
+                "characteristics": "\n".join(lines),
+            }
+            for item in data["areas"]
+            for number, lines in item["levels"].items()
+        ),
+        key=lambda row: (row["area_id"], row["level_id"]),
+        fields=["characteristics"],
+    )
+    upsert(
+        Opportunity,
+        (
+            {
+                "key": item["key"],
+                "level_id": levels[item["level"]].pk,
+                "area_id": areas[item["area"]].pk,
                 "text": item["text"],
                 "order": order,
-            },
-        )
+            }
+            for order, item in enumerate(data["opportunities"], start=1)
+        ),
+        key=lambda row: row["key"],
+        fields=["level_id", "area_id", "text", "order"],
+    )
     return (
         f"model {version.key}: {len(levels)} levels, {len(areas)} areas, "
         f"{len(data['opportunities'])} opportunities"
