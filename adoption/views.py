@@ -142,13 +142,14 @@ class AssessmentDetailView(AssessmentObjectMixin, DetailView):
 class AssessmentAreaView(AssessmentObjectMixin, FormView):
     """The questions of one area of a draft: answer, add notes, save, move on."""
 
+    permission_action = "adoption.create_assessment"
     template_name = "adoption/assessment_area.html"
     form_class = AreaAnswersForm
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return super().dispatch(request, *args, **kwargs)
-        require(request.user, "adoption.create_assessment")
+        require(request.user, self.permission_action)
         self.assessment = self.get_assessment()
         require(request.user, "adoption.edit_assessment", self.assessment)
         self.progress = _area_progress(self.assessment)
@@ -217,6 +218,7 @@ class AssessmentAreaView(AssessmentObjectMixin, FormView):
 
 
 class AssessmentSubmitView(AssessmentObjectMixin, View):
+    permission_action = "adoption.create_assessment"
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
@@ -242,6 +244,7 @@ class AssessmentSubmitView(AssessmentObjectMixin, View):
 
 
 class AssessmentDiscardView(AssessmentObjectMixin, View):
+    permission_action = "adoption.create_assessment"
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
