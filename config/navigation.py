@@ -22,6 +22,6 @@ NAV_ITEMS: list[NavItem] = [
 HOME_PANELS: dict[str, list[str]] = {
     "admin": ["accounts.home.organisation_panel", "adoption.home.due_panel"],
     "coe_lead": ["accounts.home.organisation_panel", "adoption.home.due_panel"],
-    "executive": ["accounts.home.organisation_panel"],
+    "executive": ["accounts.home.organisation_panel", "adoption.home.latest_results_panel"],
     "maker": ["accounts.home.organisation_panel"],
 }
