@@ -7,6 +7,8 @@ app_name = "accounts"
 
 urlpatterns = [
     path("profile/", views.ProfileView.as_view(), name="profile"),
+    path("profile/token/", views.TokenCreateView.as_view(), name="token_create"),
+    path("profile/token/revoke/", views.TokenRevokeView.as_view(), name="token_revoke"),
     path("units/", views.BusinessUnitListView.as_view(), name="business_unit_list"),
     path("units/<slug:slug>/", views.BusinessUnitDetailView.as_view(), name="business_unit_detail"),
 ]
