@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.views import LoginView
 from django.shortcuts import redirect
 from django.utils.module_loading import import_string
 from django.views import View
@@ -84,3 +86,18 @@ class TokenRevokeView(View):
         api_token_revoke(user=request.user)
         messages.success(request, "Your API token was revoked.")
         return redirect("accounts:profile")
+
+
+class SignInView(LoginView):
+    """Django's sign-in; on a local demo installation it also lists the demo logins."""
+
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if settings.DEBUG:
+            from .demo import DEMO_PASSWORD, USERS
+
+            context["demo_logins"] = [(u[0], u[5].label) for u in USERS]
+            context["demo_password"] = DEMO_PASSWORD
+        return context
