@@ -17,11 +17,12 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Assessments", "adoption:assessment_list", "adoption.view_assessment", "adoption"),
 ]
 
-# Home-page panels per role, as dotted paths to functions `panel(request) -> str | None` that
-# return rendered HTML (or None to show nothing). The first role in ROLE_PRECEDENCE decides.
-HOME_PANELS: dict[str, list[str]] = {
-    "admin": ["accounts.home.organisation_panel", "adoption.home.due_panel"],
-    "coe_lead": ["accounts.home.organisation_panel", "adoption.home.due_panel"],
-    "executive": ["accounts.home.organisation_panel", "adoption.home.latest_results_panel"],
-    "maker": ["accounts.home.organisation_panel"],
-}
+# Home-page panels: a dotted path to a function `panel(request) -> str | None` that returns
+# rendered HTML (or None to show nothing), and the roles whose home page shows it. The user's
+# highest role (accounts.policy.ROLE_PRECEDENCE) decides. One line per panel, in page order.
+EVERYONE = ("admin", "coe_lead", "executive", "maker")
+HOME_PANELS: list[tuple[str, tuple[str, ...]]] = [
+    ("accounts.home.organisation_panel", EVERYONE),
+    ("adoption.home.due_panel", ("admin", "coe_lead")),
+    ("adoption.home.latest_results_panel", ("executive",)),
+]
