@@ -351,6 +351,11 @@ class DueSubject:
         return self.due_on is not None and self.due_on < timezone.localdate()
 
 
+def next_due_on(subject: Subject, last_submitted_at: datetime.datetime) -> datetime.date:
+    """When the next assessment of `subject` is due: last submission + its cadence."""
+    return timezone.localdate(last_submitted_at) + datetime.timedelta(days=subject.cadence_days)
+
+
 def due_subjects(*, within_days: int = 14) -> list[DueSubject]:
     """Subjects whose next assessment is due within `within_days` (or overdue), soonest
     first: due = last submission + the subject's cadence. Subjects never assessed are not
@@ -360,9 +365,7 @@ def due_subjects(*, within_days: int = 14) -> list[DueSubject]:
     drafts = set(Assessment.objects.drafts().values_list("subject_id", flat=True))
     due = []
     for subject in Subject.objects.with_last_submitted().filter(last_submitted_at__isnull=False):
-        due_on = timezone.localdate(subject.last_submitted_at) + datetime.timedelta(
-            days=subject.cadence_days
-        )
+        due_on = next_due_on(subject, subject.last_submitted_at)
         if due_on <= horizon:
             due.append(DueSubject(subject, subject.last_submitted_at, due_on, subject.pk in drafts))
     due.sort(key=lambda d: d.due_on)

@@ -6,7 +6,6 @@ import json
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import timezone
 from django.utils.text import slugify
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
@@ -337,12 +336,7 @@ class SubjectDetailView(SubjectMixin, DetailView):
             .filter(subject=self.object),
             cadence_form=kwargs.get("cadence_form")
             or CadenceForm(initial={"cadence_days": self.object.cadence_days}),
-            due_on=(
-                timezone.localdate(last.submitted_at)
-                + timezone.timedelta(days=self.object.cadence_days)
-                if last
-                else None
-            ),
+            due_on=services.next_due_on(self.object, last.submitted_at) if last else None,
             chart={
                 "labels": [a.submitted_at.date().isoformat() for a in history],
                 "series": [

@@ -1,4 +1,5 @@
 import csv
+import datetime
 import io
 import json
 
@@ -270,7 +271,7 @@ def test_history_page_shows_the_trend(client, coe_lead, content):
 
 def test_home_shows_due_panel_to_coe_only(client, coe_lead, maker, submitted):
     Assessment.objects.filter(pk=submitted.pk).update(
-        submitted_at=submitted.submitted_at - services.datetime.timedelta(days=100)
+        submitted_at=submitted.submitted_at - datetime.timedelta(days=100)
     )
     client.force_login(coe_lead)
     assert b"Assessments due" in client.get("/").content
