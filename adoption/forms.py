@@ -23,7 +23,20 @@ def subject_choices() -> list[tuple[str, str]]:
     ]
 
 
-class AssessmentStartForm(forms.Form):
+class SubjectChoiceMixin:
+    """A `subject` choice of the whole organisation or a business unit, cleaned to the unit
+    (None for the whole organisation)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subject"].choices = subject_choices()
+
+    def clean_subject(self) -> BusinessUnit | None:
+        slug = self.cleaned_data["subject"]
+        return BusinessUnit.objects.get(slug=slug) if slug else None
+
+
+class AssessmentStartForm(SubjectChoiceMixin, forms.Form):
     subject = forms.ChoiceField(
         label="What to assess",
         required=False,
@@ -34,14 +47,6 @@ class AssessmentStartForm(forms.Form):
         required=False,
         help_text="Optional, e.g. “Spring review”. Shown in lists and exports.",
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["subject"].choices = subject_choices()
-
-    def clean_subject(self) -> BusinessUnit | None:
-        slug = self.cleaned_data["subject"]
-        return BusinessUnit.objects.get(slug=slug) if slug else None
 
 
 class AreaAnswersForm(forms.Form):
@@ -142,7 +147,7 @@ class CadenceForm(forms.Form):
     )
 
 
-class AssessmentImportForm(forms.Form):
+class AssessmentImportForm(SubjectChoiceMixin, forms.Form):
     file = forms.FileField(
         label="Exported assessment (JSON)",
         help_text="A file downloaded with “Export JSON” from one assessment's page.",
@@ -152,14 +157,6 @@ class AssessmentImportForm(forms.Form):
         required=False,
         help_text="Usually the unit the file was exported from.",
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["subject"].choices = subject_choices()
-
-    def clean_subject(self) -> BusinessUnit | None:
-        slug = self.cleaned_data["subject"]
-        return BusinessUnit.objects.get(slug=slug) if slug else None
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
