@@ -205,34 +205,37 @@ def seed() -> None:
 
     # KPIs with monthly measurements; the licence key result follows the licence KPI.
     it = BusinessUnit.objects.filter(slug="it").first()
-    spend = Kpi.objects.create(
+    spend, _ = Kpi.objects.get_or_create(
         name="Monthly Power Platform licence spend",
-        description="Invoice total for platform licences and capacity add-ons.",
-        unit="currency",
-        currency="EUR",
-        direction=Kpi.Direction.LOWER,
-        frequency="monthly",
-        owner=coe,
-        business_unit=it,
+        defaults={
+            "description": "Invoice total for platform licences and capacity add-ons.",
+            "unit": "currency",
+            "currency": "EUR",
+            "direction": Kpi.Direction.LOWER,
+            "frequency": "monthly",
+            "owner": coe,
+            "business_unit": it,
+        },
     )
-    makers = Kpi.objects.create(
+    makers, _ = Kpi.objects.get_or_create(
         name="Active makers",
-        description="People who changed an app or flow in the last 30 days.",
-        unit="people",
-        direction=Kpi.Direction.HIGHER,
-        frequency="monthly",
-        owner=coe,
+        defaults={
+            "description": "People who changed an app or flow in the last 30 days.",
+            "unit": "people",
+            "direction": Kpi.Direction.HIGHER,
+            "frequency": "monthly",
+            "owner": coe,
+        },
     )
     licences.kpi = spend
     licences.save(update_fields=["kpi"])
     for month, (euros, people) in enumerate([(11400, 31), (11650, 34), (11800, 38), (11750, 37)]):
         day = starts_on + timedelta(days=30 * month + 5)
-        services.kpi_record_measurement(
-            kpi=spend, measured_on=day, value=Decimal(euros), actor=coe, note=""
-        )
-        services.kpi_record_measurement(
-            kpi=makers, measured_on=day, value=Decimal(people), actor=coe
-        )
+        for kpi, value in ((spend, euros), (makers, people)):
+            if not kpi.measurements.filter(measured_on=day).exists():
+                services.kpi_record_measurement(
+                    kpi=kpi, measured_on=day, value=Decimal(value), actor=coe
+                )
 
     statuses = [
         Initiative.Status.DONE,
