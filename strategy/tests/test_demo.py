@@ -8,9 +8,7 @@ pytestmark = pytest.mark.django_db
 
 
 def counts():
-    return [
-        m.objects.count() for m in (Plan, KeyResult, CheckIn, Initiative, Kpi, KpiMeasurement)
-    ]
+    return [m.objects.count() for m in (Plan, KeyResult, CheckIn, Initiative, Kpi, KpiMeasurement)]
 
 
 def test_demo_is_believable_and_idempotent():
