@@ -75,6 +75,7 @@ class PlanFromTemplateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.template = template
         self.fields["sponsor"].queryset = _people()
+        self.fields["sponsor"].empty_label = "Not named yet"
         self.fields["title"].initial = template.title
         for kr in template.blanks:
             self.fields[f"blank_{kr['key']}"] = forms.DecimalField(
