@@ -21,6 +21,6 @@ NAV_ITEMS: list[NavItem] = [
 HOME_PANELS: dict[str, list[str]] = {
     "admin": ["accounts.home.organisation_panel"],
     "coe_lead": ["accounts.home.organisation_panel", "strategy.home.check_in_due_panel"],
-    "executive": ["accounts.home.organisation_panel"],
+    "executive": ["accounts.home.organisation_panel", "strategy.home.plans_panel"],
     "maker": ["accounts.home.organisation_panel", "strategy.home.my_key_results_panel"],
 }
