@@ -212,7 +212,10 @@ class ObjectiveFormMixin(PolicyRequiredMixin):
 
     def formset(self, plan):
         initial = {"starts_on": plan.starts_on, "due_on": plan.ends_on}
-        return KeyResultFormSet(self.request.POST or None, prefix="kr", initial=[initial])
+        # Every block, including the ones added in the browser, starts with the plan's dates.
+        return KeyResultFormSet(
+            self.request.POST or None, prefix="kr", form_kwargs={"initial": initial}
+        )
 
     def render_form(self, form, formset, plan, objective=None):
         return render(

@@ -208,6 +208,8 @@ def test_objective_with_inline_key_results(client, coe_lead):
         "baseline": "0",
         "weight": "1",
         "check_in_frequency": "weekly",
+        "starts_on": "2026-01-01",
+        "due_on": "2026-12-31",
     }
     data.update({f"kr-2-{key}": value for key, value in untouched.items()})
     response = client.post(reverse("strategy:objective_create", args=[plan.uuid]), data)
