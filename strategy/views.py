@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
-from accounts.policy import PolicyRequiredMixin, can, require
+from accounts.policy import PolicyRequiredMixin, can, is_reader, require
 
 from . import services
 from .forms import (
@@ -399,9 +399,12 @@ class CheckInDueListView(PolicyRequiredMixin, ListView):
         queryset = KeyResult.objects.visible_to(self.request.user).check_in_due(
             timezone.localdate()
         )
-        if not can(self.request.user, "strategy.edit_plan") and self.request.GET.get("all") != "1":
+        if not is_reader(self.request.user) and self.request.GET.get("all") != "1":
             queryset = queryset.owned_by(self.request.user)
         return queryset
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(sees_all=is_reader(self.request.user), **kwargs)
 
 
 # Initiatives ------------------------------------------------------------------------------------
