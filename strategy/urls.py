@@ -15,6 +15,7 @@ urlpatterns = [
         views.PlanStepToggleView.as_view(),
         name="plan_step_toggle",
     ),
+    path("plans/<uuid:uuid>/plan-the-gap/", views.PlanTheGapView.as_view(), name="plan_the_gap"),
     path(
         "plans/<uuid:uuid>/objectives/new/",
         views.ObjectiveCreateView.as_view(),

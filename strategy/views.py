@@ -4,8 +4,9 @@ Everyone signed in reads plans and KPIs; CoE leads and admins change them (polic
 "strategy.edit_plan" / "strategy.manage_kpi"); a key result's owner may check it in."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -549,3 +550,85 @@ class MeasurementCreateView(PolicyRequiredMixin, View):
             "Measurement saved" + (f"; {count} key result(s) checked in." if count else "."),
         )
         return HttpResponseRedirect(reverse("strategy:kpi_detail", kwargs={"uuid": kpi.uuid}))
+
+
+# Plan the gap -----------------------------------------------------------------------------------
+
+
+class PlanTheGapView(PolicyRequiredMixin, PlanObjectMixin, View):
+    """From a submitted assessment's recommendations, turn the next-level opportunities of the
+    chosen areas into proposed initiatives of this plan (strategy.services.
+    initiatives_from_opportunities)."""
+
+    permission_action = "strategy.edit_plan"
+    template_name = "strategy/plan_the_gap.html"
+
+    def get_assessment(self):
+        from adoption.models import Assessment
+
+        assessments = Assessment.objects.visible_to(self.request.user).submitted()
+        uuid = self.request.GET.get("assessment") or self.request.POST.get("assessment")
+        if uuid:
+            try:
+                return get_object_or_404(assessments, uuid=uuid), assessments
+            except ValidationError as error:
+                raise Http404 from error
+        return assessments.first(), assessments
+
+    def render_page(self, plan, assessment, assessments, form_errors=None, status=200):
+        from adoption.services import assessment_recommendations
+
+        recommendations = (
+            [r for r in assessment_recommendations(assessment) if r.opportunities]
+            if assessment
+            else []
+        )
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "plan": plan,
+                "assessment": assessment,
+                "assessments": assessments.select_related("subject")[:50],
+                "recommendations": recommendations,
+                "horizons": Initiative.Horizon.choices,
+                "errors": form_errors or [],
+            },
+            status=status,
+        )
+
+    def get(self, request, uuid):
+        assessment, assessments = self.get_assessment()
+        return self.render_page(self.get_plan(), assessment, assessments)
+
+    def post(self, request, uuid):
+        from adoption.services import assessment_recommendations
+
+        plan = self.get_plan()
+        assessment, assessments = self.get_assessment()
+        horizon = request.POST.get("horizon", "")
+        chosen = set(request.POST.getlist("areas"))
+        errors = []
+        if assessment is None:
+            errors.append("Choose a submitted assessment.")
+        if horizon not in Initiative.Horizon.values:
+            errors.append("Choose a horizon for the new initiatives.")
+        if not chosen:
+            errors.append("Choose at least one area.")
+        if errors:
+            return self.render_page(plan, assessment, assessments, errors, status=400)
+        opportunities = [
+            opportunity
+            for recommendation in assessment_recommendations(assessment)
+            if recommendation.area.key in chosen
+            for opportunity in recommendation.opportunities
+        ]
+        created = services.initiatives_from_opportunities(
+            plan=plan, opportunities=opportunities, owner=request.user, horizon=horizon
+        )
+        messages.success(
+            request,
+            f"{len(created)} proposed initiative(s) added to the roadmap"
+            + ("." if len(created) == len(opportunities) else "; the others were already there."),
+        )
+        return HttpResponseRedirect(plan.get_absolute_url() + "#roadmap")
