@@ -10,6 +10,7 @@ API_ROUTE_MODULES = [
     "accounts.api.urls.routes",
     "maturity.api.urls.routes",
     "adoption.api.urls.routes",
+    "strategy.api.urls.routes",
 ]
 
 router = DefaultRouter()

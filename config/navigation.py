@@ -15,6 +15,7 @@ class NavItem:
 NAV_ITEMS: list[NavItem] = [
     NavItem("Maturity model", "maturity:model_matrix", "maturity.view_model", "maturity"),
     NavItem("Assessments", "adoption:assessment_list", "adoption.view_assessment", "adoption"),
+    NavItem("Strategy", "strategy:plan_list", "strategy.view_plan", "strategy"),
 ]
 
 # Home-page panels: a dotted path to a function `panel(request) -> str | None` that returns
@@ -25,4 +26,7 @@ HOME_PANELS: list[tuple[str, tuple[str, ...]]] = [
     ("accounts.home.organisation_panel", EVERYONE),
     ("adoption.home.due_panel", ("admin", "coe_lead")),
     ("adoption.home.latest_results_panel", ("executive",)),
+    ("strategy.home.check_in_due_panel", ("admin", "coe_lead")),
+    ("strategy.home.plans_panel", ("executive",)),
+    ("strategy.home.my_key_results_panel", ("maker",)),
 ]

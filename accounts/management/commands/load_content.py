@@ -9,6 +9,7 @@ from django.utils.module_loading import import_string
 CONTENT_STEPS: list[str] = [
     "maturity.loader.load_maturity_model",
     "adoption.loader.load_question_bank",
+    "strategy.services.load_plan_templates",
 ]
 
 
