@@ -290,6 +290,19 @@ class LibraryFilterForm(forms.Form):
 class SessionForm(forms.ModelForm):
     """A show-and-tell session."""
 
+    meeting_url = forms.URLField(
+        required=False,
+        assume_scheme="https",
+        label="Meeting link",
+        help_text="The link people join with.",
+    )
+    recording_url = forms.URLField(
+        required=False,
+        assume_scheme="https",
+        label="Recording link",
+        help_text="Add it after the session so that others can watch.",
+    )
+
     class Meta:
         model = ShowAndTellSession
         fields = [

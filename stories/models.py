@@ -219,9 +219,10 @@ class StoryMetric(models.Model):
     @property
     def change_percent(self) -> Decimal | None:
         """The change from before to after in per cent (None when "before" is zero)."""
-        if not self.before_value:
+        before, after = Decimal(str(self.before_value)), Decimal(str(self.after_value))
+        if not before:
             return None
-        change = (self.after_value - self.before_value) / self.before_value * 100
+        change = (after - before) / before * 100
         return change.quantize(Decimal("0.1"))
 
 
