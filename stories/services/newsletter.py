@@ -128,7 +128,7 @@ def _deliver(newsletter: Newsletter, delivery: NewsletterDelivery) -> None:
     message.send()
 
 
-def newsletter_deliver_batch(*, newsletter_id: int, batch_size: int = BATCH_SIZE) -> int:
+def newsletter_deliver_batch(*, newsletter_id: int, batch_size: int | None = None) -> int:
     """Send the next `batch_size` pending deliveries of an issue; returns how many are still
     pending afterwards (0 means the issue is finished and has been stamped as sent).
 
@@ -139,6 +139,7 @@ def newsletter_deliver_batch(*, newsletter_id: int, batch_size: int = BATCH_SIZE
     newsletter = Newsletter.objects.get(pk=newsletter_id)
     if newsletter.status != Newsletter.Status.SENDING:
         return 0
+    batch_size = batch_size or BATCH_SIZE
     pending = list(
         newsletter.deliveries.filter(status=NewsletterDelivery.Status.PENDING).order_by("pk")[
             :batch_size
