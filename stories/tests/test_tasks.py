@@ -95,10 +95,9 @@ def test_batches_report_what_is_left(issue):
 
 
 def test_the_task_publishes_itself_again_while_deliveries_remain(
-    issue, settings, django_capture_on_commit_callbacks, monkeypatch
+    issue, django_capture_on_commit_callbacks, monkeypatch
 ):
     monkeypatch.setattr("stories.services.newsletter.BATCH_SIZE", 2)
-    monkeypatch.setattr(services.newsletter_deliver_batch, "__kwdefaults__", {"batch_size": 2})
     with django_capture_on_commit_callbacks() as callbacks:
         newsletter_send_task(issue.pk)
     assert len(mail.outbox) == 2
