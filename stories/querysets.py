@@ -60,7 +60,9 @@ class StoryQuerySet(models.QuerySet):
         for field in ("title", "overview", "business_scenario", "solution_summary", "tags__name"):
             match |= Q(**{f"{field}__icontains": text})
         matching_ids = self.filter(match).values("pk")
-        return self.filter(pk__in=matching_ids)
+        return self.filter(pk__in=matching_ids).order_by(
+            F("published_at").desc(nulls_last=True), "-created_at"
+        )
 
     def sorted_by(self, sort: str) -> "StoryQuerySet":
         """Library order: "newest" (the default), "impact" (yearly cost, then hours saved) or
