@@ -4,9 +4,10 @@ import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
 from django.contrib.auth.models import Group
 from django.core import mail
-from django.db import connection
+from django.db import connection, connections
 
 from accounts.policy import ROLE_GROUPS
 from accounts.tests.factories import UserFactory
@@ -25,6 +26,10 @@ def restore_role_groups(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         for name in ROLE_GROUPS.values():
             Group.objects.get_or_create(name=name)
+
+
+def _close_connections(**kwargs):
+    connections.close_all()
 
 
 def _reset_pools():
@@ -48,8 +53,14 @@ def worker(settings, transactional_db):
     _reset_pools()
     with app.connection_for_write() as broker:
         app.control.purge(connection=broker)
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        yield
+    # The worker thread opens its own database connection: close it after each task, so that
+    # the test database can be dropped at the end of the run.
+    task_postrun.connect(_close_connections)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            yield
+    finally:
+        task_postrun.disconnect(_close_connections)
     app.conf.broker_url, app.conf.broker_transport_options = previous
     _reset_pools()
 
