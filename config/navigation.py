@@ -16,11 +16,13 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Stories", "stories:story_list", "stories.view_story", "stories"),
 ]
 
-# Home-page panels per role, as dotted paths to functions `panel(request) -> str | None` that
-# return rendered HTML (or None to show nothing). The first role in ROLE_PRECEDENCE decides.
-HOME_PANELS: dict[str, list[str]] = {
-    "admin": ["accounts.home.organisation_panel", "stories.home.review_panel"],
-    "coe_lead": ["accounts.home.organisation_panel", "stories.home.review_panel"],
-    "executive": ["accounts.home.organisation_panel", "stories.home.latest_panel"],
-    "maker": ["accounts.home.organisation_panel", "stories.home.my_stories_panel"],
-}
+# Home-page panels: a dotted path to a function `panel(request) -> str | None` that returns
+# rendered HTML (or None to show nothing), and the roles whose home page shows it. The user's
+# highest role (accounts.policy.ROLE_PRECEDENCE) decides. One line per panel, in page order.
+EVERYONE = ("admin", "coe_lead", "executive", "maker")
+HOME_PANELS: list[tuple[str, tuple[str, ...]]] = [
+    ("accounts.home.organisation_panel", EVERYONE),
+    ("stories.home.my_stories_panel", ("maker",)),
+    ("stories.home.review_panel", ("admin", "coe_lead")),
+    ("stories.home.latest_panel", ("executive",)),
+]
