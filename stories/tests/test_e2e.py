@@ -3,11 +3,9 @@
 import io
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 from PIL import Image
 
-from accounts.policy import ROLE_GROUPS
 from conftest import PASSWORD
 from stories.models import Story
 from stories.services import story_refresh_search
@@ -16,27 +14,6 @@ from stories.tests.test_rendering import XSS_PAYLOADS
 from .factories import StoryFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def _create_role_groups():
-    for name in ROLE_GROUPS.values():
-        Group.objects.get_or_create(name=name)
-
-
-@pytest.fixture(autouse=True)
-def role_groups(transactional_db):
-    """The role groups come from a data migration, which the flush after every transactional
-    test removes: put them back before the personas are created."""
-    _create_role_groups()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def restore_role_groups(django_db_setup, django_db_blocker):
-    """After the last flush of this module, leave the groups in place for the tests that run
-    later (pytest-django runs transactional tests after the others, but not always last)."""
-    yield
-    with django_db_blocker.unblock():
-        _create_role_groups()
 
 
 def sign_in(page, live_server, username):

@@ -5,11 +5,9 @@ import time
 import pytest
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.db import connection, connections
 
-from accounts.policy import ROLE_GROUPS
 from accounts.tests.factories import UserFactory
 from config.celery import app
 from stories import services
@@ -18,14 +16,6 @@ from stories.models import Newsletter, Story
 from .factories import NewsletterItemFactory, StoryFactory, SubscriptionFactory
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def restore_role_groups(django_db_setup, django_db_blocker):
-    yield  # the flush after a transactional test removes the migrated role groups
-    with django_db_blocker.unblock():
-        for name in ROLE_GROUPS.values():
-            Group.objects.get_or_create(name=name)
 
 
 def _close_connections(**kwargs):
@@ -45,8 +35,6 @@ def worker(settings, transactional_db):
         pytest.skip("needs REDIS_URL: the worker test runs against a real Redis")
     if connection.vendor == "sqlite":
         pytest.skip("the worker thread cannot share an in-memory SQLite test database")
-    for name in ROLE_GROUPS.values():
-        Group.objects.get_or_create(name=name)
     previous = app.conf.broker_url, app.conf.broker_transport_options
     app.conf.broker_url = settings.TEST_REDIS_URL
     app.conf.broker_transport_options = {"socket_timeout": 2, "socket_connect_timeout": 2}
