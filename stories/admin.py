@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import (
     Newsletter,
@@ -75,6 +76,7 @@ class SessionSlotInline(admin.TabularInline):
 @admin.register(ShowAndTellSession)
 class ShowAndTellSessionAdmin(admin.ModelAdmin):
     list_display = ["title", "starts_at", "host"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_select_related = ["host"]
     inlines = [SessionSlotInline]
 
