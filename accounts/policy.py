@@ -126,6 +126,8 @@ def edit_story(user, obj) -> bool:
     # after that, and always once published, only the CoE changes it.
     if is_coe(user):
         return True
+    if obj is None:  # "may they edit stories at all": makers may (their own, see above)
+        return has_role(user, Role.MAKER)
     return _owns(user, obj) and bool(getattr(obj, "is_editable_by_author", False))
 
 

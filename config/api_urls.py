@@ -11,6 +11,7 @@ API_ROUTE_MODULES = [
     "maturity.api.urls.routes",
     "adoption.api.urls.routes",
     "strategy.api.urls.routes",
+    "stories.api.urls.routes",
 ]
 
 router = DefaultRouter()

@@ -16,6 +16,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Maturity model", "maturity:model_matrix", "maturity.view_model", "maturity"),
     NavItem("Assessments", "adoption:assessment_list", "adoption.view_assessment", "adoption"),
     NavItem("Strategy", "strategy:plan_list", "strategy.view_plan", "strategy"),
+    NavItem("Stories", "stories:story_list", "stories.view_story", "stories"),
 ]
 
 # Home-page panels: a dotted path to a function `panel(request) -> str | None` that returns
@@ -29,4 +30,7 @@ HOME_PANELS: list[tuple[str, tuple[str, ...]]] = [
     ("strategy.home.check_in_due_panel", ("admin", "coe_lead")),
     ("strategy.home.plans_panel", ("executive",)),
     ("strategy.home.my_key_results_panel", ("maker",)),
+    ("stories.home.my_stories_panel", ("maker",)),
+    ("stories.home.review_panel", ("admin", "coe_lead")),
+    ("stories.home.latest_panel", ("executive",)),
 ]

@@ -212,7 +212,10 @@ CELERY_TASK_TIME_LIMIT = 360
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic jobs. Each app's entries are added here, one line each, with when it runs.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Every 10 minutes: publish again decision e-mails and newsletter batches whose publish failed.
+    "stories-sweep": {"task": "stories.tasks.stories_sweep_task", "schedule": 600},
+}
 
 LOGGING = {
     "version": 1,

@@ -12,6 +12,7 @@ DEMO_STEPS = [
     "accounts.demo.seed",
     "adoption.demo.seed",
     "strategy.demo.seed",
+    "stories.demo.seed",
 ]
 
 
