@@ -415,3 +415,18 @@ def test_executive_home_shows_the_latest_organisation_result(client, executive, 
     submit(second, user=coe_lead)
     content_ = client.get("/").content.decode()
     assert "Adoption maturity" in content_ and "Previously 200." in content_
+
+
+def test_result_page_links_to_plan_the_gap_for_each_open_plan(
+    client, coe_lead, executive, submitted
+):
+    from strategy.tests.factories import PlanFactory
+
+    plan = PlanFactory(title="Gap plan", status="active")
+    PlanFactory(title="Old plan", status="closed")
+    client.force_login(coe_lead)
+    html = client.get(urls_for(submitted)["detail"]).content.decode()
+    assert f"/strategy/plans/{plan.uuid}/plan-the-gap/?assessment={submitted.uuid}" in html
+    assert "Old plan" not in html
+    client.force_login(executive)
+    assert "plan-the-gap" not in client.get(urls_for(submitted)["detail"]).content.decode()

@@ -13,3 +13,15 @@ def kr_value(value, owner) -> str:
     if getattr(owner, "kind", None) == "milestone":
         return "Done" if value is not None and value >= 1 else "Not done"
     return format_value(value, owner.unit, getattr(owner, "currency", ""))
+
+
+@register.simple_tag(takes_context=True)
+def open_plans(context):
+    """Draft and active plans, for "plan the gap" links on an assessment result; empty for users
+    who may not edit plans."""
+    from accounts.policy import can
+    from strategy.models import Plan
+
+    if not can(context["request"].user, "strategy.edit_plan"):
+        return []
+    return list(Plan.objects.exclude(status=Plan.Status.CLOSED).order_by("title")[:10])
