@@ -12,13 +12,16 @@ class NavItem:
     section: str  # highlights the entry when the URL's namespace matches
 
 
-NAV_ITEMS: list[NavItem] = []
+NAV_ITEMS: list[NavItem] = [
+    NavItem("Value", "value:solution_list", "value.list_solutions", "value"),
+    NavItem("Reports", "reports:definition_list", "reports.view_reports", "reports"),
+]
 
 # Home-page panels per role, as dotted paths to functions `panel(request) -> str | None` that
 # return rendered HTML (or None to show nothing). The first role in ROLE_PRECEDENCE decides.
 HOME_PANELS: dict[str, list[str]] = {
-    "admin": ["accounts.home.organisation_panel"],
-    "coe_lead": ["accounts.home.organisation_panel"],
-    "executive": ["accounts.home.organisation_panel"],
+    "admin": ["accounts.home.organisation_panel", "value.home.value_panel"],
+    "coe_lead": ["accounts.home.organisation_panel", "value.home.value_panel"],
+    "executive": ["accounts.home.organisation_panel", "value.home.value_panel"],
     "maker": ["accounts.home.organisation_panel"],
 }
