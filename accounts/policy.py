@@ -160,8 +160,9 @@ RULES: dict[str, Rule] = {
     "value.create_solution": maker_or_coe,
     # Makers record value for their own solutions; the CoE for any. With no object: may open
     # the form at all.
-    "value.record_value": lambda user, obj: is_coe(user)
-    or (has_role(user, Role.MAKER) if obj is None else _owns(user, obj)),
+    "value.record_value": lambda user, obj: (
+        is_coe(user) or (has_role(user, Role.MAKER) if obj is None else _owns(user, obj))
+    ),
     "value.verify_value": coe,
     "value.import_solutions": coe,
     # Success stories
