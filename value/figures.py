@@ -321,7 +321,11 @@ class RoiFigures:
                 }
                 for row in self.top_solutions
             ],
-            "by_source": {key: str(money(amount)) for key, amount in self.by_source.items()},
+            # A list, not an object: PostgreSQL's jsonb does not keep the order of keys.
+            "by_source": [
+                {"source": label, "value": str(money(amount))}
+                for label, amount in self.by_source.items()
+            ],
         }
 
 

@@ -11,7 +11,7 @@ from .views import default_period
 
 
 def value_panel(request) -> str:
-    """Value delivered in the last twelve months against its cost, for executives and the CoE."""
+    """Value delivered in the last twelve complete months against its cost (executives, CoE)."""
     start, end = default_period(date.today())
     totals = figures.period_figures(None, start, end)
     return render_to_string(

@@ -1,6 +1,6 @@
 """Pages of the value app: overview, solution inventory, value records, calculator, costs."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib import messages
@@ -28,10 +28,10 @@ from .models import ProgrammeCost, Solution, UnitCost, ValueRecord
 
 
 def default_period(today: date | None = None) -> tuple[date, date]:
-    """The twelve months up to and including the current one."""
+    """The twelve complete months before the current one."""
     today = today or date.today()
-    end = figures.month_end(today)
-    start_year, start_month = (today.year, today.month - 11)
+    end = figures.month_start(today) - timedelta(days=1)
+    start_year, start_month = (end.year, end.month - 11)
     if start_month < 1:
         start_year, start_month = start_year - 1, start_month + 12
     return date(start_year, start_month, 1), end
@@ -45,7 +45,8 @@ class ValueOverviewView(PolicyRequiredMixin, FormView):
     form_class = PeriodForm
 
     def get_form_kwargs(self):
-        return {"data": self.request.GET or None}
+        start, end = default_period()
+        return {"data": self.request.GET or None, "initial": {"start": start, "end": end}}
 
     def get(self, request, *args, **kwargs):
         form = self.get_form()
