@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from rest_framework.authtoken.models import Token
 
 from .models import AuditEvent, User
 from .policy import ROLE_GROUPS, Role
@@ -37,3 +38,19 @@ def user_set_roles(*, user: User, roles: set[Role], actor) -> User:
         )
     user.__dict__.pop("_policy_roles", None)
     return user
+
+
+@transaction.atomic
+def api_token_create(*, user: User) -> Token:
+    """Give `user` a fresh API token; an existing one stops working at once."""
+    Token.objects.filter(user=user).delete()
+    token = Token.objects.create(user=user)
+    audit_record(actor=user, verb="api_token_created", target=user)
+    return token
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User) -> None:
+    """Delete `user`'s API token, if any."""
+    if Token.objects.filter(user=user).delete()[0]:
+        audit_record(actor=user, verb="api_token_revoked", target=user)

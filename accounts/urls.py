@@ -7,6 +7,8 @@ app_name = "accounts"
 
 urlpatterns = [
     path("profile/", views.ProfileView.as_view(), name="profile"),
+    path("profile/token/", views.TokenCreateView.as_view(), name="token_create"),
+    path("profile/token/revoke/", views.TokenRevokeView.as_view(), name="token_revoke"),
     path("units/", views.BusinessUnitListView.as_view(), name="business_unit_list"),
     path("units/<slug:slug>/", views.BusinessUnitDetailView.as_view(), name="business_unit_detail"),
 ]
@@ -14,7 +16,7 @@ urlpatterns = [
 # Django's sign-in views keep their usual names ("login", "password_reset", ...) outside the
 # namespace, so that the admin and the password-reset e-mail find them.
 auth_urlpatterns = [
-    path("sign-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(

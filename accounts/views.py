@@ -1,10 +1,17 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import LoginView
+from django.shortcuts import redirect
 from django.utils.module_loading import import_string
+from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
+from rest_framework.authtoken.models import Token
 
 from config.navigation import HOME_PANELS
 
 from .models import BusinessUnit
 from .policy import PolicyRequiredMixin, primary_role
+from .services import api_token_create, api_token_revoke
 
 
 class HomeView(TemplateView):
@@ -15,7 +22,8 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         role = primary_role(self.request.user)
-        panels = [import_string(path)(self.request) for path in HOME_PANELS.get(role or "", [])]
+        paths = [path for path, roles in HOME_PANELS if role in roles]
+        panels = [import_string(path)(self.request) for path in paths]
         context["role"] = role
         context["panels"] = [panel for panel in panels if panel]
         return context
@@ -48,6 +56,49 @@ class BusinessUnitDetailView(PolicyRequiredMixin, DetailView):
 
 
 class ProfileView(TemplateView):
-    """The signed-in user's own details and roles."""
+    """The signed-in user's own details, roles and API token."""
 
     template_name = "accounts/profile.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["token"] = Token.objects.filter(user=self.request.user).first()
+        # The key is shown once, right after it was created; afterwards only that one exists.
+        context["new_token_key"] = self.request.session.pop("new_token_key", None)
+        return context
+
+
+class TokenCreateView(View):
+    """Create the user's API token, replacing (and so revoking) any previous one."""
+
+    def post(self, request):
+        token = api_token_create(user=request.user)
+        request.session["new_token_key"] = token.key
+        messages.success(
+            request, "A new API token was created. Copy it now: it is shown only once."
+        )
+        return redirect("accounts:profile")
+
+
+class TokenRevokeView(View):
+    """Revoke the user's API token: requests that carry it are refused from now on."""
+
+    def post(self, request):
+        api_token_revoke(user=request.user)
+        messages.success(request, "Your API token was revoked.")
+        return redirect("accounts:profile")
+
+
+class SignInView(LoginView):
+    """Django's sign-in; on a local demo installation it also lists the demo logins."""
+
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if settings.DEBUG:
+            from .demo import DEMO_PASSWORD, USERS
+
+            context["demo_logins"] = [(u[0], u[5].label) for u in USERS]
+            context["demo_password"] = DEMO_PASSWORD
+        return context

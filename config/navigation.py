@@ -17,11 +17,11 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Reports", "reports:definition_list", "reports.view_reports", "reports"),
 ]
 
-# Home-page panels per role, as dotted paths to functions `panel(request) -> str | None` that
-# return rendered HTML (or None to show nothing). The first role in ROLE_PRECEDENCE decides.
-HOME_PANELS: dict[str, list[str]] = {
-    "admin": ["accounts.home.organisation_panel", "value.home.value_panel"],
-    "coe_lead": ["accounts.home.organisation_panel", "value.home.value_panel"],
-    "executive": ["accounts.home.organisation_panel", "value.home.value_panel"],
-    "maker": ["accounts.home.organisation_panel"],
-}
+# Home-page panels: a dotted path to a function `panel(request) -> str | None` that returns
+# rendered HTML (or None to show nothing), and the roles whose home page shows it. The user's
+# highest role (accounts.policy.ROLE_PRECEDENCE) decides. One line per panel, in page order.
+EVERYONE = ("admin", "coe_lead", "executive", "maker")
+HOME_PANELS: list[tuple[str, tuple[str, ...]]] = [
+    ("accounts.home.organisation_panel", EVERYONE),
+    ("value.home.value_panel", ("admin", "coe_lead", "executive")),
+]

@@ -1,0 +1,6 @@
+from .views import BusinessUnitViewSet, UserViewSet
+
+routes = [
+    ("business-units", BusinessUnitViewSet, "business-unit"),
+    ("users", UserViewSet, "user"),
+]

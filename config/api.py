@@ -1,0 +1,143 @@
+"""What every REST endpoint shares: the permission policy, capped pagination, strict filtering and
+ordering (unknown parameters are a 400, not silently ignored), and CSV export (`?format=csv`).
+
+An app's endpoints subclass `PolicyModelViewSet` (or `PolicyReadOnlyViewSet`), name their policy
+actions, and list themselves in `<app>/api/urls.py` as `routes = [(prefix, viewset, basename)]`;
+config/api_urls.py collects those lists under /api/v1/.
+"""
+
+import csv
+import io
+
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import renderers, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.pagination import PageNumberPagination
+
+from accounts.api.permissions import PolicyPermission
+
+# Query parameters that are not filters: paging, ordering, search, output format.
+RESERVED_PARAMS = {"page", "page_size", "ordering", "search", "format"}
+CSV_MAX_ROWS = 10_000
+
+
+class StandardPagination(PageNumberPagination):
+    page_size = 25
+    page_size_query_param = "page_size"
+    max_page_size = 100  # a larger page_size is capped, never refused
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """django-filter, but a parameter that names no filter is a 400 with the reason."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        known = set(filterset_class.base_filters) if filterset_class else set()
+        if getattr(view, "search_fields", None):
+            known.add("search")
+        unknown = sorted(set(request.query_params) - known - RESERVED_PARAMS)
+        if unknown:
+            raise ValidationError(
+                {name: "Unknown filter. Allowed: " + ", ".join(sorted(known)) for name in unknown}
+            )
+        return super().filter_queryset(request, queryset, view)
+
+
+class StrictOrderingFilter(OrderingFilter):
+    """DRF's ordering, but an unknown field is a 400 rather than silently ignored."""
+
+    def get_ordering(self, request, queryset, view):
+        params = request.query_params.get(self.ordering_param)
+        if params:
+            fields = [field.strip() for field in params.split(",") if field.strip()]
+            allowed = {
+                name for name, _label in self.get_valid_fields(queryset, view, {"request": request})
+            }
+            bad = [field for field in fields if field.lstrip("-") not in allowed]
+            if bad:
+                reason = f"Cannot order by {', '.join(bad)}. Allowed: {', '.join(sorted(allowed))}"
+                raise ValidationError({"ordering": reason})
+        return super().get_ordering(request, queryset, view)
+
+
+def csv_safe(value) -> str:
+    """A cell as text; one that a spreadsheet would run as a formula is prefixed with a quote."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    """Renders a list response as CSV: one row per object, nested values flattened to text."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, dict) and "results" in data:
+            data = data["results"]
+        if isinstance(data, dict):
+            data = [data]
+        rows = list(data or [])
+        columns: list[str] = []
+        for row in rows:
+            for key in row:
+                if key not in columns:
+                    columns.append(key)
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([csv_safe(row.get(column)) for column in columns])
+        return out.getvalue().encode(self.charset)
+
+
+class PolicyViewSetMixin:
+    """Policy, pagination, filtering, ordering and CSV for every viewset.
+
+    Set `policy_actions = {"read": "...", "write": "..."}` (see PolicyPermission), and
+    `get_queryset()` starting from `Model.objects.visible_to(self.request.user)`."""
+
+    permission_classes = [PolicyPermission]
+    pagination_class = StandardPagination
+    filter_backends = [StrictFilterBackend, SearchFilter, StrictOrderingFilter]
+    renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
+    ordering_fields: list[str] = []
+    policy_actions: dict[str, str] = {}
+
+    def paginate_queryset(self, queryset):
+        # A CSV export is the whole filtered list (up to a cap), not one page of it.
+        if (
+            getattr(self.request, "accepted_renderer", None)
+            and self.request.accepted_renderer.format == "csv"
+        ):
+            return None
+        return super().paginate_queryset(queryset)
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if (
+            getattr(self.request, "accepted_renderer", None)
+            and self.request.accepted_renderer.format == "csv"
+        ):
+            return queryset[:CSV_MAX_ROWS]
+        return queryset
+
+
+class PolicyModelViewSet(PolicyViewSetMixin, viewsets.ModelViewSet):
+    lookup_field = "uuid"
+
+
+class PolicyReadOnlyViewSet(PolicyViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    lookup_field = "uuid"
