@@ -59,25 +59,34 @@ class Command(BaseCommand):
         parser.add_argument("--months", type=int, default=12)
         parser.add_argument("--runs", type=int, default=5)
         parser.add_argument("--keep", action="store_true", help="Keep the scratch database.")
+        parser.add_argument(
+            "--reuse",
+            metavar="NAME",
+            help="Time the report again in a scratch database kept by an earlier --keep run.",
+        )
 
     def handle(self, *args, **options):
         if connection.vendor != "postgresql":
             raise CommandError("The benchmark needs PostgreSQL: set DATABASE_URL.")
         source_name = connection.settings_dict["NAME"]
-        bench_name = f"{source_name}_bench_{uuid.uuid4().hex[:8]}"
-        self._create_database(bench_name)
+        bench_name = options["reuse"] or f"{source_name}_bench_{uuid.uuid4().hex[:8]}"
+        if "_bench_" not in bench_name:
+            raise CommandError("--reuse takes the name of a scratch database made by bench.")
+        if not options["reuse"]:
+            self._create_database(bench_name)
         try:
             self._switch_to(bench_name)
-            self.stdout.write(f"Scratch database {bench_name}: migrating ...")
-            call_command("migrate", verbosity=0)
-            started = time.perf_counter()
-            counts = self._generate(options)
-            generated = time.perf_counter() - started
-            self.stdout.write(
-                "Generated "
-                + ", ".join(f"{n:,} {what}" for what, n in counts.items())
-                + f" in {generated:.1f} s"
-            )
+            if not options["reuse"]:
+                self.stdout.write(f"Scratch database {bench_name}: migrating ...")
+                call_command("migrate", verbosity=0)
+                started = time.perf_counter()
+                counts = self._generate(options)
+                generated = time.perf_counter() - started
+                self.stdout.write(
+                    "Generated "
+                    + ", ".join(f"{n:,} {what}" for what, n in counts.items())
+                    + f" in {generated:.1f} s"
+                )
             self._time_report(options["runs"])
         finally:
             connections["default"].close()
@@ -248,8 +257,9 @@ class Command(BaseCommand):
         from reports.exports import report_csv
         from reports.models import ReportDefinition
 
-        definition = ReportDefinition.objects.create(
-            name="Quarterly ROI (benchmark)", cadence="quarterly", period_length="quarter"
+        definition, _ = ReportDefinition.objects.get_or_create(
+            name="Quarterly ROI (benchmark)",
+            defaults={"cadence": "quarterly", "period_length": "quarter"},
         )
         start, end = services.last_complete_period(definition, date.today())
         self.stdout.write(f"Quarterly ROI report for the whole organisation, {start} to {end}:")
