@@ -12,6 +12,22 @@ from . import services
 from .models import ReportDefinition, validate_cron
 
 
+def clean_recipients(text: str) -> str:
+    """E-mail addresses separated by commas, semicolons or lines: one per line, each checked."""
+    addresses = ReportDefinition(recipients=text).recipient_list
+    bad = []
+    for address in addresses:
+        try:
+            validate_email(address)
+        except ValidationError:
+            bad.append(address)
+    if bad:
+        raise ValidationError("Not an e-mail address: " + ", ".join(bad))
+    if len(addresses) > 50:
+        raise ValidationError("At most 50 recipients.")
+    return "\n".join(addresses)
+
+
 class ReportDefinitionForm(forms.ModelForm):
     class Meta:
         model = ReportDefinition
@@ -38,18 +54,7 @@ class ReportDefinitionForm(forms.ModelForm):
         )
 
     def clean_recipients(self):
-        addresses = ReportDefinition(recipients=self.cleaned_data["recipients"]).recipient_list
-        bad = []
-        for address in addresses:
-            try:
-                validate_email(address)
-            except ValidationError:
-                bad.append(address)
-        if bad:
-            raise ValidationError("Not an e-mail address: " + ", ".join(bad))
-        if len(addresses) > 50:
-            raise ValidationError("At most 50 recipients.")
-        return "\n".join(addresses)
+        return clean_recipients(self.cleaned_data["recipients"])
 
     def clean(self):
         cleaned = super().clean()
