@@ -3,6 +3,7 @@
 import json
 import time
 
+import kombu.pools
 import pytest
 from django.conf import settings as django_settings
 from django.core import mail
@@ -28,8 +29,7 @@ def celery_app_on_redis():
         key: app.conf[key]
         for key in ("broker_url", "broker_transport_options", "task_always_eager")
     }
-    app.pool.force_close_all()
-    app._pool = None
+    _forget_connections(app)
     app.conf.update(
         broker_url=django_settings.TEST_REDIS_URL,
         broker_transport_options={"socket_timeout": 5, "socket_connect_timeout": 2},
@@ -37,9 +37,16 @@ def celery_app_on_redis():
     )
     app.control.purge()  # no stray messages from earlier runs in this Redis database
     yield app
-    app.pool.force_close_all()
-    app._pool = None
+    _forget_connections(app)
     app.conf.update(saved)
+
+
+def _forget_connections(app) -> None:
+    """Close every pooled broker connection and producer, so that the next publish connects
+    to whatever broker the configuration names (earlier tests cached the in-memory one)."""
+    kombu.pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 def _wait_for(condition, timeout=60.0):
