@@ -8,6 +8,9 @@ from rest_framework.routers import DefaultRouter
 # Each app lists its endpoints in <app>/api/urls.py as `routes`.
 API_ROUTE_MODULES = [
     "accounts.api.urls.routes",
+    "maturity.api.urls.routes",
+    "adoption.api.urls.routes",
+    "strategy.api.urls.routes",
     "value.api.urls.routes",
     "reports.api.urls.routes",
 ]

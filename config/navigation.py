@@ -13,6 +13,9 @@ class NavItem:
 
 
 NAV_ITEMS: list[NavItem] = [
+    NavItem("Maturity model", "maturity:model_matrix", "maturity.view_model", "maturity"),
+    NavItem("Assessments", "adoption:assessment_list", "adoption.view_assessment", "adoption"),
+    NavItem("Strategy", "strategy:plan_list", "strategy.view_plan", "strategy"),
     NavItem("Value", "value:solution_list", "value.list_solutions", "value"),
     NavItem("Reports", "reports:definition_list", "reports.view_reports", "reports"),
 ]
@@ -23,5 +26,10 @@ NAV_ITEMS: list[NavItem] = [
 EVERYONE = ("admin", "coe_lead", "executive", "maker")
 HOME_PANELS: list[tuple[str, tuple[str, ...]]] = [
     ("accounts.home.organisation_panel", EVERYONE),
+    ("adoption.home.due_panel", ("admin", "coe_lead")),
+    ("adoption.home.latest_results_panel", ("executive",)),
+    ("strategy.home.check_in_due_panel", ("admin", "coe_lead")),
+    ("strategy.home.plans_panel", ("executive",)),
+    ("strategy.home.my_key_results_panel", ("maker",)),
     ("value.home.value_panel", ("admin", "coe_lead", "executive")),
 ]

@@ -1,0 +1,5 @@
+from .views import AssessmentViewSet
+
+routes = [
+    ("assessments", AssessmentViewSet, "assessment"),
+]

@@ -1,0 +1,6 @@
+from .views import AreaViewSet, LevelViewSet
+
+routes = [
+    ("maturity/levels", LevelViewSet, "maturity-level"),
+    ("maturity/areas", AreaViewSet, "maturity-area"),
+]

@@ -1,0 +1,239 @@
+"""One form per use case. Forms validate; the views hand `cleaned_data` to a service."""
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from accounts.models import BusinessUnit
+from maturity.models import Area, Opportunity
+
+from .models import Initiative, KeyResult, Kpi, Objective, Plan, PlanTemplate
+from .validation import check_currency, check_key_result
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _people():
+    return get_user_model().objects.filter(is_active=True).order_by("first_name", "username")
+
+
+def _add_errors(form, errors: dict[str, str]) -> None:
+    for field, message in errors.items():
+        form.add_error(field, message)
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = [
+            "title",
+            "vision",
+            "business_unit",
+            "starts_on",
+            "ends_on",
+            "sponsor",
+            "owner",
+            "status",
+        ]
+        widgets = {"starts_on": DATE, "ends_on": DATE, "vision": forms.Textarea(attrs={"rows": 3})}
+        labels = {"business_unit": "Scope", "owner": "CoE owner", "sponsor": "Executive sponsor"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["business_unit"].empty_label = "Whole organisation"
+        self.fields["sponsor"].queryset = _people()
+        self.fields["owner"].queryset = _people()
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_on", "The plan must end after it starts.")
+        return data
+
+
+class PlanFromTemplateForm(forms.Form):
+    """The plan's frame plus one figure per blank of the template's key results."""
+
+    title = forms.CharField(max_length=200)
+    starts_on = forms.DateField(widget=DATE, label="Starts on")
+    ends_on = forms.DateField(widget=DATE, label="Ends on")
+    business_unit = forms.ModelChoiceField(
+        BusinessUnit.objects.all(), required=False, empty_label="Whole organisation", label="Scope"
+    )
+    sponsor = forms.ModelChoiceField(
+        get_user_model().objects.none(), required=False, label="Executive sponsor"
+    )
+
+    def __init__(self, *args, template: PlanTemplate, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.template = template
+        self.fields["sponsor"].queryset = _people()
+        self.fields["sponsor"].empty_label = "Not named yet"
+        self.fields["title"].initial = template.title
+        for kr in template.blanks:
+            self.fields[f"blank_{kr['key']}"] = forms.DecimalField(
+                label=kr["title"].replace("___", "…"),
+                help_text="The figure that replaces the blank; it becomes the target.",
+                max_digits=16,
+                decimal_places=2,
+                initial=kr.get("suggested"),
+                min_value=Decimal("0.01"),
+            )
+
+    def blank_fields(self):
+        return [self[name] for name in self.fields if name.startswith("blank_")]
+
+    def frame_fields(self):
+        return [self[name] for name in self.fields if not name.startswith("blank_")]
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_on", "The plan must end after it starts.")
+        return data
+
+    def blanks(self) -> dict:
+        return {
+            name.removeprefix("blank_"): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("blank_")
+        }
+
+
+class ObjectiveForm(forms.ModelForm):
+    class Meta:
+        model = Objective
+        fields = ["title", "why", "owner"]
+        widgets = {"why": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _people()
+
+
+class KeyResultForm(forms.ModelForm):
+    class Meta:
+        model = KeyResult
+        fields = [
+            "title",
+            "kind",
+            "unit",
+            "currency",
+            "baseline",
+            "target",
+            "starts_on",
+            "due_on",
+            "owner",
+            "weight",
+            "check_in_frequency",
+            "kpi",
+        ]
+        widgets = {"starts_on": DATE, "due_on": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _people()
+        self.fields["kpi"].queryset = Kpi.objects.order_by("name")
+        self.fields["currency"].widget.attrs["placeholder"] = "EUR"
+
+    def clean(self):
+        data = super().clean()
+        _add_errors(self, check_key_result(data))
+        return data
+
+
+KeyResultFormSet = forms.formset_factory(KeyResultForm, extra=1, max_num=10)
+
+
+class CheckInForm(forms.Form):
+    value = forms.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        help_text="The value today (for a milestone: 1 when done, 0 when not).",
+    )
+    confidence = forms.IntegerField(
+        min_value=0,
+        max_value=10,
+        initial=7,
+        help_text="How sure are you that the target will be met? 0 = not at all, 10 = certain.",
+    )
+    comment = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class InitiativeForm(forms.ModelForm):
+    class Meta:
+        model = Initiative
+        fields = [
+            "title",
+            "description",
+            "horizon",
+            "status",
+            "owner",
+            "target_on",
+            "objectives",
+            "areas",
+            "opportunities",
+        ]
+        widgets = {
+            "target_on": DATE,
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "objectives": forms.CheckboxSelectMultiple,
+            "areas": forms.CheckboxSelectMultiple,
+        }
+        labels = {"areas": "Maturity areas", "opportunities": "Maturity opportunities"}
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _people()
+        self.fields["objectives"].queryset = plan.objectives.all()
+        self.fields["areas"].queryset = Area.objects.all()
+        self.fields["opportunities"].queryset = Opportunity.objects.select_related("level")
+        self.fields["opportunities"].widget.attrs["size"] = 6
+
+
+class KpiForm(forms.ModelForm):
+    class Meta:
+        model = Kpi
+        fields = [
+            "name",
+            "description",
+            "unit",
+            "currency",
+            "direction",
+            "frequency",
+            "owner",
+            "business_unit",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        labels = {"frequency": "Update frequency"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _people()
+        self.fields["business_unit"].empty_label = "Whole organisation"
+
+    def clean(self):
+        data = super().clean()
+        _add_errors(self, check_currency(data))
+        return data
+
+
+class MeasurementForm(forms.Form):
+    measured_on = forms.DateField(widget=DATE, label="Date")
+    value = forms.DecimalField(max_digits=16, decimal_places=2)
+    note = forms.CharField(max_length=255, required=False)
+
+    def __init__(self, *args, kpi: Kpi, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kpi = kpi
+
+    def clean_measured_on(self):
+        measured_on = self.cleaned_data["measured_on"]
+        if self.kpi.measurements.filter(measured_on=measured_on).exists():
+            raise forms.ValidationError("This KPI already has a value for that date.")
+        return measured_on
