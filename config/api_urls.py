@@ -12,6 +12,8 @@ API_ROUTE_MODULES = [
     "adoption.api.urls.routes",
     "strategy.api.urls.routes",
     "stories.api.urls.routes",
+    "value.api.urls.routes",
+    "reports.api.urls.routes",
 ]
 
 router = DefaultRouter()

@@ -17,6 +17,8 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Assessments", "adoption:assessment_list", "adoption.view_assessment", "adoption"),
     NavItem("Strategy", "strategy:plan_list", "strategy.view_plan", "strategy"),
     NavItem("Stories", "stories:story_list", "stories.view_story", "stories"),
+    NavItem("Value", "value:solution_list", "value.list_solutions", "value"),
+    NavItem("Reports", "reports:definition_list", "reports.view_reports", "reports"),
 ]
 
 # Home-page panels: a dotted path to a function `panel(request) -> str | None` that returns
@@ -33,4 +35,5 @@ HOME_PANELS: list[tuple[str, tuple[str, ...]]] = [
     ("stories.home.my_stories_panel", ("maker",)),
     ("stories.home.review_panel", ("admin", "coe_lead")),
     ("stories.home.latest_panel", ("executive",)),
+    ("value.home.value_panel", ("admin", "coe_lead", "executive")),
 ]

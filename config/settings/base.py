@@ -215,6 +215,12 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict = {
     # Every 10 minutes: publish again decision e-mails and newsletter batches whose publish failed.
     "stories-sweep": {"task": "stories.tasks.stories_sweep_task", "schedule": 600},
+    # Every 5 minutes: publish again report snapshots left pending (broker was down), running past
+    # the time limit (worker lost) or generated but not yet e-mailed.
+    "reports-sweep-stuck-snapshots": {
+        "task": "reports.tasks.snapshots_sweep_task",
+        "schedule": timedelta(minutes=5),
+    },
 }
 
 LOGGING = {

@@ -12,6 +12,8 @@ DEMO_STEPS = [
     "accounts.demo.seed",
     "adoption.demo.seed",
     "strategy.demo.seed",
+    "value.demo.seed",
+    "reports.demo.seed",
     "stories.demo.seed",
 ]
 

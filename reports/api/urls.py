@@ -1,0 +1,6 @@
+from .views import ReportDefinitionViewSet, ReportSnapshotViewSet
+
+routes = [
+    ("report-definitions", ReportDefinitionViewSet, "report-definition"),
+    ("report-snapshots", ReportSnapshotViewSet, "report-snapshot"),
+]

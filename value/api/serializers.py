@@ -1,0 +1,166 @@
+from datetime import date
+
+from rest_framework import serializers
+
+from accounts.models import BusinessUnit
+from accounts.policy import is_coe
+from value.models import ProgrammeCost, Solution, UnitCost, ValueRecord
+
+
+class SolutionSerializer(serializers.ModelSerializer):
+    """A solution with its costs and business case. The owner is set by the service (a maker's
+    new solution is their own) and is not writable here."""
+
+    business_unit = serializers.SlugRelatedField(
+        slug_field="slug", queryset=BusinessUnit.objects.all()
+    )
+    owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Solution
+        fields = [
+            "uuid",
+            "name",
+            "kind",
+            "description",
+            "business_unit",
+            "owner",
+            "environment",
+            "status",
+            "go_live_on",
+            "retired_on",
+            "monthly_users",
+            "monthly_runs",
+            "build_hours",
+            "build_hourly_rate",
+            "licence_cost_monthly",
+            "capacity_cost_monthly",
+            "support_cost_monthly",
+            "projected_monthly_value",
+            "projected_monthly_hours",
+            "external_id",
+        ]
+        read_only_fields = ["uuid", "external_id"]
+
+    def validate(self, attrs):
+        live = attrs.get("go_live_on", getattr(self.instance, "go_live_on", None))
+        retired = attrs.get("retired_on", getattr(self.instance, "retired_on", None))
+        if retired and (not live or retired < live):
+            raise serializers.ValidationError(
+                {"retired_on": "The retirement date must be on or after the go-live date."}
+            )
+        return attrs
+
+
+class ValueRecordSerializer(serializers.ModelSerializer):
+    """One month of value of one solution. The money total is computed by the service; hours
+    are valued at `hourly_rate`, or at the unit's staff-hour rate when it is left out."""
+
+    solution = serializers.SlugRelatedField(slug_field="uuid", queryset=Solution.objects.none())
+    hourly_rate = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+
+    class Meta:
+        model = ValueRecord
+        fields = [
+            "uuid",
+            "solution",
+            "month",
+            "hours_saved",
+            "hourly_rate",
+            "cost_avoided",
+            "revenue",
+            "other_value",
+            "amount",
+            "source",
+            "note",
+            "created_at",
+        ]
+        read_only_fields = ["uuid", "amount", "created_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["solution"].queryset = Solution.objects.editable_by(request.user)
+
+    def validate_month(self, month: date) -> date:
+        if month > date.today():
+            raise serializers.ValidationError("Value can only be recorded for past months.")
+        return month.replace(day=1)
+
+    def validate_source(self, source: str) -> str:
+        request = self.context.get("request")
+        if source == ValueRecord.Source.COE_VERIFIED and not (request and is_coe(request.user)):
+            raise serializers.ValidationError("Only the CoE marks value as verified.")
+        return source
+
+    def validate(self, attrs):
+        amounts = [attrs.get(n) for n in ("hours_saved", "cost_avoided", "revenue", "other_value")]
+        if not any(amounts):
+            raise serializers.ValidationError("Enter hours saved or an amount.")
+        return attrs
+
+
+class UnitCostSerializer(serializers.ModelSerializer):
+    business_unit = serializers.SlugRelatedField(
+        slug_field="slug", queryset=BusinessUnit.objects.all(), allow_null=True, required=False
+    )
+
+    class Meta:
+        model = UnitCost
+        fields = ["uuid", "business_unit", "name", "measure", "amount", "is_staff_hour", "note"]
+        read_only_fields = ["uuid"]
+        validators: list = []  # the (unit, name) rule is checked in validate(), nulls included
+
+    def validate(self, attrs):
+        unit = attrs.get("business_unit", getattr(self.instance, "business_unit", None))
+        name = attrs.get("name", getattr(self.instance, "name", ""))
+        measure = attrs.get("measure", getattr(self.instance, "measure", UnitCost.Measure.ITEM))
+        taken = UnitCost.objects.filter(business_unit=unit, name=name)
+        if self.instance is not None:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise serializers.ValidationError({"name": "This unit already has this entry."})
+        if attrs.get("is_staff_hour") and measure != UnitCost.Measure.HOUR:
+            raise serializers.ValidationError({"measure": "A staff-hour rate is per hour."})
+        return attrs
+
+
+class ProgrammeCostSerializer(serializers.ModelSerializer):
+    business_unit = serializers.SlugRelatedField(
+        slug_field="slug", queryset=BusinessUnit.objects.all(), allow_null=True, required=False
+    )
+
+    class Meta:
+        model = ProgrammeCost
+        fields = ["uuid", "business_unit", "kind", "description", "starts_on", "ends_on", "amount"]
+        read_only_fields = ["uuid"]
+
+    def validate(self, attrs):
+        starts = attrs.get("starts_on", getattr(self.instance, "starts_on", None))
+        ends = attrs.get("ends_on", getattr(self.instance, "ends_on", None))
+        if starts and ends and ends < starts:
+            raise serializers.ValidationError(
+                {"ends_on": "The period cannot end before it starts."}
+            )
+        return attrs
+
+
+class FiguresQuerySerializer(serializers.Serializer):
+    """Scope and period of the ROI figures; defaults to the organisation and 12 months."""
+
+    unit = serializers.SlugRelatedField(
+        slug_field="slug", queryset=BusinessUnit.objects.all(), required=False
+    )
+    start = serializers.DateField(required=False)
+    end = serializers.DateField(required=False)
+
+    def validate(self, attrs):
+        start, end = attrs.get("start"), attrs.get("end")
+        if start and end and end < start:
+            raise serializers.ValidationError({"end": "The period cannot end before it starts."})
+        if start and end and (end - start).days > 3 * 366:
+            raise serializers.ValidationError({"end": "At most three years at a time."})
+        return attrs
