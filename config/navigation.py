@@ -12,13 +12,15 @@ class NavItem:
     section: str  # highlights the entry when the URL's namespace matches
 
 
-NAV_ITEMS: list[NavItem] = []
+NAV_ITEMS: list[NavItem] = [
+    NavItem("Strategy", "strategy:plan_list", "strategy.view_plan", "strategy"),
+]
 
 # Home-page panels per role, as dotted paths to functions `panel(request) -> str | None` that
 # return rendered HTML (or None to show nothing). The first role in ROLE_PRECEDENCE decides.
 HOME_PANELS: dict[str, list[str]] = {
     "admin": ["accounts.home.organisation_panel"],
-    "coe_lead": ["accounts.home.organisation_panel"],
+    "coe_lead": ["accounts.home.organisation_panel", "strategy.home.check_in_due_panel"],
     "executive": ["accounts.home.organisation_panel"],
-    "maker": ["accounts.home.organisation_panel"],
+    "maker": ["accounts.home.organisation_panel", "strategy.home.my_key_results_panel"],
 }

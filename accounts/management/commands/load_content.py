@@ -6,7 +6,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.module_loading import import_string
 
-CONTENT_STEPS: list[str] = []
+CONTENT_STEPS: list[str] = [
+    "strategy.services.load_plan_templates",
+]
 
 
 class Command(BaseCommand):

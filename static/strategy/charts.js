@@ -1,0 +1,41 @@
+// Draws the line chart of a key result's check-ins (or a KPI's measurements) from the JSON that
+// the page embeds with json_script; no inline script, so the Content-Security-Policy holds.
+(function () {
+  "use strict";
+  var canvas = document.getElementById("kr-chart");
+  var source = document.getElementById("kr-chart-data");
+  if (!canvas || !source || typeof Chart === "undefined") {
+    return;
+  }
+  var data = JSON.parse(source.textContent);
+  var datasets = [
+    {
+      label: "Value (" + data.unit + ")",
+      data: data.values,
+      borderColor: "#0d6efd",
+      backgroundColor: "rgba(13, 110, 253, 0.15)",
+      tension: 0.2,
+      fill: false,
+    },
+  ];
+  if (typeof data.target === "number") {
+    datasets.push({
+      label: "Target",
+      data: data.labels.map(function () { return data.target; }),
+      borderColor: "#198754",
+      borderDash: [6, 4],
+      pointRadius: 0,
+      fill: false,
+    });
+  }
+  new Chart(canvas, {
+    type: "line",
+    data: { labels: data.labels, datasets: datasets },
+    options: {
+      responsive: true,
+      animation: false,
+      plugins: { legend: { position: "bottom" } },
+      scales: { y: { beginAtZero: false } },
+    },
+  });
+})();

@@ -1,0 +1,261 @@
+"""One form per use case. Forms validate; the views hand `cleaned_data` to a service."""
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from accounts.models import BusinessUnit
+from maturity.models import Area, Opportunity
+
+from .models import Initiative, KeyResult, Kpi, Objective, Plan, PlanTemplate
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _people():
+    return get_user_model().objects.filter(is_active=True).order_by("first_name", "username")
+
+
+def _check_currency(form, unit_field="unit", currency_field="currency"):
+    unit = form.cleaned_data.get(unit_field)
+    currency = (form.cleaned_data.get(currency_field) or "").strip().upper()
+    if unit == "currency":
+        if not currency:
+            form.add_error(currency_field, "A money figure needs its currency code, e.g. EUR.")
+        elif len(currency) != 3 or not currency.isalpha():
+            form.add_error(currency_field, "Use a three-letter ISO 4217 code, e.g. EUR or USD.")
+    form.cleaned_data[currency_field] = currency
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = [
+            "title",
+            "vision",
+            "business_unit",
+            "starts_on",
+            "ends_on",
+            "sponsor",
+            "owner",
+            "status",
+        ]
+        widgets = {"starts_on": DATE, "ends_on": DATE, "vision": forms.Textarea(attrs={"rows": 3})}
+        labels = {"business_unit": "Scope", "owner": "CoE owner", "sponsor": "Executive sponsor"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["business_unit"].empty_label = "Whole organisation"
+        self.fields["sponsor"].queryset = _people()
+        self.fields["owner"].queryset = _people()
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_on", "The plan must end after it starts.")
+        return data
+
+
+class PlanFromTemplateForm(forms.Form):
+    """The plan's frame plus one figure per blank of the template's key results."""
+
+    title = forms.CharField(max_length=200)
+    starts_on = forms.DateField(widget=DATE, label="Starts on")
+    ends_on = forms.DateField(widget=DATE, label="Ends on")
+    business_unit = forms.ModelChoiceField(
+        BusinessUnit.objects.all(), required=False, empty_label="Whole organisation", label="Scope"
+    )
+    sponsor = forms.ModelChoiceField(
+        get_user_model().objects.none(), required=False, label="Executive sponsor"
+    )
+
+    def __init__(self, *args, template: PlanTemplate, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.template = template
+        self.fields["sponsor"].queryset = _people()
+        self.fields["title"].initial = template.title
+        for kr in template.blanks:
+            self.fields[f"blank_{kr['key']}"] = forms.DecimalField(
+                label=kr["title"].replace("___", "…"),
+                help_text="The figure that replaces the blank; it becomes the target.",
+                max_digits=16,
+                decimal_places=2,
+                initial=kr.get("suggested"),
+                min_value=Decimal("0.01"),
+            )
+
+    def blank_fields(self):
+        return [self[name] for name in self.fields if name.startswith("blank_")]
+
+    def frame_fields(self):
+        return [self[name] for name in self.fields if not name.startswith("blank_")]
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_on", "The plan must end after it starts.")
+        return data
+
+    def blanks(self) -> dict:
+        return {
+            name.removeprefix("blank_"): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("blank_")
+        }
+
+
+class ObjectiveForm(forms.ModelForm):
+    class Meta:
+        model = Objective
+        fields = ["title", "why", "owner"]
+        widgets = {"why": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _people()
+
+
+class KeyResultForm(forms.ModelForm):
+    class Meta:
+        model = KeyResult
+        fields = [
+            "title",
+            "kind",
+            "unit",
+            "currency",
+            "baseline",
+            "target",
+            "starts_on",
+            "due_on",
+            "owner",
+            "weight",
+            "check_in_frequency",
+            "kpi",
+        ]
+        widgets = {"starts_on": DATE, "due_on": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _people()
+        self.fields["kpi"].queryset = Kpi.objects.order_by("name")
+        self.fields["currency"].widget.attrs["placeholder"] = "EUR"
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        baseline, target = data.get("baseline"), data.get("target")
+        if kind == KeyResult.Kind.MILESTONE:
+            # A milestone runs from 0 (not done) to 1 (done), whatever was typed.
+            data["baseline"], data["target"] = Decimal(0), Decimal(1)
+        elif baseline is not None and target is not None:
+            if target == baseline:
+                self.add_error("target", "The target must differ from the baseline.")
+            elif kind == KeyResult.Kind.INCREASE and target < baseline:
+                self.add_error("target", "An increase needs a target above the baseline.")
+            elif kind == KeyResult.Kind.DECREASE and target > baseline:
+                self.add_error("target", "A decrease needs a target below the baseline.")
+        starts, due = data.get("starts_on"), data.get("due_on")
+        if starts and due and due < starts:
+            self.add_error("due_on", "The due date cannot be before the start date.")
+        weight = data.get("weight")
+        if weight is not None and weight <= 0:
+            self.add_error("weight", "The weight must be greater than zero.")
+        _check_currency(self)
+        return data
+
+
+KeyResultFormSet = forms.formset_factory(KeyResultForm, extra=1, max_num=10)
+
+
+class CheckInForm(forms.Form):
+    value = forms.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        help_text="The value today (for a milestone: 1 when done, 0 when not).",
+    )
+    confidence = forms.IntegerField(
+        min_value=0,
+        max_value=10,
+        initial=7,
+        help_text="How sure are you that the target will be met? 0 = not at all, 10 = certain.",
+    )
+    comment = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class InitiativeForm(forms.ModelForm):
+    class Meta:
+        model = Initiative
+        fields = [
+            "title",
+            "description",
+            "horizon",
+            "status",
+            "owner",
+            "target_on",
+            "objectives",
+            "areas",
+            "opportunities",
+        ]
+        widgets = {
+            "target_on": DATE,
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "objectives": forms.CheckboxSelectMultiple,
+            "areas": forms.CheckboxSelectMultiple,
+        }
+        labels = {"areas": "Maturity areas", "opportunities": "Maturity opportunities"}
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _people()
+        self.fields["objectives"].queryset = plan.objectives.all()
+        self.fields["areas"].queryset = Area.objects.all()
+        self.fields["opportunities"].queryset = Opportunity.objects.select_related("level")
+        self.fields["opportunities"].widget.attrs["size"] = 6
+
+
+class KpiForm(forms.ModelForm):
+    class Meta:
+        model = Kpi
+        fields = [
+            "name",
+            "description",
+            "unit",
+            "currency",
+            "direction",
+            "frequency",
+            "owner",
+            "business_unit",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        labels = {"frequency": "Update frequency"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _people()
+        self.fields["business_unit"].empty_label = "Whole organisation"
+
+    def clean(self):
+        data = super().clean()
+        _check_currency(self)
+        return data
+
+
+class MeasurementForm(forms.Form):
+    measured_on = forms.DateField(widget=DATE, label="Date")
+    value = forms.DecimalField(max_digits=16, decimal_places=2)
+    note = forms.CharField(max_length=255, required=False)
+
+    def __init__(self, *args, kpi: Kpi, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kpi = kpi
+
+    def clean_measured_on(self):
+        measured_on = self.cleaned_data["measured_on"]
+        if self.kpi.measurements.filter(measured_on=measured_on).exists():
+            raise forms.ValidationError("This KPI already has a value for that date.")
+        return measured_on

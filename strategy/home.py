@@ -1,0 +1,43 @@
+"""Home-page panels of the strategy app (see config.navigation.HOME_PANELS)."""
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .models import KeyResult
+
+PANEL_ROWS = 6
+
+
+def check_in_due_panel(request) -> str:
+    """For CoE leads: key results across active plans whose check-in is overdue."""
+    due = KeyResult.objects.visible_to(request.user).check_in_due(timezone.localdate())
+    rows = list(due[: PANEL_ROWS + 1])
+    return render_to_string(
+        "strategy/_check_in_due_panel.html",
+        {
+            "key_results": rows[:PANEL_ROWS],
+            "more": len(rows) > PANEL_ROWS,
+            "title": "Check-ins due",
+            "empty": "Every running key result has a recent check-in.",
+        },
+        request=request,
+    )
+
+
+def my_key_results_panel(request) -> str | None:
+    """For makers: the key results they own that wait for a check-in (nothing if they own none)."""
+    today = timezone.localdate()
+    owned = KeyResult.objects.alive().owned_by(request.user)
+    if not owned.exists():
+        return None
+    rows = list(KeyResult.objects.check_in_due(today).owned_by(request.user)[: PANEL_ROWS + 1])
+    return render_to_string(
+        "strategy/_check_in_due_panel.html",
+        {
+            "key_results": rows[:PANEL_ROWS],
+            "more": len(rows) > PANEL_ROWS,
+            "title": "My key results to check in",
+            "empty": "You are up to date with your key results.",
+        },
+        request=request,
+    )

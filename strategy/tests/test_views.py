@@ -1,0 +1,436 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from strategy import services
+from strategy.models import CheckIn, Initiative, KeyResult, Kpi, KpiMeasurement, Objective, Plan
+
+from .factories import (
+    InitiativeFactory,
+    KeyResultFactory,
+    KpiFactory,
+    ObjectiveFactory,
+    PlanFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ["maker", "other_maker", "executive", "coe_lead", "admin_user"]
+WRITERS = {"coe_lead", "admin_user"}
+
+
+@pytest.fixture
+def kr(maker, coe_lead):
+    plan = PlanFactory(owner=coe_lead)
+    return KeyResultFactory(objective=ObjectiveFactory(plan=plan), owner=maker)
+
+
+def page_urls(kr):
+    plan, objective = kr.objective.plan, kr.objective
+    kpi = KpiFactory()
+    initiative = InitiativeFactory(plan=plan)
+    services.load_plan_templates()
+    read = [
+        reverse("strategy:plan_list"),
+        plan.get_absolute_url(),
+        kr.get_absolute_url(),
+        reverse("strategy:check_in_due"),
+        reverse("strategy:kpi_list"),
+        kpi.get_absolute_url(),
+    ]
+    write = [
+        reverse("strategy:plan_create"),
+        reverse("strategy:plan_update", args=[plan.uuid]),
+        reverse("strategy:plan_from_template", args=["realize-value"]),
+        reverse("strategy:objective_create", args=[plan.uuid]),
+        reverse("strategy:objective_update", args=[objective.uuid]),
+        reverse("strategy:key_result_create", args=[objective.uuid]),
+        reverse("strategy:key_result_update", args=[kr.uuid]),
+        reverse("strategy:initiative_create", args=[plan.uuid]),
+        reverse("strategy:initiative_update", args=[initiative.uuid]),
+        reverse("strategy:kpi_create"),
+        reverse("strategy:kpi_update", args=[kpi.uuid]),
+    ]
+    return read, write
+
+
+def test_anonymous_is_sent_to_sign_in(client, kr):
+    read, write = page_urls(kr)
+    for url in read + write:
+        response = client.get(url)
+        assert response.status_code == 302 and response.url.startswith(reverse("login")), url
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_page_for_every_role(client, request, kr, persona):
+    client.force_login(request.getfixturevalue(persona))
+    read, write = page_urls(kr)
+    for url in read:
+        assert client.get(url).status_code == 200, url
+    for url in write:
+        assert client.get(url).status_code == (200 if persona in WRITERS else 403), url
+
+
+def test_unknown_plan_is_404(client, maker):
+    client.force_login(maker)
+    url = reverse("strategy:plan_detail", args=["0b7e8a3e-0000-4000-8000-000000000000"])
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["maker", "executive"])
+def test_readers_cannot_write(client, request, kr, persona):
+    client.force_login(request.getfixturevalue(persona))
+    plan = kr.objective.plan
+    data = {"title": "X", "vision": "V", "starts_on": "2026-01-01", "ends_on": "2026-06-01"}
+    assert client.post(reverse("strategy:plan_create"), data).status_code == 403
+    assert client.post(reverse("strategy:plan_update", args=[plan.uuid]), data).status_code == 403
+    assert client.post(reverse("strategy:key_result_delete", args=[kr.uuid])).status_code == 403
+    step_url = reverse("strategy:plan_step_toggle", args=[plan.uuid, "vision"])
+    assert client.post(step_url, {"done": "1"}).status_code == 403
+    assert Plan.objects.count() == 1 and KeyResult.objects.alive().count() == 1
+
+
+def test_executive_sees_no_edit_buttons(client, executive, kr):
+    client.force_login(executive)
+    content = client.get(kr.objective.plan.get_absolute_url()).content.decode()
+    assert "Edit plan" not in content and "Add objective" not in content
+    assert kr.title in content
+
+
+def test_coe_lead_creates_a_plan_with_the_checklist(client, coe_lead, executive):
+    client.force_login(coe_lead)
+    response = client.post(
+        reverse("strategy:plan_create"),
+        {
+            "title": "Adoption 2026",
+            "vision": "Every unit builds its own small solutions safely.",
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-12-31",
+            "sponsor": executive.pk,
+            "owner": coe_lead.pk,
+            "status": "draft",
+        },
+    )
+    plan = Plan.objects.get()
+    assert response.status_code == 302 and response.url == plan.get_absolute_url()
+    assert plan.steps.count() == 5
+    client.post(reverse("strategy:plan_step_toggle", args=[plan.uuid, "sponsor"]), {"done": "1"})
+    assert plan.steps.get(step="sponsor").done_by == coe_lead
+
+
+def test_plan_ending_before_start_is_refused(client, coe_lead):
+    client.force_login(coe_lead)
+    response = client.post(
+        reverse("strategy:plan_create"),
+        {
+            "title": "Backwards",
+            "vision": "V",
+            "starts_on": "2026-06-01",
+            "ends_on": "2026-01-01",
+            "owner": coe_lead.pk,
+            "status": "draft",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["ends_on"]
+    assert Plan.objects.count() == 0
+
+
+def kr_data(**changes):
+    data = {
+        "title": "Raise the share of apps with an owner",
+        "kind": "increase",
+        "unit": "percent",
+        "currency": "",
+        "baseline": "20",
+        "target": "80",
+        "starts_on": "2026-01-01",
+        "due_on": "2026-12-31",
+        "weight": "1",
+        "check_in_frequency": "weekly",
+        "owner": "",
+        "kpi": "",
+    }
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"target": "20"}, "target"),  # target equal to the baseline
+        ({"target": "10"}, "target"),  # an increase that goes down
+        ({"kind": "decrease", "target": "30"}, "target"),  # a decrease that goes up
+        ({"due_on": "2025-12-01"}, "due_on"),  # due before start
+        ({"weight": "0"}, "weight"),
+        ({"weight": "-2"}, "weight"),
+        ({"target": "eighty"}, "target"),  # not a number
+        ({"unit": "currency"}, "currency"),  # money without a currency
+        ({"unit": "currency", "currency": "EU1"}, "currency"),
+    ],
+)
+def test_bad_key_result_input_saves_nothing(client, coe_lead, changes, field):
+    objective = ObjectiveFactory()
+    client.force_login(coe_lead)
+    url = reverse("strategy:key_result_create", args=[objective.uuid])
+    response = client.post(url, kr_data(**changes))
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert 'class="invalid-feedback' in response.content.decode()  # shown next to the field
+    assert KeyResult.objects.count() == 0
+
+
+def test_currency_key_result_with_code_is_saved(client, coe_lead):
+    objective = ObjectiveFactory()
+    client.force_login(coe_lead)
+    url = reverse("strategy:key_result_create", args=[objective.uuid])
+    response = client.post(url, kr_data(unit="currency", currency="eur", target="5000"))
+    assert response.status_code == 302
+    assert KeyResult.objects.get().currency == "EUR"
+
+
+def test_objective_with_inline_key_results(client, coe_lead):
+    plan = PlanFactory(owner=coe_lead)
+    client.force_login(coe_lead)
+    data = {"title": "Grow the community", "why": "More makers", "owner": coe_lead.pk}
+    data.update({"kr-TOTAL_FORMS": "3", "kr-INITIAL_FORMS": "0"})
+    for index, title in ((0, "Reach 80 active makers"), (1, "Hold 12 sessions")):
+        for key, value in kr_data(title=title, target=str(80 - index)).items():
+            data[f"kr-{index}-{key}"] = value
+    # the third block is left as the browser sends an untouched one (the selects' defaults):
+    # skipped
+    untouched = {
+        "kind": "increase",
+        "unit": "percent",
+        "baseline": "0",
+        "weight": "1",
+        "check_in_frequency": "weekly",
+    }
+    data.update({f"kr-2-{key}": value for key, value in untouched.items()})
+    response = client.post(reverse("strategy:objective_create", args=[plan.uuid]), data)
+    assert response.status_code == 302
+    objective = Objective.objects.get()
+    assert list(objective.key_results.values_list("title", flat=True)) == [
+        "Reach 80 active makers",
+        "Hold 12 sessions",
+    ]
+
+
+def test_objective_with_a_bad_inline_key_result_saves_nothing(client, coe_lead):
+    plan = PlanFactory(owner=coe_lead)
+    client.force_login(coe_lead)
+    data = {"title": "Grow", "why": "", "owner": "", "kr-TOTAL_FORMS": "1", "kr-INITIAL_FORMS": "0"}
+    for key, value in kr_data(weight="0").items():
+        data[f"kr-0-{key}"] = value
+    response = client.post(reverse("strategy:objective_create", args=[plan.uuid]), data)
+    assert response.status_code == 400
+    assert Objective.objects.count() == 0 and KeyResult.objects.count() == 0
+
+
+def test_owner_checks_in_and_sees_progress(client, maker, kr):
+    client.force_login(maker)
+    url = reverse("strategy:check_in_create", args=[kr.uuid])
+    response = client.post(url, {"value": "50", "confidence": "6", "comment": "Half-way"})
+    assert response.status_code == 302
+    kr.refresh_from_db()
+    assert kr.current == Decimal(50)
+    page = client.get(kr.get_absolute_url())
+    assert page.context["kr"].progress_value == 50.0
+    assert "Half-way" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("other_maker", 403), ("executive", 403), ("coe_lead", 302), ("admin_user", 302)],
+)
+def test_check_in_permissions(client, request, kr, persona, status):
+    client.force_login(request.getfixturevalue(persona))
+    response = client.post(
+        reverse("strategy:check_in_create", args=[kr.uuid]), {"value": "10", "confidence": "5"}
+    )
+    assert response.status_code == status
+    assert CheckIn.objects.count() == (1 if status == 302 else 0)
+
+
+@pytest.mark.parametrize("value", ["ten", ""])
+def test_check_in_with_a_bad_value_saves_nothing(client, maker, kr, value):
+    client.force_login(maker)
+    response = client.post(
+        reverse("strategy:check_in_create", args=[kr.uuid]), {"value": value, "confidence": "5"}
+    )
+    assert response.status_code == 400
+    assert "value" in response.context["check_in_form"].errors
+    assert CheckIn.objects.count() == 0
+
+
+def test_check_in_confidence_outside_range_is_refused(client, maker, kr):
+    client.force_login(maker)
+    response = client.post(
+        reverse("strategy:check_in_create", args=[kr.uuid]), {"value": "3", "confidence": "12"}
+    )
+    assert response.status_code == 400 and CheckIn.objects.count() == 0
+
+
+def test_deleted_key_result_is_hidden_then_restored(client, coe_lead, maker, kr):
+    services.key_result_check_in(key_result=kr, value=Decimal(30), author=maker)
+    client.force_login(coe_lead)
+    client.post(reverse("strategy:key_result_delete", args=[kr.uuid]), follow=True)
+    kr.refresh_from_db()
+    assert kr.deleted_at is not None
+    client.force_login(maker)
+    assert kr.title not in client.get(kr.objective.plan.get_absolute_url()).content.decode()
+    assert client.get(kr.get_absolute_url()).status_code == 404
+    response = client.post(
+        reverse("strategy:check_in_create", args=[kr.uuid]), {"value": "1", "confidence": "5"}
+    )
+    assert response.status_code == 404
+    client.force_login(coe_lead)
+    assert (
+        "Deleted key results (1)"
+        in client.get(kr.objective.plan.get_absolute_url()).content.decode()
+    )
+    client.post(reverse("strategy:key_result_restore", args=[kr.uuid]))
+    kr.refresh_from_db()
+    assert kr.deleted_at is None and kr.check_ins.count() == 1
+
+
+def test_plan_from_template_page_asks_for_each_blank(client, coe_lead):
+    services.load_plan_templates()
+    client.force_login(coe_lead)
+    url = reverse("strategy:plan_from_template", args=["realize-value"])
+    form = client.get(url).context["form"]
+    assert len(form.blank_fields()) == 10
+    data = {"title": "Our value plan", "starts_on": "2026-01-01", "ends_on": "2026-12-31"}
+    data.update({field.html_name: "42" for field in form.blank_fields()})
+    data["blank_roi-accuracy"] = ""
+    response = client.post(url, data)
+    assert response.status_code == 200 and "blank_roi-accuracy" in response.context["form"].errors
+    assert Plan.objects.count() == 0
+    data["blank_roi-accuracy"] = "85"
+    response = client.post(url, data)
+    plan = Plan.objects.get()
+    assert response.url == plan.get_absolute_url()
+    assert KeyResult.objects.get(title__contains="within 85%").target == Decimal(85)
+
+
+def test_measurement_page_checks_in_the_bound_key_result(client, coe_lead, kr):
+    kpi = KpiFactory(owner=coe_lead)
+    KeyResult.objects.filter(pk=kr.pk).update(kpi=kpi)
+    client.force_login(coe_lead)
+    url = reverse("strategy:measurement_create", args=[kpi.uuid])
+    response = client.post(url, {"measured_on": "2026-02-01", "value": "40", "note": ""})
+    assert response.status_code == 302
+    kr.refresh_from_db()
+    assert kr.current == Decimal(40)
+    again = client.post(url, {"measured_on": "2026-02-01", "value": "45", "note": ""})
+    assert again.status_code == 400 and KpiMeasurement.objects.count() == 1
+    bad = client.post(url, {"measured_on": "2026-02-02", "value": "lots", "note": ""})
+    assert bad.status_code == 400 and KpiMeasurement.objects.count() == 1
+
+
+def test_maker_may_not_record_a_measurement_of_someone_elses_kpi(client, maker):
+    kpi = KpiFactory()
+    client.force_login(maker)
+    url = reverse("strategy:measurement_create", args=[kpi.uuid])
+    assert client.post(url, {"measured_on": "2026-02-01", "value": "1"}).status_code == 403
+    assert KpiMeasurement.objects.count() == 0
+
+
+def test_kpi_form_requires_a_currency_for_money(client, coe_lead):
+    client.force_login(coe_lead)
+    data = {
+        "name": "Spend",
+        "unit": "currency",
+        "currency": "",
+        "direction": "lower",
+        "frequency": "monthly",
+    }
+    response = client.post(reverse("strategy:kpi_create"), data)
+    assert "currency" in response.context["form"].errors and Kpi.objects.count() == 0
+
+
+def test_initiative_links_objectives(client, coe_lead):
+    plan = PlanFactory(owner=coe_lead)
+    objective = ObjectiveFactory(plan=plan)
+    client.force_login(coe_lead)
+    response = client.post(
+        reverse("strategy:initiative_create", args=[plan.uuid]),
+        {
+            "title": "Maker portal",
+            "horizon": "next_year",
+            "status": "proposed",
+            "objectives": [objective.pk],
+        },
+    )
+    assert response.status_code == 302
+    initiative = Initiative.objects.get()
+    assert list(initiative.objectives.all()) == [objective]
+    assert "Maker portal" in client.get(plan.get_absolute_url()).content.decode()
+
+
+def test_home_panels(client, coe_lead, maker, kr):
+    KeyResult.objects.filter(pk=kr.pk).update(starts_on=date(2025, 1, 1), due_on=date(2099, 1, 1))
+    client.force_login(coe_lead)
+    assert "Check-ins due" in client.get("/").content.decode()
+    client.force_login(maker)
+    content = client.get("/").content.decode()
+    assert "My key results to check in" in content and kr.title in content
+    services.key_result_check_in(key_result=kr, value=Decimal(5), author=maker)
+    assert "You are up to date" in client.get("/").content.decode()
+
+
+def _big_plan(owner):
+    plan = PlanFactory(owner=owner)
+    for _ in range(3):
+        objective = ObjectiveFactory(plan=plan, owner=owner)
+        for _ in range(3):
+            kr = KeyResultFactory(objective=objective, owner=owner, kpi=KpiFactory())
+            CheckIn.objects.create(key_result=kr, value=5, created_at=timezone.now())
+    for horizon in ("immediate", "next_year", "three_years"):
+        InitiativeFactory(plan=plan, horizon=horizon, owner=owner)
+    return plan
+
+
+def test_plan_list_query_count(client, coe_lead, django_assert_max_num_queries):
+    for _ in range(5):
+        _big_plan(coe_lead)
+    client.force_login(coe_lead)
+    # session, user, roles (policy), plans count, plans page with users/unit, objectives,
+    # key results with last check-in, templates, nav roles: constant, whatever the plan count
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("strategy:plan_list"))
+    assert len(response.context["plans"]) == 5
+
+
+def test_plan_detail_query_count(client, coe_lead, django_assert_max_num_queries):
+    plan = _big_plan(coe_lead)
+    client.force_login(coe_lead)
+    # session, user, roles, plan (+owner, sponsor, unit, template), objectives, key results,
+    # steps, initiatives + their objectives/areas/opportunities, deleted key results
+    with django_assert_max_num_queries(14):
+        response = client.get(plan.get_absolute_url())
+    assert response.status_code == 200
+
+
+def test_check_in_due_list_query_count(client, coe_lead, django_assert_max_num_queries):
+    for _ in range(3):
+        _big_plan(coe_lead)
+    KeyResult.objects.update(starts_on=date(2025, 1, 1), due_on=date(2099, 1, 1))
+    CheckIn.objects.update(created_at=timezone.now() - timezone.timedelta(days=30))
+    client.force_login(coe_lead)
+    # session, user, roles, count, page of key results with plan/owner/kpi joined
+    with django_assert_max_num_queries(7):
+        response = client.get(reverse("strategy:check_in_due"))
+    assert len(response.context["key_results"]) == 27
+
+
+def test_kpi_list_query_count(client, coe_lead, django_assert_max_num_queries):
+    for _ in range(10):
+        KpiFactory(owner=coe_lead)
+    client.force_login(coe_lead)
+    # session, user, roles, count, page with latest value annotated
+    with django_assert_max_num_queries(7):
+        client.get(reverse("strategy:kpi_list"))
