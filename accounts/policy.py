@@ -156,6 +156,15 @@ RULES: dict[str, Rule] = {
     "value.edit_value": coe,
     "value.view_solution": reader_or_owner,
     "value.edit_solution": coe_or_owner,
+    "value.list_solutions": lambda user, obj: is_reader(user) or has_role(user, Role.MAKER),
+    "value.create_solution": maker_or_coe,
+    # Makers record value for their own solutions; the CoE for any. With no object: may open
+    # the form at all.
+    "value.record_value": lambda user, obj: (
+        is_coe(user) or (has_role(user, Role.MAKER) if obj is None else _owns(user, obj))
+    ),
+    "value.verify_value": coe,
+    "value.import_solutions": coe,
     # Success stories
     "stories.view_story": view_story,
     "stories.submit_story": maker_or_coe,

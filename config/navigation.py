@@ -14,13 +14,17 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem("Strategy", "strategy:plan_list", "strategy.view_plan", "strategy"),
+    NavItem("Value", "value:solution_list", "value.list_solutions", "value"),
+    NavItem("Reports", "reports:definition_list", "reports.view_reports", "reports"),
 ]
 
-# Home-page panels per role, as dotted paths to functions `panel(request) -> str | None` that
-# return rendered HTML (or None to show nothing). The first role in ROLE_PRECEDENCE decides.
-HOME_PANELS: dict[str, list[str]] = {
-    "admin": ["accounts.home.organisation_panel"],
-    "coe_lead": ["accounts.home.organisation_panel", "strategy.home.check_in_due_panel"],
-    "executive": ["accounts.home.organisation_panel"],
-    "maker": ["accounts.home.organisation_panel", "strategy.home.my_key_results_panel"],
-}
+# Home-page panels: a dotted path to a function `panel(request) -> str | None` that returns
+# rendered HTML (or None to show nothing), and the roles whose home page shows it. The user's
+# highest role (accounts.policy.ROLE_PRECEDENCE) decides. One line per panel, in page order.
+EVERYONE = ("admin", "coe_lead", "executive", "maker")
+HOME_PANELS: list[tuple[str, tuple[str, ...]]] = [
+    ("accounts.home.organisation_panel", EVERYONE),
+    ("strategy.home.check_in_due_panel", ("admin", "coe_lead")),
+    ("strategy.home.my_key_results_panel", ("maker",)),
+    ("value.home.value_panel", ("admin", "coe_lead", "executive")),
+]

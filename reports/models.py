@@ -1,1 +1,163 @@
-"""Models of this app."""
+"""Report definitions (what to report, to whom, how often) and the snapshots they produce."""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django_celery_beat.validators import crontab_validator
+
+
+def validate_cron(value: str) -> None:
+    """Five cron fields (minute hour day-of-month month day-of-week) that parse."""
+    if not value:
+        return
+    if len(value.split()) != 5:
+        raise ValidationError("Use five fields: minute hour day-of-month month day-of-week.")
+    try:
+        crontab_validator(value)
+    except ValidationError:
+        raise ValidationError("This cron expression does not parse.") from None
+
+
+class ReportDefinition(models.Model):
+    """A recurring report: its kind, scope, cadence and recipients. Its schedule lives in
+    django-celery-beat as one PeriodicTask, kept in step by reports.services."""
+
+    class Kind(models.TextChoices):
+        ROI = "roi", "ROI report"
+        KPI = "kpi", "KPI report"
+
+    class Cadence(models.TextChoices):
+        MONTHLY = "monthly", "Monthly (on the 1st, for the month before)"
+        QUARTERLY = "quarterly", "Quarterly (on the 1st of a quarter, for the quarter before)"
+        CRON = "cron", "Custom schedule (cron expression)"
+
+    class PeriodLength(models.TextChoices):
+        MONTH = "month", "Month"
+        QUARTER = "quarter", "Quarter"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=150)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ROI)
+    scope_unit = models.ForeignKey(
+        "accounts.BusinessUnit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="report_definitions",
+        help_text="Leave empty to report on the whole organisation.",
+    )
+    cadence = models.CharField(max_length=10, choices=Cadence.choices, default=Cadence.MONTHLY)
+    cron_expression = models.CharField(
+        max_length=100,
+        blank=True,
+        validators=[validate_cron],
+        help_text="Five fields: minute hour day-of-month month day-of-week, e.g. 0 7 * * 1.",
+    )
+    period_length = models.CharField(
+        max_length=10,
+        choices=PeriodLength.choices,
+        default=PeriodLength.MONTH,
+        help_text="What one report covers: the last complete month or quarter.",
+    )
+    recipients = models.TextField(
+        blank=True, help_text="E-mail addresses, one per line or separated by commas."
+    )
+    is_active = models.BooleanField(default=True)
+    periodic_task = models.OneToOneField(
+        "django_celery_beat.PeriodicTask",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="report_definition",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(cadence="cron") | ~models.Q(cron_expression=""),
+                name="report_cron_has_expression",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:definition_detail", kwargs={"uuid": self.uuid})
+
+    @property
+    def recipient_list(self) -> list[str]:
+        parts = self.recipients.replace(",", "\n").replace(";", "\n").splitlines()
+        return [part.strip() for part in parts if part.strip()]
+
+
+def snapshot_upload_to(instance, filename: str) -> str:
+    return f"reports/{instance.uuid}/{filename}"
+
+
+class ReportSnapshot(models.Model):
+    """One report for one definition and period: its numbers frozen as JSON when generated, and
+    the HTML, PDF and CSV files rendered from them. Never changed once done."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a worker"
+        RUNNING = "running", "Being generated"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    definition = models.ForeignKey(
+        ReportDefinition, on_delete=models.CASCADE, related_name="snapshots"
+    )
+    period_start = models.DateField()
+    period_end = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    data = models.JSONField(null=True, blank=True)
+    html_file = models.FileField(upload_to=snapshot_upload_to, blank=True)
+    pdf_file = models.FileField(upload_to=snapshot_upload_to, blank=True)
+    csv_file = models.FileField(upload_to=snapshot_upload_to, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    mail_error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    generated_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-period_start", "-created_at"]
+        constraints = [
+            # One snapshot per definition and period, however often beat fires or a task retries.
+            models.UniqueConstraint(
+                fields=["definition", "period_start", "period_end"],
+                name="report_snapshot_one_per_period",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="report_snapshot_period_order",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.definition} · {self.period_label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:snapshot_detail", kwargs={"uuid": self.uuid})
+
+    @property
+    def period_label(self) -> str:
+        if self.period_start.month == self.period_end.month:
+            return self.period_start.strftime("%B %Y")
+        return f"{self.period_start:%b} - {self.period_end:%b %Y}"

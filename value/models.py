@@ -1,10 +1,24 @@
 """Solutions built on the platform, their costs, and the business value they deliver."""
 
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
+
+from .querysets import ProgrammeCostQuerySet, SolutionQuerySet, ValueRecordQuerySet
+
+ZERO = Decimal("0")
+NOT_NEGATIVE = [MinValueValidator(ZERO)]
+
+
+def money_field(**kwargs) -> models.DecimalField:
+    """Money in the organisation's currency, never negative."""
+    return models.DecimalField(
+        max_digits=14, decimal_places=2, default=ZERO, validators=NOT_NEGATIVE, **kwargs
+    )
 
 
 class Solution(models.Model):
@@ -43,16 +57,204 @@ class Solution(models.Model):
     environment = models.CharField(max_length=120, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.LIVE)
     go_live_on = models.DateField(null=True, blank=True)
+    retired_on = models.DateField(
+        null=True, blank=True, help_text="Running costs and projections stop after this day."
+    )
     monthly_users = models.PositiveIntegerField(default=0)
     monthly_runs = models.PositiveIntegerField(default=0)
+    # Costs. Building is a one-off, charged in the month the solution goes live; running costs
+    # are charged for every month it is live.
+    build_hours = models.DecimalField(
+        max_digits=9,
+        decimal_places=1,
+        default=ZERO,
+        validators=NOT_NEGATIVE,
+        help_text="Effort to build it, in hours (makers, developers, CoE).",
+    )
+    build_hourly_rate = money_field(help_text="Cost of one hour of build effort.")
+    licence_cost_monthly = money_field(help_text="Premium licences or pay-as-you-go, per month.")
+    capacity_cost_monthly = money_field(help_text="Dataverse or other capacity, per month.")
+    support_cost_monthly = money_field(help_text="Support and maintenance, per month.")
+    # The business case: what the solution was expected to return before it was built.
+    projected_monthly_value = money_field(help_text="Value expected per month when approved.")
+    projected_monthly_hours = models.DecimalField(
+        max_digits=9, decimal_places=1, default=ZERO, validators=NOT_NEGATIVE
+    )
+    external_id = models.CharField(
+        max_length=100, blank=True, help_text="Identifier in the source inventory, if imported."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SolutionQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
-        indexes = [models.Index(fields=["business_unit", "status"])]
+        indexes = [
+            models.Index(fields=["business_unit", "status"]),
+            models.Index(fields=["owner"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(retired_on__isnull=True)
+                | models.Q(go_live_on__isnull=True)
+                | models.Q(retired_on__gte=models.F("go_live_on")),
+                name="solution_retired_after_live",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("value:solution_detail", kwargs={"uuid": self.uuid})
+
+    @property
+    def build_cost(self) -> Decimal:
+        return self.build_hours * self.build_hourly_rate
+
+    @property
+    def running_cost_monthly(self) -> Decimal:
+        return self.licence_cost_monthly + self.capacity_cost_monthly + self.support_cost_monthly
+
+
+class UnitCost(models.Model):
+    """One entry of the "cost of things" library: what one unit of something costs in a unit
+    (or across the organisation when no unit is set), e.g. an hour of staff time."""
+
+    class Measure(models.TextChoices):
+        HOUR = "hour", "per hour"
+        ITEM = "item", "per item"
+        EVENT = "event", "per event"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    business_unit = models.ForeignKey(
+        "accounts.BusinessUnit",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="unit_costs",
+        help_text="Leave empty for a figure that holds across the organisation.",
+    )
+    name = models.CharField(max_length=150)
+    measure = models.CharField(max_length=10, choices=Measure.choices, default=Measure.ITEM)
+    amount = models.DecimalField(
+        max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    is_staff_hour = models.BooleanField(
+        default=False,
+        help_text="The loaded cost of one hour of staff time: turns hours saved into money.",
+    )
+    note = models.CharField(max_length=255, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["business_unit__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business_unit", "name"],
+                name="unit_cost_unique_name",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.amount} {self.get_measure_display()})"
+
+
+class ValueRecord(models.Model):
+    """Value one solution delivered in one month: hours saved, cost avoided, revenue or other
+    benefit, turned into money with the hourly rate that applied when it was recorded."""
+
+    class Source(models.TextChoices):
+        MAKER_ESTIMATE = "maker_estimate", "Maker estimate"
+        MEASURED = "measured", "Measured"
+        COE_VERIFIED = "coe_verified", "CoE-verified"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    solution = models.ForeignKey(Solution, on_delete=models.CASCADE, related_name="value_records")
+    month = models.DateField(help_text="First day of the month the value was delivered in.")
+    hours_saved = models.DecimalField(
+        max_digits=10, decimal_places=1, default=ZERO, validators=NOT_NEGATIVE
+    )
+    hourly_rate = money_field(help_text="Loaded cost of one staff hour used for this record.")
+    cost_avoided = money_field()
+    revenue = money_field()
+    other_value = money_field(help_text="Any other benefit in money, e.g. a penalty avoided.")
+    amount = money_field(
+        help_text="Total money value: hours x rate + cost avoided + revenue + other."
+    )
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.MAKER_ESTIMATE)
+    note = models.CharField(max_length=255, blank=True)
+    calculation = models.JSONField(
+        default=dict, blank=True, help_text="The calculator inputs this record came from."
+    )
+    origin_key = models.CharField(
+        max_length=80,
+        blank=True,
+        help_text="What produced the record (e.g. a story metric), so it is imported only once.",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ValueRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-month", "solution__name"]
+        indexes = [
+            models.Index(fields=["month", "solution"]),
+            models.Index(fields=["solution", "month"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(month__day=1), name="value_month_first_day"),
+            models.UniqueConstraint(
+                fields=["origin_key"],
+                condition=~models.Q(origin_key=""),
+                name="value_record_unique_origin",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.solution} · {self.month:%b %Y}"
+
+
+class ProgrammeCost(models.Model):
+    """A cost of running the programme rather than one solution (CoE team, training, tools) over
+    a period, for one business unit or the whole organisation."""
+
+    class Kind(models.TextChoices):
+        COE_TEAM = "coe_team", "CoE team"
+        TRAINING = "training", "Training"
+        TOOLING = "tooling", "Tools and platform"
+        OTHER = "other", "Other"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    business_unit = models.ForeignKey(
+        "accounts.BusinessUnit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="programme_costs",
+        help_text="Leave empty for an organisation-wide cost.",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    description = models.CharField(max_length=200, blank=True)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    amount = money_field()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ProgrammeCostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="programme_cost_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.starts_on}-{self.ends_on}"

@@ -212,7 +212,14 @@ CELERY_TASK_TIME_LIMIT = 360
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic jobs. Each app's entries are added here, one line each, with when it runs.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Every 5 minutes: publish again report snapshots left pending (broker was down), running past
+    # the time limit (worker lost) or generated but not yet e-mailed.
+    "reports-sweep-stuck-snapshots": {
+        "task": "reports.tasks.snapshots_sweep_task",
+        "schedule": timedelta(minutes=5),
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -11,6 +11,8 @@ from accounts.demo import DEMO_PASSWORD
 DEMO_STEPS = [
     "accounts.demo.seed",
     "strategy.demo.seed",
+    "value.demo.seed",
+    "reports.demo.seed",
 ]
 
 

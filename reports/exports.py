@@ -1,0 +1,52 @@
+"""CSV export of a report's frozen numbers, safe to open in a spreadsheet."""
+
+import csv
+import io
+import re
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+FIGURE_COLUMNS = [
+    "value",
+    "hours",
+    "cost",
+    "build_cost",
+    "running_cost",
+    "programme_cost",
+    "net",
+    "roi_pct",
+    "payback_months",
+    "projected_value",
+    "variance",
+]
+
+
+def neutralise(cell) -> str:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe; numbers we wrote
+    ourselves (e.g. -2600.00) stay numbers."""
+    text = "" if cell is None else str(cell)
+    if text.startswith(FORMULA_START) and not PLAIN_NUMBER.match(text):
+        return "'" + text
+    return text
+
+
+def report_csv(data: dict) -> bytes:
+    """One row per figure set: the totals, each month, each unit and each top solution."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["section", "name", *FIGURE_COLUMNS])
+
+    def row(section, name, figures):
+        writer.writerow(
+            [neutralise(section), neutralise(name)]
+            + [neutralise(figures.get(column)) for column in FIGURE_COLUMNS]
+        )
+
+    row("total", data.get("scope", ""), data["totals"])
+    for month in data.get("by_month", []):
+        row("month", month["month"], month)
+    for unit in data.get("by_unit", []):
+        row("unit", unit["unit"], unit)
+    for solution in data.get("top_solutions", []):
+        row("solution", solution["solution"], solution)
+    return ("\ufeff" + out.getvalue()).encode()  # BOM: spreadsheets then read it as UTF-8

@@ -1,0 +1,211 @@
+import csv
+import io
+import json
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django_celery_beat.models import PeriodicTask
+
+from reports import services
+from reports.exports import neutralise
+from reports.models import ReportDefinition, ReportSnapshot
+from reports.tasks import snapshot_build_task
+from value.tests.factories import ValueRecordFactory
+
+Q1 = (date(2026, 1, 1), date(2026, 3, 31))
+
+
+def test_definition_save_schedules_it_in_beat(coe_lead, unit):
+    definition = services.definition_save(
+        definition=ReportDefinition(),
+        actor=coe_lead,
+        data={"name": "Monthly ROI", "kind": "roi", "cadence": "monthly", "recipients": ""},
+    )
+    task = PeriodicTask.objects.get(pk=definition.periodic_task_id)
+    assert task.task == "reports.tasks.report_run_due_task"
+    assert json.loads(task.args) == [str(definition.uuid)]
+    assert (task.crontab.minute, task.crontab.hour, task.crontab.day_of_month) == ("0", "6", "1")
+    assert definition.period_length == "month"
+
+    services.definition_save(
+        definition=definition,
+        actor=coe_lead,
+        data={"cadence": "cron", "cron_expression": "30 7 * * 1", "is_active": False},
+    )
+    task.refresh_from_db()
+    assert (task.crontab.minute, task.crontab.hour, task.crontab.day_of_week) == ("30", "7", "1")
+    assert task.enabled is False
+    assert PeriodicTask.objects.filter(task=services.RUN_DUE_TASK).count() == 1
+
+
+def test_last_complete_period(definition):
+    assert services.last_complete_period(definition, date(2026, 4, 1)) == Q1
+    assert services.last_complete_period(definition, date(2026, 6, 30)) == Q1
+    definition.period_length = "month"
+    assert services.last_complete_period(definition, date(2026, 3, 1)) == (
+        date(2026, 2, 1),
+        date(2026, 2, 28),
+    )
+    assert services.past_periods(definition, date(2026, 3, 1), 3)[-1] == (
+        date(2025, 12, 1),
+        date(2025, 12, 31),
+    )
+
+
+def test_same_period_twice_gives_one_snapshot_and_one_publish(
+    definition, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        first, created = services.snapshot_request(definition=definition, start=Q1[0], end=Q1[1])
+        second, created_again = services.snapshot_request(
+            definition=definition, start=Q1[0], end=Q1[1]
+        )
+    assert (created, created_again) == (True, False)
+    assert first.pk == second.pk
+    assert ReportSnapshot.objects.count() == 1
+    assert len(callbacks) == 1
+
+
+def test_rollback_publishes_nothing(definition, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        try:
+            with transaction.atomic():
+                services.snapshot_request(definition=definition, start=Q1[0], end=Q1[1])
+                raise RuntimeError("the request failed after the snapshot was created")
+        except RuntimeError:
+            pass
+    assert callbacks == []
+    assert not ReportSnapshot.objects.exists()
+
+
+def test_database_refuses_a_second_snapshot_for_the_period(definition):
+    from django.db import IntegrityError, transaction
+
+    ReportSnapshot.objects.create(definition=definition, period_start=Q1[0], period_end=Q1[1])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReportSnapshot.objects.create(definition=definition, period_start=Q1[0], period_end=Q1[1])
+
+
+def _generated(definition):
+    snapshot, _ = services.snapshot_request(definition=definition, start=Q1[0], end=Q1[1])
+    return services.snapshot_generate(snapshot.pk)
+
+
+def test_generate_freezes_numbers_and_renders_files(definition, roi_data):
+    snapshot = _generated(definition)
+    assert snapshot.status == ReportSnapshot.Status.DONE
+    totals = snapshot.data["totals"]
+    # value 3,010; cost 5,000 build + 3 x 200 running = 5,600
+    assert (totals["value"], totals["cost"], totals["net"]) == ("3010.00", "5600.00", "-2590.00")
+    assert totals["roi_pct"] == "-46.2"
+    pdf = snapshot.pdf_file.read()
+    assert pdf.startswith(b"%PDF") and len(pdf) > 2000
+    assert b"Invoice approvals" in snapshot.html_file.read()
+
+    # A second run finds it done and claims nothing; new records do not change the snapshot.
+    ValueRecordFactory(solution=roi_data, month=date(2026, 3, 1), amount=Decimal("5000"))
+    assert services.snapshot_generate(snapshot.pk) is None
+    snapshot.refresh_from_db()
+    assert snapshot.data["totals"]["value"] == "3010.00"
+    assert snapshot.attempts == 1
+
+
+def test_csv_parses_back_to_the_same_figures(definition, roi_data):
+    snapshot = _generated(definition)
+    text = snapshot.csv_file.read().decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    total = rows[0]
+    assert total["section"] == "total"
+    for column in ("value", "cost", "net", "roi_pct", "build_cost", "running_cost"):
+        assert total[column] == snapshot.data["totals"][column]
+    months = [row for row in rows if row["section"] == "month"]
+    assert [row["value"] for row in months] == ["1000.00", "1010.00", "1000.00"]
+    solutions = {row["name"]: row for row in rows if row["section"] == "solution"}
+    # The formula-looking name is neutralised; negative numbers stay numbers.
+    assert '\'=HYPERLINK("http://x")' in solutions
+    assert solutions["Invoice approvals"]["net"].startswith("-")
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("=1+2", "'=1+2"),
+        ("+cmd", "'+cmd"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("-2600.00", "-2600.00"),
+        ("Plain", "Plain"),
+        (None, ""),
+    ],
+)
+def test_neutralise(cell, expected):
+    assert neutralise(cell) == expected
+
+
+def test_mail_is_sent_once(definition, roi_data):
+    snapshot = _generated(definition)
+    assert services.snapshot_send(snapshot.pk) is True
+    assert services.snapshot_send(snapshot.pk) is False
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["sponsor@example.org", "cfo@example.org"]
+    assert "3010.00" in message.body
+    name, content, mimetype = message.attachments[0]
+    assert name.endswith(".pdf") and content.startswith(b"%PDF") and mimetype == "application/pdf"
+
+
+def test_unreachable_mail_server_is_retried_and_sends_once(definition, roi_data, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    snapshot, _ = services.snapshot_request(definition=definition, start=Q1[0], end=Q1[1])
+    # Called directly, a task's retry re-raises the error (a worker would schedule the retry).
+    with pytest.raises(OSError):
+        snapshot_build_task(snapshot.pk)
+    snapshot.refresh_from_db()
+    assert snapshot.status == ReportSnapshot.Status.DONE
+    assert snapshot.sent_at is None
+    assert "Connection refused" in snapshot.mail_error or "Errno" in snapshot.mail_error
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    snapshot_build_task(snapshot.pk)
+    snapshot_build_task(snapshot.pk)  # a duplicate delivery
+    snapshot.refresh_from_db()
+    assert snapshot.sent_at is not None
+    assert len(mail.outbox) == 1
+    assert snapshot.attempts == 1
+
+
+def test_failure_is_recorded_with_its_reason(definition, client, executive):
+    definition.kind = ReportDefinition.Kind.KPI  # not built yet: fails without retrying
+    definition.save()
+    snapshot, _ = services.snapshot_request(definition=definition, start=Q1[0], end=Q1[1])
+    with pytest.raises(services.ReportStateError):
+        snapshot_build_task(snapshot.pk)
+    snapshot.refresh_from_db()
+    assert snapshot.status == ReportSnapshot.Status.FAILED
+    assert "not available yet" in snapshot.error
+    client.force_login(executive)
+    assert b"not available yet" in client.get(definition.get_absolute_url()).content
+
+
+def test_sweep_republishes_stuck_snapshots(definition, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    snapshot, _ = services.snapshot_request(definition=definition, start=Q1[0], end=Q1[1])
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert services.snapshots_sweep() == 0  # just created: give the worker time
+        later = timezone.now() + timedelta(minutes=5)
+        assert services.snapshots_sweep(now=later) == 1
+    assert len(callbacks) == 1
+    # A RUNNING snapshot whose worker died is claimable again after the time limit.
+    ReportSnapshot.objects.filter(pk=snapshot.pk).update(
+        status="running", claimed_at=timezone.now() - timedelta(hours=1)
+    )
+    assert services.snapshot_claim(snapshot.pk) is True
+    assert services.snapshot_claim(snapshot.pk) is False

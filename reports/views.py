@@ -1,0 +1,149 @@
+"""Pages of the reports app: definitions, their snapshots, downloads and "generate now"."""
+
+from django.contrib import messages
+from django.db.models import Count, Max
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.views import View
+from django.views.generic import CreateView, DetailView, ListView, UpdateView
+
+from accounts.policy import PolicyRequiredMixin, can
+
+from . import services
+from .forms import GenerateForm, ReportDefinitionForm
+from .models import ReportDefinition, ReportSnapshot
+
+
+class DefinitionListView(PolicyRequiredMixin, ListView):
+    permission_action = "reports.view_reports"
+    template_name = "reports/definition_list.html"
+    context_object_name = "definitions"
+
+    def get_queryset(self):
+        return (
+            ReportDefinition.objects.select_related("scope_unit")
+            .annotate(snapshot_count=Count("snapshots"), last_period=Max("snapshots__period_start"))
+            .order_by("name")
+        )
+
+
+class DefinitionCreateView(PolicyRequiredMixin, CreateView):
+    permission_action = "reports.manage_reports"
+    template_name = "reports/definition_form.html"
+    form_class = ReportDefinitionForm
+
+    def form_valid(self, form):
+        definition = services.definition_save(
+            definition=ReportDefinition(), actor=self.request.user, data=form.cleaned_data
+        )
+        messages.success(self.request, "Report defined and scheduled.")
+        return redirect(definition)
+
+
+class DefinitionUpdateView(PolicyRequiredMixin, UpdateView):
+    permission_action = "reports.manage_reports"
+    template_name = "reports/definition_form.html"
+    form_class = ReportDefinitionForm
+    slug_field = slug_url_kwarg = "uuid"
+    queryset = ReportDefinition.objects.all()
+
+    def form_valid(self, form):
+        definition = ReportDefinition.objects.get(pk=self.object.pk)
+        services.definition_save(
+            definition=definition, actor=self.request.user, data=form.cleaned_data
+        )
+        messages.success(self.request, "Report saved; its schedule is updated.")
+        return redirect(definition)
+
+
+class DefinitionDetailView(PolicyRequiredMixin, DetailView):
+    """A report: its settings, its snapshots with downloads and failures, and "generate now"."""
+
+    permission_action = "reports.view_reports"
+    template_name = "reports/definition_detail.html"
+    context_object_name = "definition"
+    slug_field = slug_url_kwarg = "uuid"
+
+    def get_queryset(self):
+        return ReportDefinition.objects.select_related("scope_unit", "periodic_task")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["snapshots"] = self.object.snapshots.all()[:60]
+        context["cron"] = services.cron_of(self.object)
+        if can(self.request.user, "reports.manage_reports"):
+            context.setdefault(
+                "generate_form",
+                GenerateForm(definition=self.object, today=timezone.localdate()),
+            )
+        return context
+
+
+class DefinitionGenerateView(PolicyRequiredMixin, View):
+    """POST: generate the report for a chosen past period now (in the background)."""
+
+    permission_action = "reports.manage_reports"
+    http_method_names = ["post"]
+
+    def post(self, request, uuid):
+        definition = get_object_or_404(ReportDefinition, uuid=uuid)
+        form = GenerateForm(request.POST, definition=definition, today=timezone.localdate())
+        if not form.is_valid():
+            messages.error(request, "Pick one of the listed periods.")
+            return redirect(definition)
+        start, end = form.cleaned_data["period"]
+        snapshot, created = services.snapshot_request(
+            definition=definition, start=start, end=end, requested_by=request.user
+        )
+        if created:
+            messages.success(request, f"Generating the report for {snapshot.period_label}.")
+        elif snapshot.status == ReportSnapshot.Status.PENDING:
+            messages.info(request, f"Generating the report for {snapshot.period_label} again.")
+        else:
+            messages.info(
+                request,
+                f"The report for {snapshot.period_label} exists already; reports are not "
+                "changed once generated.",
+            )
+        return redirect(definition)
+
+
+class SnapshotDetailView(PolicyRequiredMixin, DetailView):
+    permission_action = "reports.view_reports"
+    template_name = "reports/snapshot_detail.html"
+    context_object_name = "snapshot"
+    slug_field = slug_url_kwarg = "uuid"
+
+    def get_queryset(self):
+        return ReportSnapshot.objects.select_related("definition")
+
+
+class SnapshotDownloadView(PolicyRequiredMixin, View):
+    """A snapshot's HTML, PDF or CSV file, to readers only (not through the public media URL)."""
+
+    permission_action = "reports.view_reports"
+    FILES = {
+        "html": ("html_file", "text/html; charset=utf-8"),
+        "pdf": ("pdf_file", "application/pdf"),
+        "csv": ("csv_file", "text/csv; charset=utf-8"),
+    }
+
+    def get(self, request, uuid, fmt):
+        if fmt not in self.FILES:
+            raise Http404
+        snapshot = get_object_or_404(ReportSnapshot, uuid=uuid, status=ReportSnapshot.Status.DONE)
+        field_name, content_type = self.FILES[fmt]
+        file = getattr(snapshot, field_name)
+        if not file:
+            raise Http404
+        response = FileResponse(
+            file.open("rb"),
+            content_type=content_type,
+            as_attachment=fmt != "html",
+            filename=file.name.rsplit("/", 1)[-1],
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        if fmt == "html":
+            response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+        return response

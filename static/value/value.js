@@ -1,0 +1,19 @@
+// Draws the value/cost trend from the JSON the page embeds; the table beside it carries the same
+// numbers for screen readers and printing.
+(function () {
+  const canvas = document.getElementById("trend-chart");
+  const source = document.getElementById("trend-data");
+  if (!canvas || !source || typeof Chart === "undefined") return;
+  const data = JSON.parse(source.textContent);
+  new Chart(canvas, {
+    type: "bar",
+    data: {
+      labels: data.labels,
+      datasets: [
+        { label: "Value", data: data.value, backgroundColor: "#3b7d4f" },
+        { label: "Cost", data: data.cost, backgroundColor: "#b0524a" },
+      ],
+    },
+    options: { responsive: true, scales: { y: { beginAtZero: true } } },
+  });
+})();

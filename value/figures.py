@@ -1,0 +1,469 @@
+"""ROI figures: the one place that turns solutions, costs and value records into value, cost,
+net value, ROI % and payback months. The value pages, the ROI report and the executive dashboard
+all call these functions, so a figure is the same wherever it is shown.
+
+Every function takes a scope (a BusinessUnit, which includes its whole subtree, or None for the
+organisation) and a period (start and end dates, counted in whole calendar months) and returns
+plain dataclasses and dicts. Sums are computed by the database; the number of queries depends on
+the number of months in the period, never on the number of solutions or records.
+
+Rules (our own, written down so that every figure can be checked by hand):
+- value = the money of the value records of the months in the period;
+- build cost (hours x rate) is charged once, in the month the solution goes live;
+- running costs (licences + capacity + support) are charged for every month the solution is live
+  (from its go-live month to its retirement month);
+- programme costs are spread evenly over the days of their period, and a unit's share is counted
+  in that unit's scope; organisation-wide programme costs only in the organisation's figures;
+- cost = build + running + programme; net = value - cost; ROI % = net / cost x 100;
+- payback months = investment (build cost of everything live by the end of the period) / the
+  average monthly net operating benefit (value - running - programme, per month); none when that
+  benefit is not positive;
+- projected value = the business case's monthly value for every month the solution is live; the
+  variance is realised - projected.
+"""
+
+import calendar
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum, Value
+from django.db.models.functions import Coalesce
+
+from accounts.models import BusinessUnit
+
+from .models import ProgrammeCost, Solution, ValueRecord
+
+ZERO = Decimal("0")
+CENT = Decimal("0.01")
+MONEY = DecimalField(max_digits=20, decimal_places=2)
+
+
+def money(amount) -> Decimal:
+    return Decimal(amount or 0).quantize(CENT)
+
+
+# Periods ------------------------------------------------------------------------------------
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def months_between(start: date, end: date) -> list[date]:
+    """First days of every month from `start`'s month to `end`'s month."""
+    months, current = [], month_start(start)
+    while current <= end:
+        months.append(current)
+        current = month_end(current) + timedelta(days=1)
+    return months
+
+
+def quarter_of(day: date) -> tuple[date, date]:
+    first_month = (day.month - 1) // 3 * 3 + 1
+    start = date(day.year, first_month, 1)
+    return start, month_end(date(day.year, first_month + 2, 1))
+
+
+# Results ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Value and cost of one scope over one period, with the ratios derived from them."""
+
+    months: int
+    value: Decimal = ZERO
+    hours: Decimal = ZERO
+    verified_value: Decimal = ZERO
+    build_cost: Decimal = ZERO
+    running_cost: Decimal = ZERO
+    programme_cost: Decimal = ZERO
+    investment: Decimal = ZERO
+    projected_value: Decimal = ZERO
+    records: int = 0
+
+    @property
+    def cost(self) -> Decimal:
+        return self.build_cost + self.running_cost + self.programme_cost
+
+    @property
+    def net(self) -> Decimal:
+        return self.value - self.cost
+
+    @property
+    def roi_pct(self) -> Decimal | None:
+        if self.cost <= 0:
+            return None
+        return (self.net / self.cost * 100).quantize(Decimal("0.1"))
+
+    @property
+    def payback_months(self) -> Decimal | None:
+        monthly_benefit = (self.value - self.running_cost - self.programme_cost) / max(
+            self.months, 1
+        )
+        if monthly_benefit <= 0:
+            return None
+        return (self.investment / monthly_benefit).quantize(Decimal("0.1"))
+
+    @property
+    def variance(self) -> Decimal:
+        return self.value - self.projected_value
+
+    @property
+    def variance_pct(self) -> Decimal | None:
+        if self.projected_value <= 0:
+            return None
+        return (self.variance / self.projected_value * 100).quantize(Decimal("0.1"))
+
+    def as_dict(self) -> dict:
+        """JSON-safe: money and ratios as strings with fixed decimals, None when undefined."""
+
+        def text(number):
+            return None if number is None else str(number)
+
+        return {
+            "months": self.months,
+            "records": self.records,
+            "value": text(money(self.value)),
+            "hours": text(Decimal(self.hours).quantize(Decimal("0.1"))),
+            "verified_value": text(money(self.verified_value)),
+            "build_cost": text(money(self.build_cost)),
+            "running_cost": text(money(self.running_cost)),
+            "programme_cost": text(money(self.programme_cost)),
+            "cost": text(money(self.cost)),
+            "net": text(money(self.net)),
+            "roi_pct": text(self.roi_pct),
+            "payback_months": text(self.payback_months),
+            "investment": text(money(self.investment)),
+            "projected_value": text(money(self.projected_value)),
+            "variance": text(money(self.variance)),
+            "variance_pct": text(self.variance_pct),
+        }
+
+
+@dataclass
+class _Sums:
+    """Mutable accumulator behind Figures."""
+
+    value: Decimal = ZERO
+    hours: Decimal = ZERO
+    verified_value: Decimal = ZERO
+    build_cost: Decimal = ZERO
+    running_cost: Decimal = ZERO
+    programme_cost: Decimal = ZERO
+    investment: Decimal = ZERO
+    projected_value: Decimal = ZERO
+    records: int = 0
+    extra: dict = field(default_factory=dict)
+
+    def add(self, **amounts) -> None:
+        for name, amount in amounts.items():
+            setattr(self, name, getattr(self, name) + (amount or 0))
+
+    def freeze(self, months: int) -> Figures:
+        return Figures(
+            months=months,
+            value=money(self.value),
+            hours=Decimal(self.hours),
+            verified_value=money(self.verified_value),
+            build_cost=money(self.build_cost),
+            running_cost=money(self.running_cost),
+            programme_cost=money(self.programme_cost),
+            investment=money(self.investment),
+            projected_value=money(self.projected_value),
+            records=self.records,
+        )
+
+
+# Building blocks (each one query) -----------------------------------------------------------
+
+
+def scope_unit_ids(unit) -> list[int] | None:
+    """The ids of `unit` and its subtree, or None for the whole organisation."""
+    return None if unit is None else BusinessUnit.objects.subtree_ids(unit)
+
+
+def _live_in(month: date) -> Q:
+    """Solutions live for at least one day of `month`."""
+    return Q(go_live_on__lte=month_end(month)) & (
+        Q(retired_on__isnull=True) | Q(retired_on__gte=month)
+    )
+
+
+_RUNNING = ExpressionWrapper(
+    F("licence_cost_monthly") + F("capacity_cost_monthly") + F("support_cost_monthly"),
+    output_field=MONEY,
+)
+_BUILD = ExpressionWrapper(F("build_hours") * F("build_hourly_rate"), output_field=MONEY)
+
+
+def _cost_aggregates(months: list[date]) -> dict:
+    """Aggregate expressions for solution costs and projections: per month, and one-off."""
+    start, end = months[0], month_end(months[-1])
+    aggregates = {
+        "build_cost": Sum(_BUILD, filter=Q(go_live_on__gte=start, go_live_on__lte=end)),
+        "investment": Sum(_BUILD, filter=Q(go_live_on__lte=end)),
+    }
+    for index, month in enumerate(months):
+        aggregates[f"run_{index}"] = Sum(_RUNNING, filter=_live_in(month))
+        aggregates[f"build_{index}"] = Sum(
+            _BUILD, filter=Q(go_live_on__gte=month, go_live_on__lte=month_end(month))
+        )
+        aggregates[f"proj_{index}"] = Sum("projected_monthly_value", filter=_live_in(month))
+    return aggregates
+
+
+def _solution_costs(solutions, months: list[date], group_by: str | None = None):
+    """Costs of `solutions` over `months`: one dict, or one dict per `group_by` value."""
+    aggregates = _cost_aggregates(months)
+    if group_by is None:
+        return solutions.aggregate(**aggregates)
+    return {
+        row[group_by]: row for row in solutions.order_by().values(group_by).annotate(**aggregates)
+    }
+
+
+def _add_costs(sums: _Sums, row: dict, months: list[date]) -> None:
+    sums.add(build_cost=row["build_cost"], investment=row["investment"])
+    for index in range(len(months)):
+        sums.add(running_cost=row[f"run_{index}"], projected_value=row[f"proj_{index}"])
+
+
+_VALUE_AGGREGATES = {
+    "value": Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY),
+    "hours": Coalesce(Sum("hours_saved"), Value(ZERO), output_field=MONEY),
+    "verified_value": Sum("amount", filter=Q(source=ValueRecord.Source.COE_VERIFIED)),
+    "records": Count("id"),
+}
+
+
+def _programme_shares(unit_ids, months: list[date]) -> list[tuple[int | None, date, Decimal]]:
+    """(unit id, month, amount) of every programme cost's share of each month in the period.
+    A cost is spread evenly over the days of its own period. One query; the rows are programme
+    costs (a handful per unit and year), not solutions."""
+    start, end = months[0], month_end(months[-1])
+    shares = []
+    costs = ProgrammeCost.objects.overlapping(start, end)
+    if unit_ids is not None:
+        costs = costs.filter(business_unit_id__in=unit_ids)
+    for cost in costs.only("business_unit_id", "starts_on", "ends_on", "amount"):
+        days = (cost.ends_on - cost.starts_on).days + 1
+        for month in months:
+            overlap = (min(cost.ends_on, month_end(month)) - max(cost.starts_on, month)).days + 1
+            if overlap > 0:
+                shares.append((cost.business_unit_id, month, cost.amount * overlap / days))
+    return shares
+
+
+# Public API ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    month: date
+    figures: Figures
+
+
+def period_figures(unit, start: date, end: date) -> Figures:
+    """Totals of a scope (unit and subtree, or None for the organisation) over a period."""
+    return roi_figures(unit, start, end, sections=()).totals
+
+
+def solution_figures(solution: Solution, start: date, end: date) -> Figures:
+    """One solution's figures over a period (no programme costs). Two queries."""
+    months = months_between(start, end)
+    sums = _Sums()
+    sums.add(
+        **ValueRecord.objects.filter(solution=solution)
+        .in_period(months[0], month_end(months[-1]))
+        .aggregate(**_VALUE_AGGREGATES)
+    )
+    _add_costs(sums, _solution_costs(Solution.objects.filter(pk=solution.pk), months), months)
+    return sums.freeze(len(months))
+
+
+@dataclass
+class RoiFigures:
+    """Everything the ROI report and dashboard show for one scope and period."""
+
+    start: date
+    end: date
+    totals: Figures
+    by_month: list[MonthFigures]
+    by_unit: list[dict]
+    top_solutions: list[dict]
+    by_source: dict[str, Decimal]
+
+    def as_dict(self) -> dict:
+        return {
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "totals": self.totals.as_dict(),
+            "by_month": [
+                {"month": row.month.isoformat(), **row.figures.as_dict()} for row in self.by_month
+            ],
+            "by_unit": [
+                {"unit": row["unit"], "slug": row["slug"], **row["figures"].as_dict()}
+                for row in self.by_unit
+            ],
+            "top_solutions": [
+                {
+                    "solution": row["name"],
+                    "uuid": str(row["uuid"]),
+                    "unit": row["unit"],
+                    **row["figures"].as_dict(),
+                }
+                for row in self.top_solutions
+            ],
+            # A list, not an object: PostgreSQL's jsonb does not keep the order of keys.
+            "by_source": [
+                {"source": label, "value": str(money(amount))}
+                for label, amount in self.by_source.items()
+            ],
+        }
+
+
+def roi_figures(
+    unit,
+    start: date,
+    end: date,
+    *,
+    top: int = 10,
+    sections=("by_unit", "top_solutions", "by_source"),
+) -> RoiFigures:
+    """Totals, monthly trend and, when asked for, the breakdown by business unit (each child of
+    the scope with its subtree rolled up), the top solutions by value and value by source.
+
+    Queries: subtree (1, units only), value by month (1), costs (1), programme costs (1); by unit
+    +3; top solutions +2; by source +1."""
+    months = months_between(start, end)
+    period_start, period_end = months[0], month_end(months[-1])
+    unit_ids = scope_unit_ids(unit)
+    solutions = Solution.objects.in_units(unit_ids)
+    records = ValueRecord.objects.in_units(unit_ids).in_period(period_start, period_end)
+
+    per_month = {month: _Sums() for month in months}
+    for row in records.order_by().values("month").annotate(**_VALUE_AGGREGATES):
+        per_month[row.pop("month")].add(**row)
+    costs = _solution_costs(solutions, months)
+    for index, month in enumerate(months):
+        per_month[month].add(running_cost=costs[f"run_{index}"])
+        per_month[month].add(build_cost=costs[f"build_{index}"])
+        per_month[month].add(projected_value=costs[f"proj_{index}"])
+    programme = _programme_shares(unit_ids, months)
+    for _unit_id, month, amount in programme:
+        per_month[month].add(programme_cost=amount)
+
+    totals = _Sums()
+    for sums in per_month.values():
+        totals.add(
+            value=sums.value,
+            hours=sums.hours,
+            verified_value=sums.verified_value,
+            running_cost=sums.running_cost,
+            build_cost=sums.build_cost,
+            programme_cost=sums.programme_cost,
+            projected_value=sums.projected_value,
+            records=sums.records,
+        )
+    totals.add(investment=costs["investment"])
+    by_month = [MonthFigures(month, sums.freeze(1)) for month, sums in per_month.items()]
+
+    result = RoiFigures(
+        start=period_start,
+        end=period_end,
+        totals=totals.freeze(len(months)),
+        by_month=by_month,
+        by_unit=[],
+        top_solutions=[],
+        by_source={},
+    )
+    if "by_unit" in sections:
+        result.by_unit = _by_unit(unit, unit_ids, solutions, records, months, programme)
+    if "top_solutions" in sections:
+        result.top_solutions = _top_solutions(records, months, top)
+    if "by_source" in sections:
+        amounts = dict(records.order_by().values_list("source").annotate(total=Sum("amount")))
+        result.by_source = {
+            label: amounts.get(key, ZERO) for key, label in ValueRecord.Source.choices
+        }
+    return result
+
+
+def _by_unit(unit, unit_ids, solutions, records, months, programme) -> list[dict]:
+    """One row per direct child of the scope (top-level units for the organisation), each with
+    its subtree rolled up, plus the scope unit's own solutions as a row of their own."""
+    units = {
+        row["id"]: row for row in BusinessUnit.objects.values("id", "parent_id", "name", "slug")
+    }
+    scope_id = None if unit is None else unit.pk
+
+    def bucket_of(unit_id):
+        """The child of the scope that `unit_id` lies under (or the scope unit itself)."""
+        current = unit_id
+        while current is not None and current != scope_id:
+            if units[current]["parent_id"] == scope_id:
+                return current
+            current = units[current]["parent_id"]
+        return current
+
+    buckets: dict[int, _Sums] = defaultdict(_Sums)
+    grouped = records.order_by().values("solution__business_unit_id").annotate(**_VALUE_AGGREGATES)
+    for row in grouped:
+        buckets[bucket_of(row.pop("solution__business_unit_id"))].add(**row)
+    costs = _solution_costs(solutions, months, group_by="business_unit_id")
+    for unit_id, row in costs.items():
+        _add_costs(buckets[bucket_of(unit_id)], row, months)
+    for unit_id, _month, amount in programme:
+        if unit_id is not None:
+            buckets[bucket_of(unit_id)].add(programme_cost=amount)
+    rows = [
+        {
+            "unit": units[unit_id]["name"],
+            "slug": units[unit_id]["slug"],
+            "figures": sums.freeze(len(months)),
+        }
+        for unit_id, sums in buckets.items()
+        if unit_id is not None
+    ]
+    return sorted(rows, key=lambda row: (-row["figures"].value, row["unit"]))
+
+
+def _top_solutions(records, months, top: int) -> list[dict]:
+    """The `top` solutions by value in the period, with their own costs."""
+    grouped = list(
+        records.order_by()
+        .values("solution_id", "solution__name", "solution__uuid", "solution__business_unit__name")
+        .annotate(**_VALUE_AGGREGATES)
+        .order_by("-value", "solution__name")[:top]
+    )
+    costs = _solution_costs(
+        Solution.objects.filter(pk__in=[row["solution_id"] for row in grouped]),
+        months,
+        group_by="id",
+    )
+    rows = []
+    for row in grouped:
+        sums = _Sums()
+        sums.add(
+            value=row["value"],
+            hours=row["hours"],
+            verified_value=row["verified_value"],
+            records=row["records"],
+        )
+        _add_costs(sums, costs[row["solution_id"]], months)
+        rows.append(
+            {
+                "name": row["solution__name"],
+                "uuid": row["solution__uuid"],
+                "unit": row["solution__business_unit__name"],
+                "figures": sums.freeze(len(months)),
+            }
+        )
+    return rows

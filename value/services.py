@@ -1,0 +1,341 @@
+"""Writes for the solution inventory, costs, the unit-cost library and value records."""
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from accounts.models import BusinessUnit, User
+from accounts.services import audit_record
+
+from .models import ProgrammeCost, Solution, UnitCost, ValueRecord
+
+
+class ValueRecordError(Exception):
+    """A value record that cannot be written as asked (e.g. no hourly rate to value hours)."""
+
+
+def staff_hour_rate(unit: BusinessUnit | None) -> Decimal | None:
+    """The loaded cost of one staff hour for `unit`: its own library entry, else the nearest
+    ancestor's, else the organisation-wide one. Two queries."""
+    rates = dict(
+        UnitCost.objects.filter(is_staff_hour=True).values_list("business_unit_id", "amount")
+    )
+    parents = dict(BusinessUnit.objects.values_list("id", "parent_id"))
+    current = unit.pk if unit else None
+    while current is not None:
+        if current in rates:
+            return rates[current]
+        current = parents.get(current)
+    return rates.get(None)
+
+
+@transaction.atomic
+def solution_save(*, solution: Solution, actor: User, data: dict) -> Solution:
+    """Create or update a solution from validated form data; records an audit row."""
+    created = solution.pk is None
+    for name, value in data.items():
+        setattr(solution, name, value)
+    solution.full_clean()
+    solution.save()
+    audit_record(
+        actor=actor,
+        verb="solution_created" if created else "solution_changed",
+        target=solution,
+        fields=sorted(data),
+    )
+    return solution
+
+
+@transaction.atomic
+def value_record_create(
+    *,
+    solution: Solution,
+    month: date,
+    actor: User,
+    source: str,
+    hours_saved: Decimal = Decimal("0"),
+    hourly_rate: Decimal | None = None,
+    cost_avoided: Decimal = Decimal("0"),
+    revenue: Decimal = Decimal("0"),
+    other_value: Decimal = Decimal("0"),
+    note: str = "",
+    calculation: dict | None = None,
+    origin_key: str = "",
+) -> ValueRecord:
+    """Record the value `solution` delivered in `month`. Hours are valued at `hourly_rate`, or
+    at the unit's staff-hour rate from the library when none is given. Raises ValueRecordError when
+    hours are given but no rate can be found."""
+    if hourly_rate is None:
+        hourly_rate = staff_hour_rate(solution.business_unit) or Decimal("0")
+    if hours_saved and not hourly_rate:
+        raise ValueRecordError(
+            "There is no staff-hour rate for this unit in the cost library: enter a rate."
+        )
+    amount = (hours_saved * hourly_rate + cost_avoided + revenue + other_value).quantize(
+        Decimal("0.01")
+    )
+    record = ValueRecord(
+        solution=solution,
+        month=month.replace(day=1),
+        hours_saved=hours_saved,
+        hourly_rate=hourly_rate,
+        cost_avoided=cost_avoided,
+        revenue=revenue,
+        other_value=other_value,
+        amount=amount,
+        source=source,
+        note=note,
+        calculation=calculation or {},
+        origin_key=origin_key,
+        recorded_by=actor,
+    )
+    record.full_clean()
+    record.save()
+    audit_record(
+        actor=actor, verb="value_recorded", target=record, amount=str(amount), source=source
+    )
+    return record
+
+
+@transaction.atomic
+def value_record_verify(*, record: ValueRecord, actor: User) -> ValueRecord:
+    """Mark a record as checked by the CoE (only the CoE may; the view asks the policy)."""
+    record.source = ValueRecord.Source.COE_VERIFIED
+    record.save(update_fields=["source"])
+    audit_record(actor=actor, verb="value_verified", target=record)
+    return record
+
+
+@transaction.atomic
+def unit_cost_save(*, unit_cost: UnitCost, actor: User, data: dict) -> UnitCost:
+    """Create or update a library entry. Only one staff-hour rate per unit: marking this one
+    as the staff hour clears the flag on the unit's other entries."""
+    for name, value in data.items():
+        setattr(unit_cost, name, value)
+    unit_cost.full_clean()
+    if unit_cost.is_staff_hour:
+        UnitCost.objects.filter(business_unit=unit_cost.business_unit, is_staff_hour=True).exclude(
+            pk=unit_cost.pk
+        ).update(is_staff_hour=False)
+    unit_cost.save()
+    audit_record(
+        actor=actor, verb="unit_cost_saved", target=unit_cost, amount=str(unit_cost.amount)
+    )
+    return unit_cost
+
+
+@transaction.atomic
+def programme_cost_create(*, actor: User, data: dict) -> ProgrammeCost:
+    """Record a programme cost for a period (and a unit, or the organisation)."""
+    cost = ProgrammeCost(**data)
+    cost.full_clean()
+    cost.save()
+    audit_record(actor=actor, verb="programme_cost_recorded", target=cost, amount=str(cost.amount))
+    return cost
+
+
+# CSV import ---------------------------------------------------------------------------------
+
+# Column names we accept, with the CoE Starter Kit inventory's names as alternatives.
+IMPORT_COLUMNS = {
+    "name": ["name", "display name", "displayname", "app name", "flow name"],
+    "kind": ["kind", "type", "resource type"],
+    "business_unit": ["business unit", "business_unit", "department"],
+    "owner": ["owner", "owner username", "maker", "created by"],
+    "environment": ["environment", "environment name", "environmentname"],
+    "status": ["status", "state"],
+    "go_live_on": ["go live", "go_live_on", "go-live date", "published on", "created on"],
+    "monthly_users": ["monthly users", "users", "unique users"],
+    "monthly_runs": ["monthly runs", "runs", "sessions"],
+    "external_id": ["id", "app id", "flow id", "external id", "external_id"],
+}
+KIND_ALIASES = {
+    "canvas": Solution.Kind.CANVAS_APP,
+    "canvas app": Solution.Kind.CANVAS_APP,
+    "model-driven": Solution.Kind.MODEL_DRIVEN_APP,
+    "model-driven app": Solution.Kind.MODEL_DRIVEN_APP,
+    "model driven app": Solution.Kind.MODEL_DRIVEN_APP,
+    "cloud flow": Solution.Kind.CLOUD_FLOW,
+    "flow": Solution.Kind.CLOUD_FLOW,
+    "desktop flow": Solution.Kind.DESKTOP_FLOW,
+    "power bi report": Solution.Kind.POWER_BI_REPORT,
+    "report": Solution.Kind.POWER_BI_REPORT,
+    "copilot agent": Solution.Kind.COPILOT_AGENT,
+    "agent": Solution.Kind.COPILOT_AGENT,
+    "bot": Solution.Kind.COPILOT_AGENT,
+    "power pages site": Solution.Kind.POWER_PAGES_SITE,
+    "site": Solution.Kind.POWER_PAGES_SITE,
+    "other": Solution.Kind.OTHER,
+}
+MAX_IMPORT_ROWS = 5000
+
+
+@dataclass
+class ImportResult:
+    created: int
+    updated: int
+    errors: list[tuple[int, str]]  # (line number in the file, reason)
+
+
+class ImportRejected(Exception):
+    """The file has bad rows; nothing was imported. `errors` lists (line, reason)."""
+
+    def __init__(self, errors: list[tuple[int, str]]):
+        super().__init__(f"{len(errors)} bad rows")
+        self.errors = errors
+
+
+def _kind(value: str) -> str:
+    key = value.strip().lower().replace("_", " ")
+    if key in KIND_ALIASES:
+        return KIND_ALIASES[key]
+    for choice, label in Solution.Kind.choices:
+        if key in (choice.replace("_", " "), label.lower()):
+            return choice
+    raise ValueError(f"unknown kind “{value}”")
+
+
+def _status(value: str) -> str:
+    key = value.strip().lower().replace(" ", "_")
+    if not key:
+        return Solution.Status.LIVE
+    aliases = {"started": "live", "active": "live", "published": "live", "deleted": "retired"}
+    key = aliases.get(key, key)
+    if key not in Solution.Status.values:
+        raise ValueError(f"unknown status “{value}”")
+    return key
+
+
+def _whole(value: str, label: str) -> int:
+    value = value.strip().replace(",", "")
+    if not value:
+        return 0
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise ValueError(f"{label} “{value}” is not a number") from None
+    if number < 0 or number != number.to_integral_value():
+        raise ValueError(f"{label} must be a whole number of zero or more")
+    return int(number)
+
+
+def _day(value: str) -> date | None:
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        raise ValueError(f"date “{value}” is not YYYY-MM-DD") from None
+
+
+def solutions_import_csv(*, file: io.IOBase, actor: User) -> ImportResult:
+    """Import or update solutions from a CSV inventory (header row required). All or nothing:
+    when any row is bad, nothing is written and ImportRejected lists every bad row with its line
+    number. A row with an external id that is already in the inventory updates that solution.
+    Business units are matched by slug or name, owners by username or e-mail."""
+    text = file.read()
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ImportRejected([(1, "the file is not UTF-8 text")]) from None
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames:
+        raise ImportRejected([(1, "the file is empty")])
+    header = {name.strip().lower(): name for name in reader.fieldnames if name}
+    columns = {}
+    for field_name, aliases in IMPORT_COLUMNS.items():
+        columns[field_name] = next((header[a] for a in aliases if a in header), None)
+    missing = [name for name in ("name", "kind", "business_unit") if columns[name] is None]
+    if missing:
+        raise ImportRejected([(1, "missing column(s): " + ", ".join(missing))])
+
+    units = {}
+    for unit in BusinessUnit.objects.all():
+        units[unit.slug.lower()] = unit
+        units.setdefault(unit.name.lower(), unit)
+    owners = {}
+    for user in User.objects.filter(is_active=True):
+        owners[user.username.lower()] = user
+        if user.email:
+            owners.setdefault(user.email.lower(), user)
+    existing = {
+        s.external_id: s for s in Solution.objects.exclude(external_id="").only("id", "external_id")
+    }
+
+    def cell(row, field_name) -> str:
+        column = columns[field_name]
+        return (row.get(column) or "").strip() if column else ""
+
+    rows, errors, seen = [], [], set()
+    for row in reader:
+        line = reader.line_num
+        if len(rows) + len(errors) >= MAX_IMPORT_ROWS:
+            errors.append((line, f"more than {MAX_IMPORT_ROWS} rows; split the file"))
+            break
+        try:
+            name = cell(row, "name")
+            if not name:
+                raise ValueError("name is empty")
+            if len(name) > 200:
+                raise ValueError("name is longer than 200 characters")
+            unit_key = cell(row, "business_unit").lower()
+            if unit_key not in units:
+                raise ValueError(f"unknown business unit “{cell(row, 'business_unit')}”")
+            owner_key = cell(row, "owner").lower()
+            if owner_key and owner_key not in owners:
+                raise ValueError(f"unknown owner “{cell(row, 'owner')}”")
+            external_id = cell(row, "external_id")[:100]
+            if external_id and external_id in seen:
+                raise ValueError(f"id “{external_id}” appears twice in the file")
+            seen.add(external_id or f"line-{line}")
+            data = {
+                "name": name,
+                "kind": _kind(cell(row, "kind")),
+                "business_unit": units[unit_key],
+                "owner": owners.get(owner_key),
+                "environment": cell(row, "environment")[:120],
+                "status": _status(cell(row, "status")),
+                "go_live_on": _day(cell(row, "go_live_on")),
+                "monthly_users": _whole(cell(row, "monthly_users"), "monthly users"),
+                "monthly_runs": _whole(cell(row, "monthly_runs"), "monthly runs"),
+                "external_id": external_id,
+            }
+        except ValueError as exc:
+            errors.append((line, str(exc)))
+            continue
+        rows.append(data)
+    if errors:
+        raise ImportRejected(errors)
+    if not rows:
+        raise ImportRejected([(1, "the file has no data rows")])
+
+    created = updated = 0
+    with transaction.atomic():
+        for data in rows:
+            solution = existing.get(data["external_id"]) if data["external_id"] else None
+            if solution is not None:
+                Solution.objects.filter(pk=solution.pk).update(**data)
+                updated += 1
+            else:
+                solution = Solution(**data)
+                try:
+                    solution.full_clean()
+                except ValidationError as exc:  # pragma: no cover - fields already checked
+                    raise ImportRejected([(0, "; ".join(exc.messages))]) from exc
+                solution.save()
+                created += 1
+        audit_record(
+            actor=actor,
+            verb="solutions_imported",
+            target=actor,
+            created=created,
+            updated=updated,
+        )
+    return ImportResult(created=created, updated=updated, errors=[])
