@@ -22,7 +22,8 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         role = primary_role(self.request.user)
-        panels = [import_string(path)(self.request) for path in HOME_PANELS.get(role or "", [])]
+        paths = [path for path, roles in HOME_PANELS if role in roles]
+        panels = [import_string(path)(self.request) for path in paths]
         context["role"] = role
         context["panels"] = [panel for panel in panels if panel]
         return context
