@@ -15,6 +15,7 @@ class NavItem:
 NAV_ITEMS: list[NavItem] = [
     NavItem("Strategy", "strategy:plan_list", "strategy.view_plan", "strategy"),
     NavItem("Value", "value:solution_list", "value.list_solutions", "value"),
+    NavItem("Stories", "stories:story_list", "stories.view_story", "stories"),
     NavItem("Reports", "reports:definition_list", "reports.view_reports", "reports"),
 ]
 
@@ -27,4 +28,7 @@ HOME_PANELS: list[tuple[str, tuple[str, ...]]] = [
     ("strategy.home.check_in_due_panel", ("admin", "coe_lead")),
     ("strategy.home.my_key_results_panel", ("maker",)),
     ("value.home.value_panel", ("admin", "coe_lead", "executive")),
+    ("stories.home.review_panel", ("admin", "coe_lead")),
+    ("stories.home.latest_panel", ("executive",)),
+    ("stories.home.my_stories_panel", ("maker",)),
 ]

@@ -219,6 +219,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reports.tasks.snapshots_sweep_task",
         "schedule": timedelta(minutes=5),
     },
+    # Every 10 minutes: publish again decision e-mails and newsletter batches whose publish failed.
+    "stories-sweep": {"task": "stories.tasks.stories_sweep_task", "schedule": 600},
 }
 
 LOGGING = {

@@ -13,6 +13,7 @@ DEMO_STEPS = [
     "strategy.demo.seed",
     "value.demo.seed",
     "reports.demo.seed",
+    "stories.demo.seed",
 ]
 
 

@@ -1,0 +1,216 @@
+"""The review workflow of a story, one service per transition.
+
+    draft ──submit──► submitted ──start──► in review ──approve──► approved ──publish──► published
+      ▲                  ▲                    │
+      │                  └──────resubmit──────┤ request changes
+      └──(author edits)── changes requested ◄─┘
+    submitted / in review / approved ──reject (with a reason)──► rejected
+
+Every transition writes a StoryEvent; review decisions also write an audit row and e-mail the
+author after commit (once, guarded by the StoryNotification row)."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.policy import is_coe, require
+from accounts.services import audit_record
+from config.jobs import enqueue_on_commit
+
+from ..models import Story, StoryEvent, StoryNotification
+
+S = Story.Status
+
+
+class StoryStateError(Exception):
+    """The story is not in a state that allows this transition."""
+
+
+def _lock(story: Story) -> Story:
+    # Two reviewers clicking at once: the second waits for the first and then sees its result.
+    return Story.objects.select_for_update().get(pk=story.pk)
+
+
+def _transition(
+    *,
+    story: Story,
+    actor,
+    allowed_from: tuple[str, ...],
+    to: str,
+    kind: str,
+    comment: str = "",
+    message: str,
+    decision: bool = True,
+    base_url: str = "",
+    **changes,
+) -> Story:
+    if story.status not in allowed_from:
+        raise StoryStateError(message)
+    before = story.status
+    story.status = to
+    for field, value in changes.items():
+        setattr(story, field, value)
+    story.save(update_fields=["status", "updated_at", *changes])
+    event = StoryEvent.objects.create(
+        story=story, actor=actor, kind=kind, from_status=before, to_status=to, comment=comment
+    )
+    if decision:
+        audit_record(
+            actor=actor, verb=f"story_{kind}", target=story, before=before, after=to, note=comment
+        )
+        notification = StoryNotification.objects.create(
+            event=event,
+            recipient=story.author,
+            link=f"{base_url.rstrip('/')}{story.get_absolute_url()}" if base_url else "",
+        )
+        from ..tasks import story_notify_author_task
+
+        enqueue_on_commit(story_notify_author_task, notification.pk)
+    return story
+
+
+@transaction.atomic
+def story_submit(*, story: Story, actor) -> Story:
+    """Send a draft (or a story sent back for changes) to the CoE. Only its author or the CoE.
+    Raises PermissionDenied or StoryStateError."""
+    story = _lock(story)
+    if not (is_coe(actor) or story.author_id == actor.pk):
+        require(actor, "stories.review_story")  # raises PermissionDenied
+    if not story.title.strip() or not story.overview.strip():
+        raise StoryStateError("A story needs a title and an overview before it is submitted.")
+    return _transition(
+        story=story,
+        actor=actor,
+        allowed_from=(S.DRAFT, S.CHANGES_REQUESTED),
+        to=S.SUBMITTED,
+        kind=StoryEvent.Kind.SUBMITTED,
+        message="Only drafts and stories sent back for changes can be submitted.",
+        decision=False,
+        submitted_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def story_start_review(*, story: Story, reviewer, base_url: str = "") -> Story:
+    """A CoE lead takes a submitted story into review.
+    Raises PermissionDenied or StoryStateError."""
+    require(reviewer, "stories.review_story", story)
+    story = _lock(story)
+    return _transition(
+        story=story,
+        actor=reviewer,
+        allowed_from=(S.SUBMITTED,),
+        to=S.IN_REVIEW,
+        kind=StoryEvent.Kind.REVIEW_STARTED,
+        message="Only submitted stories can be taken into review.",
+        decision=False,
+        reviewer=reviewer,
+    )
+
+
+@transaction.atomic
+def story_request_changes(*, story: Story, reviewer, comment: str, base_url: str = "") -> Story:
+    """Send a story in review back to its author with what to change (a comment is required).
+    Raises PermissionDenied or StoryStateError."""
+    require(reviewer, "stories.review_story", story)
+    if not comment.strip():
+        raise StoryStateError("Say what should change before sending the story back.")
+    story = _lock(story)
+    return _transition(
+        story=story,
+        actor=reviewer,
+        allowed_from=(S.IN_REVIEW,),
+        to=S.CHANGES_REQUESTED,
+        kind=StoryEvent.Kind.CHANGES_REQUESTED,
+        comment=comment,
+        message="Only stories in review can be sent back for changes.",
+        base_url=base_url,
+        reviewer=reviewer,
+    )
+
+
+@transaction.atomic
+def story_approve(*, story: Story, reviewer, comment: str = "", base_url: str = "") -> Story:
+    """Approve a story in review. Raises PermissionDenied or StoryStateError."""
+    require(reviewer, "stories.review_story", story)
+    story = _lock(story)
+    return _transition(
+        story=story,
+        actor=reviewer,
+        allowed_from=(S.IN_REVIEW,),
+        to=S.APPROVED,
+        kind=StoryEvent.Kind.APPROVED,
+        comment=comment,
+        message="Only stories in review can be approved.",
+        base_url=base_url,
+        reviewer=reviewer,
+    )
+
+
+@transaction.atomic
+def story_publish(*, story: Story, reviewer, comment: str = "", base_url: str = "") -> Story:
+    """Publish an approved story to the library. Raises PermissionDenied or StoryStateError."""
+    require(reviewer, "stories.review_story", story)
+    story = _lock(story)
+    return _transition(
+        story=story,
+        actor=reviewer,
+        allowed_from=(S.APPROVED,),
+        to=S.PUBLISHED,
+        kind=StoryEvent.Kind.PUBLISHED,
+        comment=comment,
+        message="Only approved stories can be published.",
+        base_url=base_url,
+        published_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def story_reject(*, story: Story, reviewer, reason: str, base_url: str = "") -> Story:
+    """Turn a story down for good, with a reason the author reads.
+    Raises PermissionDenied or StoryStateError."""
+    require(reviewer, "stories.review_story", story)
+    if not reason.strip():
+        raise StoryStateError("Give the author a reason when rejecting a story.")
+    story = _lock(story)
+    return _transition(
+        story=story,
+        actor=reviewer,
+        allowed_from=(S.SUBMITTED, S.IN_REVIEW, S.APPROVED),
+        to=S.REJECTED,
+        kind=StoryEvent.Kind.REJECTED,
+        comment=reason,
+        message="Only stories waiting for or in review can be rejected.",
+        base_url=base_url,
+        rejection_reason=reason,
+        reviewer=reviewer,
+    )
+
+
+@transaction.atomic
+def story_score(*, story: Story, reviewer, scores: dict[str, int | None]) -> Story:
+    """Record the reviewer's 1-5 scores on the five selection criteria (writes an audit row).
+    Only while the story is in review, approved or published. Raises PermissionDenied,
+    StoryStateError, or ValueError for a score outside 1-5."""
+    require(reviewer, "stories.review_story", story)
+    story = _lock(story)
+    if story.status not in (S.IN_REVIEW, S.APPROVED, S.PUBLISHED):
+        raise StoryStateError("Stories are scored once they are in review.")
+    fields = [field for field, _, _ in Story.CRITERIA]
+    for field in fields:
+        value = scores.get(field)
+        if value is not None and not 1 <= value <= 5:
+            raise ValueError(f"{field} must be between 1 and 5.")
+        setattr(story, field, value)
+    story.save(update_fields=[*fields, "updated_at"])
+    StoryEvent.objects.create(
+        story=story,
+        actor=reviewer,
+        kind=StoryEvent.Kind.SCORED,
+        from_status=story.status,
+        to_status=story.status,
+        comment=f"Total {story.score_total} of 25",
+    )
+    audit_record(
+        actor=reviewer, verb="story_scored", target=story, **{f: scores.get(f) for f in fields}
+    )
+    return story

@@ -1,0 +1,23 @@
+"""Template helpers of the story pages: `{{ story.overview|markdown }}`, `{{ metric|change }}`."""
+
+from django import template
+from django.utils.safestring import mark_safe
+
+from stories.rendering import render_markdown
+
+register = template.Library()
+
+
+@register.filter
+def markdown(text: str) -> str:
+    # render_markdown returns HTML that nh3 has already reduced to the allow-list.
+    return mark_safe(render_markdown(text))  # noqa: S308
+
+
+@register.filter
+def signed_percent(value) -> str:
+    """-83.3 → "-83.3 %", 12 → "+12.0 %", 0 → "±0 %", None → "—"."""
+    if value is None:
+        return "—"
+    sign = "+" if value > 0 else ("-" if value < 0 else "±")
+    return f"{sign}{abs(value)} %"

@@ -1,0 +1,89 @@
+"""Checks and re-encodes uploaded story images.
+
+A file's name and declared type say nothing: Pillow must recognise the content as PNG, JPEG or
+WebP, the header must stay within the size limits before any pixel is decoded (a small file can
+unpack into gigabytes), and every accepted picture is decoded and encoded again, which drops
+anything appended to it (an HTML page behind a valid PNG) and its metadata."""
+
+import io
+import uuid
+import warnings
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_SIDE = 6000
+MAX_IMAGES_PER_STORY = 10
+FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
+REFUSED = "Only PNG, JPEG or WebP pictures can be uploaded."
+
+
+def _looks_like_markup(head: bytes) -> bool:
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return text.startswith((b"<", b"<?xml", b"<svg", b"<!doctype", b"<html"))
+
+
+def clean_image(upload) -> ContentFile:
+    """Validate an uploaded file and return its re-encoded content under a random name.
+
+    Raises ValidationError with a message for the form when the file is not a PNG, JPEG or
+    WebP picture, is over 5 MB, or is wider or taller than 6000 pixels."""
+    if upload.size > MAX_BYTES:
+        raise ValidationError(
+            "This file is %(size).1f MB; pictures may be at most 5 MB.",
+            params={"size": upload.size / 1024 / 1024},
+            code="too_big",
+        )
+    upload.seek(0)
+    data = upload.read()
+    if _looks_like_markup(data[:256]):
+        raise ValidationError(
+            f"SVG, HTML and other text files are not accepted. {REFUSED}", code="markup"
+        )
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns about very large images; we refuse them by their size below instead.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            probe = Image.open(io.BytesIO(data))
+            image_format = probe.format
+            width, height = probe.size
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValidationError(
+            "This picture has too many pixels; at most 6000 x 6000 are allowed.",
+            code="too_large",
+        ) from None
+    except UnidentifiedImageError:
+        raise ValidationError(
+            f"This file is not a picture we can read. {REFUSED}", code="not_image"
+        ) from None
+    except OSError:
+        raise ValidationError(f"This picture is damaged. {REFUSED}", code="damaged") from None
+    if image_format not in FORMATS:
+        raise ValidationError(f"{image_format} pictures are not accepted. {REFUSED}", code="format")
+    if width > MAX_SIDE or height > MAX_SIDE:
+        raise ValidationError(
+            "This picture is %(w)d x %(h)d pixels; at most 6000 x 6000 are allowed.",
+            params={"w": width, "h": height},
+            code="too_large",
+        )
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+        image = ImageOps.exif_transpose(image)
+    except (OSError, Image.DecompressionBombError, SyntaxError, ValueError):
+        raise ValidationError(f"This picture is damaged. {REFUSED}", code="damaged") from None
+
+    out = io.BytesIO()
+    if image_format == "JPEG":
+        image.convert("RGB").save(out, "JPEG", quality=88, optimize=True)
+    elif image_format == "PNG":
+        if image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
+            image = image.convert("RGBA")
+        image.save(out, "PNG", optimize=True)
+    else:
+        if image.mode not in ("RGB", "RGBA"):
+            image = image.convert("RGBA")
+        image.save(out, "WEBP", quality=88)
+    return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.{FORMATS[image_format]}")
