@@ -145,6 +145,7 @@ RULES: dict[str, Rule] = {
     "adoption.view_assessment": view_assessment,
     "adoption.create_assessment": coe,
     "adoption.edit_assessment": edit_assessment,
+    "adoption.manage_assessments": coe,  # targets, cadence, import
     # Strategy: plans are open to everyone to read; the CoE writes them
     "strategy.view_plan": signed_in,
     "strategy.edit_plan": coe,

@@ -13,6 +13,8 @@ class NavItem:
 
 
 NAV_ITEMS: list[NavItem] = [
+    NavItem("Maturity model", "maturity:model_matrix", "maturity.view_model", "maturity"),
+    NavItem("Assessments", "adoption:assessment_list", "adoption.view_assessment", "adoption"),
     NavItem("Strategy", "strategy:plan_list", "strategy.view_plan", "strategy"),
     NavItem("Value", "value:solution_list", "value.list_solutions", "value"),
     NavItem("Stories", "stories:story_list", "stories.view_story", "stories"),
@@ -25,6 +27,7 @@ NAV_ITEMS: list[NavItem] = [
 EVERYONE = ("admin", "coe_lead", "executive", "maker")
 HOME_PANELS: list[tuple[str, tuple[str, ...]]] = [
     ("accounts.home.organisation_panel", EVERYONE),
+    ("adoption.home.due_panel", ("admin", "coe_lead")),
     ("strategy.home.check_in_due_panel", ("admin", "coe_lead")),
     ("strategy.home.my_key_results_panel", ("maker",)),
     ("value.home.value_panel", ("admin", "coe_lead", "executive")),

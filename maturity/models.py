@@ -15,6 +15,9 @@ class ModelVersion(models.Model):
     key = models.SlugField(max_length=40, unique=True)
     title = models.CharField(max_length=200)
     is_current = models.BooleanField(default=False)
+    content_hash = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 of the content file last loaded."
+    )
     loaded_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -10,6 +10,7 @@ from accounts.demo import DEMO_PASSWORD
 # natural keys and creates only what is missing.
 DEMO_STEPS = [
     "accounts.demo.seed",
+    "adoption.demo.seed",
     "strategy.demo.seed",
     "value.demo.seed",
     "reports.demo.seed",

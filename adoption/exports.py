@@ -1,0 +1,220 @@
+"""CSV and JSON exports of assessments, and validation of an exported JSON file for import.
+
+The JSON format is versioned (`format`, `format_version`); the CSV has one row per answer.
+Spreadsheet programs treat a cell that starts with = + - @ (or a tab / carriage return) as a
+formula, so such text cells get a leading apostrophe."""
+
+import csv
+import datetime
+import io
+import re
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from .scoring import score_answers
+
+FORMAT = "coehub.assessment"
+FORMAT_VERSION = 1
+LEVELS = (100, 200, 300, 400, 500)
+QUESTION_KEY = re.compile(r"^[A-Z]{2,4}-\d{1,3}$")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """A CSV cell that no spreadsheet will run as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def assessment_as_dict(assessment) -> dict:
+    """One assessment as plain JSON data: subject, answers with their texts, and scores."""
+    answers = list(assessment.answers.all())
+    score = score_answers(answers)
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "uuid": str(assessment.uuid),
+        "subject": {
+            "slug": assessment.subject.slug,
+            "name": str(assessment.subject),
+        },
+        "title": assessment.title,
+        "status": assessment.status,
+        "model_version": assessment.model_version.key,
+        "created_at": assessment.created_at.isoformat(),
+        "submitted_at": assessment.submitted_at.isoformat() if assessment.submitted_at else None,
+        "overall_level": score.overall_level,
+        "share_answered": round(score.share_answered, 4),
+        "areas": [
+            {
+                "area": a.area.key,
+                "name": a.area.name,
+                "questions": a.total,
+                "answered": a.answered,
+                "not_sure": a.unsure,
+                "score": round(a.mean, 2) if a.mean is not None else None,
+                "level": a.level,
+            }
+            for a in score.areas
+        ],
+        "answers": [
+            {
+                "question_key": answer.question_key,
+                "area": answer.area.key,
+                "question_text": answer.question_text,
+                "options": answer.option_texts,
+                "level": answer.level,
+                "not_sure": answer.is_unsure,
+                "note": answer.note,
+            }
+            for answer in answers
+        ],
+    }
+
+
+CSV_HEADER = [
+    "assessment",
+    "subject",
+    "status",
+    "submitted_at",
+    "area",
+    "question_key",
+    "question",
+    "level",
+    "answer",
+    "not_sure",
+    "note",
+    "area_score",
+    "area_level",
+]
+
+
+def assessments_as_csv(assessments) -> str:
+    """One row per answer of each assessment (answers and areas prefetched by the caller)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    for assessment in assessments:
+        answers = list(assessment.answers.all())
+        score = score_answers(answers)
+        for answer in answers:
+            area_score = score.for_area(answer.area.key)
+            writer.writerow(
+                [
+                    neutralise(value)
+                    for value in (
+                        str(assessment.uuid),
+                        str(assessment.subject),
+                        assessment.status,
+                        assessment.submitted_at.isoformat() if assessment.submitted_at else "",
+                        answer.area.name,
+                        answer.question_key,
+                        answer.question_text,
+                        answer.level or "",
+                        answer.option_text(answer.level),
+                        "yes" if answer.is_unsure else "",
+                        answer.note,
+                        f"{area_score.mean:.1f}" if area_score.mean is not None else "",
+                        area_score.level or "insufficient data",
+                    )
+                ]
+            )
+    return out.getvalue()
+
+
+class ImportError_(ValueError):
+    """An uploaded file is not a valid exported assessment."""
+
+
+@dataclass
+class ImportedAnswer:
+    question_key: str
+    area_key: str
+    question_text: str
+    options: dict[str, str]
+    level: int | None
+    is_unsure: bool
+    note: str
+
+
+@dataclass
+class ImportedAssessment:
+    title: str
+    model_version: str
+    submitted_at: datetime.datetime
+    answers: list[ImportedAnswer]
+
+
+def _text(item: dict, name: str, limit: int, *, required: bool = True) -> str:
+    value = item.get(name, "")
+    if not isinstance(value, str) or len(value) > limit or (required and not value.strip()):
+        raise ImportError_(f"“{name}” must be text of at most {limit} characters.")
+    return value
+
+
+def parse_import(data, *, area_keys: set[str] | None = None) -> ImportedAssessment:
+    """Check an exported assessment strictly and return its content. Raises ImportError_ with a
+    message a person can act on; never writes."""
+    from maturity.models import Area
+
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ImportError_("This is not an assessment exported from CoE Hub.")
+    if data.get("format_version") != FORMAT_VERSION:
+        raise ImportError_(f"Only format version {FORMAT_VERSION} can be imported.")
+    if data.get("status") != "submitted":
+        raise ImportError_("Only submitted assessments can be imported, not drafts.")
+    submitted_at = parse_datetime(str(data.get("submitted_at") or ""))
+    if submitted_at is None:
+        raise ImportError_("“submitted_at” is missing or not a date and time.")
+    if timezone.is_naive(submitted_at):
+        submitted_at = timezone.make_aware(submitted_at, datetime.UTC)
+    if submitted_at > timezone.now():
+        raise ImportError_("“submitted_at” lies in the future.")
+    raw_answers = data.get("answers")
+    if not isinstance(raw_answers, list) or not raw_answers or len(raw_answers) > 500:
+        raise ImportError_("The file holds no answers.")
+    if area_keys is None:
+        area_keys = set(Area.objects.values_list("key", flat=True))
+    answers, seen = [], set()
+    for number, item in enumerate(raw_answers, start=1):
+        if not isinstance(item, dict):
+            raise ImportError_(f"Answer {number} is not an object.")
+        key = item.get("question_key")
+        if not isinstance(key, str) or not QUESTION_KEY.match(key) or key in seen:
+            raise ImportError_(f"Answer {number} question key missing, malformed or repeated.")
+        seen.add(key)
+        if item.get("area") not in area_keys:
+            raise ImportError_(f"Answer {key} names an unknown area.")
+        level = item.get("level")
+        if level is not None and (type(level) is not int or level not in LEVELS):
+            raise ImportError_(f"Answer {key}: the level must be 100, 200, 300, 400, 500 or empty.")
+        unsure = item.get("not_sure", False)
+        if not isinstance(unsure, bool) or (unsure and level is not None):
+            raise ImportError_(f"Answer {key}: “not sure” must be true or false, and not both.")
+        options = item.get("options")
+        if (
+            not isinstance(options, dict)
+            or set(options) != {str(n) for n in LEVELS}
+            or not all(isinstance(v, str) and len(v) <= 300 for v in options.values())
+        ):
+            raise ImportError_(f"Answer {key}: “options” must hold the texts of 100 to 500.")
+        answers.append(
+            ImportedAnswer(
+                question_key=key,
+                area_key=item["area"],
+                question_text=_text(item, "question_text", 300),
+                options=options,
+                level=level,
+                is_unsure=unsure,
+                note=_text(item, "note", 4000, required=False),
+            )
+        )
+    return ImportedAssessment(
+        title=_text(data, "title", 200, required=False),
+        model_version=str(data.get("model_version") or ""),
+        submitted_at=submitted_at,
+        answers=answers,
+    )

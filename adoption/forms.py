@@ -1,0 +1,175 @@
+"""Forms of the assessment: one per use case. They validate; services write."""
+
+import json
+
+from django import forms
+
+from accounts.models import BusinessUnit
+from maturity.models import Area
+
+from .exports import ImportError_, parse_import
+from .models import LEVEL_CHOICES
+from .services import AnswerInput
+
+UNSURE = "unsure"
+ORGANISATION = ""
+MAX_IMPORT_BYTES = 1_000_000
+
+
+def subject_choices() -> list[tuple[str, str]]:
+    units = BusinessUnit.objects.with_depth()
+    return [(ORGANISATION, "Whole organisation")] + [
+        (unit.slug, "\u2003" * unit.depth + unit.name) for unit in units
+    ]
+
+
+class AssessmentStartForm(forms.Form):
+    subject = forms.ChoiceField(
+        label="What to assess",
+        required=False,
+        help_text="The whole organisation, or one business unit.",
+    )
+    title = forms.CharField(
+        max_length=200,
+        required=False,
+        help_text="Optional, e.g. “Spring review”. Shown in lists and exports.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subject"].choices = subject_choices()
+
+    def clean_subject(self) -> BusinessUnit | None:
+        slug = self.cleaned_data["subject"]
+        return BusinessUnit.objects.get(slug=slug) if slug else None
+
+
+class AreaAnswersForm(forms.Form):
+    """The questions of one area: a level (or “not sure”) and a note per question. Blank
+    answers are allowed while drafting; submission lists whatever is still open."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, answers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.answers = list(answers)
+        for answer in self.answers:
+            choices = [
+                (str(level), f"{level}: {answer.option_text(level)}") for level, _ in LEVEL_CHOICES
+            ]
+            choices.append((UNSURE, "Not sure / not applicable"))
+            initial = str(answer.level) if answer.level else (UNSURE if answer.is_unsure else None)
+            self.fields[f"q_{answer.question_key}"] = forms.ChoiceField(
+                label=answer.question_text,
+                choices=choices,
+                required=False,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                initial=initial,
+            )
+            self.fields[f"note_{answer.question_key}"] = forms.CharField(
+                label="Evidence or note",
+                required=False,
+                max_length=4000,
+                initial=answer.note,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def rows(self):
+        """(answer, choice field, note field) per question, for the template."""
+        for answer in self.answers:
+            yield answer, self[f"q_{answer.question_key}"], self[f"note_{answer.question_key}"]
+
+    def answer_inputs(self) -> dict[str, AnswerInput]:
+        result = {}
+        for answer in self.answers:
+            choice = self.cleaned_data.get(f"q_{answer.question_key}") or ""
+            result[answer.question_key] = AnswerInput(
+                level=int(choice) if choice and choice != UNSURE else None,
+                is_unsure=choice == UNSURE,
+                note=self.cleaned_data.get(f"note_{answer.question_key}", "").strip(),
+            )
+        return result
+
+
+class TargetsForm(forms.Form):
+    """A target level and date per area; leave the level empty for no target."""
+
+    def __init__(self, *args, areas, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.areas = list(areas)
+        by_area = {t.area_id: t for t in targets}
+        for area in self.areas:
+            target = by_area.get(area.pk)
+            self.fields[f"level_{area.key}"] = forms.TypedChoiceField(
+                label=f"{area.name}: target level",
+                choices=[("", "No target")] + [(str(n), label) for n, label in LEVEL_CHOICES],
+                coerce=int,
+                empty_value=None,
+                required=False,
+                initial=str(target.level) if target else "",
+            )
+            self.fields[f"date_{area.key}"] = forms.DateField(
+                label=f"{area.name}: reach by",
+                required=False,
+                initial=target.target_on if target else None,
+                widget=forms.DateInput(attrs={"type": "date"}),
+            )
+
+    def rows(self):
+        for area in self.areas:
+            yield area, self[f"level_{area.key}"], self[f"date_{area.key}"]
+
+    def clean(self):
+        cleaned = super().clean()
+        for area in self.areas:
+            if cleaned.get(f"date_{area.key}") and cleaned.get(f"level_{area.key}") is None:
+                self.add_error(f"date_{area.key}", "Choose a target level for this date.")
+        return cleaned
+
+    def targets(self) -> dict[Area, tuple]:
+        return {
+            area: (self.cleaned_data[f"level_{area.key}"], self.cleaned_data[f"date_{area.key}"])
+            for area in self.areas
+        }
+
+
+class CadenceForm(forms.Form):
+    cadence_days = forms.IntegerField(
+        label="Re-assess every (days)",
+        min_value=7,
+        max_value=730,
+        help_text="The next assessment falls due this many days after the last submission.",
+    )
+
+
+class AssessmentImportForm(forms.Form):
+    file = forms.FileField(
+        label="Exported assessment (JSON)",
+        help_text="A file downloaded with “Export JSON” from one assessment's page.",
+    )
+    subject = forms.ChoiceField(
+        label="Import as an assessment of",
+        required=False,
+        help_text="Usually the unit the file was exported from.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subject"].choices = subject_choices()
+
+    def clean_subject(self) -> BusinessUnit | None:
+        slug = self.cleaned_data["subject"]
+        return BusinessUnit.objects.get(slug=slug) if slug else None
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError("The file is larger than 1 MB; is it really an export?")
+        try:
+            data = json.loads(upload.read().decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise forms.ValidationError("The file is not valid JSON.") from None
+        try:
+            return parse_import(data)
+        except ImportError_ as error:
+            raise forms.ValidationError(str(error)) from None

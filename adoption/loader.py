@@ -1,0 +1,66 @@
+"""Load the built-in question bank from adoption/content/questions.json.
+
+Questions are matched by key (SV-1, ...) and options by (question, level), so re-running never
+duplicates. An unchanged file writes nothing, so questions edited in the admin stay as edited;
+a changed file updates by key. Assessments already started keep their own copies of the texts."""
+
+import hashlib
+import json
+from pathlib import Path
+
+from django.db import transaction
+
+from maturity.loader import ContentError
+from maturity.models import Area
+from maturity.upsert import upsert
+
+from .models import Question, QuestionBank, QuestionOption
+
+CONTENT_FILE = Path(__file__).resolve().parent / "content" / "questions.json"
+LEVELS = (100, 200, 300, 400, 500)
+
+
+@transaction.atomic
+def load_question_bank(path: Path = CONTENT_FILE, *, force: bool = False) -> str:
+    """Create or update the questions and their five options from `path`. Needs the maturity
+    model's areas loaded first. Returns a one-line summary; raises ContentError for a question
+    with an unknown area or not exactly five options (and writes nothing)."""
+    raw = Path(path).read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()
+    data = json.loads(raw)
+    bank = QuestionBank.objects.filter(key=data["bank"]).first()
+    if bank and bank.content_hash == digest and not force:
+        return f"question bank {bank.key} unchanged"
+    areas = {area.key: area for area in Area.objects.all()}
+    for item in data["questions"]:
+        if item["area"] not in areas:
+            raise ContentError(f"Question {item['key']} names the unknown area {item['area']}.")
+        if len(item["options"]) != len(LEVELS):
+            raise ContentError(f"Question {item['key']} needs exactly five options.")
+    questions = upsert(
+        Question,
+        (
+            {
+                "key": item["key"],
+                "area_id": areas[item["area"]].pk,
+                "text": item["text"],
+                "help_text": item.get("help_text", ""),
+                "order": order,
+            }
+            for order, item in enumerate(data["questions"], start=1)
+        ),
+        key=lambda row: row["key"],
+        fields=["area_id", "text", "help_text", "order"],
+    )
+    upsert(
+        QuestionOption,
+        (
+            {"question_id": questions[item["key"]].pk, "level": level, "text": text}
+            for item in data["questions"]
+            for level, text in zip(LEVELS, item["options"], strict=True)
+        ),
+        key=lambda row: (row["question_id"], row["level"]),
+        fields=["text"],
+    )
+    QuestionBank.objects.update_or_create(key=data["bank"], defaults={"content_hash": digest})
+    return f"question bank {data['bank']}: {len(data['questions'])} questions"
