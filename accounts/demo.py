@@ -58,7 +58,7 @@ def seed() -> list[tuple[str, str]]:
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-        user.groups.add(Group.objects.get(name=ROLE_GROUPS[role]))
+        user.groups.add(Group.objects.get_or_create(name=ROLE_GROUPS[role])[0])
         logins.append((username, role.label))
     BusinessUnit.objects.filter(slug="it", leader__isnull=True).update(
         leader=User.objects.get(username="coe")
