@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 # Each app lists its endpoints in <app>/api/urls.py as `routes`.
 API_ROUTE_MODULES = [
     "accounts.api.urls.routes",
+    "strategy.api.urls.routes",
 ]
 
 router = DefaultRouter()

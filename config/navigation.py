@@ -34,4 +34,5 @@ HOME_PANELS: list[tuple[str, tuple[str, ...]]] = [
     ("stories.home.review_panel", ("admin", "coe_lead")),
     ("stories.home.latest_panel", ("executive",)),
     ("stories.home.my_stories_panel", ("maker",)),
+    ("strategy.home.plans_panel", ("executive",)),
 ]

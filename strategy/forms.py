@@ -9,6 +9,7 @@ from accounts.models import BusinessUnit
 from maturity.models import Area, Opportunity
 
 from .models import Initiative, KeyResult, Kpi, Objective, Plan, PlanTemplate
+from .validation import check_currency, check_key_result
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -17,15 +18,9 @@ def _people():
     return get_user_model().objects.filter(is_active=True).order_by("first_name", "username")
 
 
-def _check_currency(form, unit_field="unit", currency_field="currency"):
-    unit = form.cleaned_data.get(unit_field)
-    currency = (form.cleaned_data.get(currency_field) or "").strip().upper()
-    if unit == "currency":
-        if not currency:
-            form.add_error(currency_field, "A money figure needs its currency code, e.g. EUR.")
-        elif len(currency) != 3 or not currency.isalpha():
-            form.add_error(currency_field, "Use a three-letter ISO 4217 code, e.g. EUR or USD.")
-    form.cleaned_data[currency_field] = currency
+def _add_errors(form, errors: dict[str, str]) -> None:
+    for field, message in errors.items():
+        form.add_error(field, message)
 
 
 class PlanForm(forms.ModelForm):
@@ -75,6 +70,7 @@ class PlanFromTemplateForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.template = template
         self.fields["sponsor"].queryset = _people()
+        self.fields["sponsor"].empty_label = "Not named yet"
         self.fields["title"].initial = template.title
         for kr in template.blanks:
             self.fields[f"blank_{kr['key']}"] = forms.DecimalField(
@@ -145,25 +141,7 @@ class KeyResultForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        kind = data.get("kind")
-        baseline, target = data.get("baseline"), data.get("target")
-        if kind == KeyResult.Kind.MILESTONE:
-            # A milestone runs from 0 (not done) to 1 (done), whatever was typed.
-            data["baseline"], data["target"] = Decimal(0), Decimal(1)
-        elif baseline is not None and target is not None:
-            if target == baseline:
-                self.add_error("target", "The target must differ from the baseline.")
-            elif kind == KeyResult.Kind.INCREASE and target < baseline:
-                self.add_error("target", "An increase needs a target above the baseline.")
-            elif kind == KeyResult.Kind.DECREASE and target > baseline:
-                self.add_error("target", "A decrease needs a target below the baseline.")
-        starts, due = data.get("starts_on"), data.get("due_on")
-        if starts and due and due < starts:
-            self.add_error("due_on", "The due date cannot be before the start date.")
-        weight = data.get("weight")
-        if weight is not None and weight <= 0:
-            self.add_error("weight", "The weight must be greater than zero.")
-        _check_currency(self)
+        _add_errors(self, check_key_result(data))
         return data
 
 
@@ -241,7 +219,7 @@ class KpiForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        _check_currency(self)
+        _add_errors(self, check_currency(data))
         return data
 
 

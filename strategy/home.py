@@ -3,7 +3,7 @@
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .models import KeyResult
+from .models import KeyResult, Plan
 
 PANEL_ROWS = 6
 
@@ -41,3 +41,9 @@ def my_key_results_panel(request) -> str | None:
         },
         request=request,
     )
+
+
+def plans_panel(request) -> str:
+    """For executives (and admins): the active plans with their progress, read-only."""
+    plans = list(Plan.objects.visible_to(request.user).active().for_list()[:PANEL_ROWS])
+    return render_to_string("strategy/_plans_panel.html", {"plans": plans}, request=request)

@@ -1,7 +1,8 @@
 """Writes for plans, objectives, key results, check-ins, initiatives, KPIs and templates.
 
 Every function is keyword-only and atomic, and records an audit event for the decisions that
-matter (a plan's creation and status, a deletion or restoration, a check-in)."""
+matter (a plan's creation and status, its checklist, a deletion or restoration). Check-ins need
+no audit row: each is itself a permanent record of who reported what, and when."""
 
 import json
 from datetime import date

@@ -6,7 +6,7 @@ Everyone signed in reads plans and KPIs; CoE leads and admins change them (polic
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
@@ -212,13 +212,12 @@ class ObjectiveFormMixin(PolicyRequiredMixin):
 
     def formset(self, plan):
         initial = {"starts_on": plan.starts_on, "due_on": plan.ends_on}
+        # Every block, including the ones added in the browser, starts with the plan's dates.
         return KeyResultFormSet(
-            self.request.POST or None, prefix="kr", initial=[initial], form_kwargs={}
+            self.request.POST or None, prefix="kr", form_kwargs={"initial": initial}
         )
 
     def render_form(self, form, formset, plan, objective=None):
-        from django.shortcuts import render
-
         return render(
             self.request,
             self.template_name,

@@ -15,10 +15,20 @@ from conftest import PASSWORD
 from strategy import services
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _role_groups_survive_the_flush(django_db_setup, django_db_blocker):
+    """A transactional test empties every table when it ends, including the role groups that a
+    data migration created. Tests that run later and look the groups up would then fail, so put
+    them back once this module is done (module scope: after the flush of the last test)."""
+    yield
+    with django_db_blocker.unblock():
+        for name in ROLE_GROUPS.values():
+            Group.objects.get_or_create(name=name)
+
+
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
 def test_coe_lead_plans_from_the_roi_template_and_checks_in(live_server, page):
-    # A transactional test empties the tables, so the role groups may need creating again.
     for name in ROLE_GROUPS.values():
         Group.objects.get_or_create(name=name)
     UserFactory(username="lead", first_name="Casey", role=Role.COE_LEAD)
