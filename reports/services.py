@@ -223,12 +223,11 @@ def render_html(data: dict) -> str:
 
 
 def render_pdf(html: str) -> bytes:
-    from weasyprint import HTML  # imported here: loading WeasyPrint costs ~0.5 s
-
-    # WeasyPrint logs every rendering step at INFO; only its warnings matter to an operator.
-    for name in ("weasyprint", "weasyprint.progress"):
+    # WeasyPrint logs every rendering step at INFO (some while it is imported); only its
+    # warnings matter to an operator.
+    for name in ("weasyprint", "weasyprint.progress", "fontTools"):
         logging.getLogger(name).setLevel(logging.WARNING)
-    logging.getLogger("fontTools").setLevel(logging.WARNING)
+    from weasyprint import HTML  # imported here: loading WeasyPrint costs ~0.5 s
 
     return HTML(string=html).write_pdf()
 

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.db.models import Count, Max
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views import View
@@ -137,13 +137,17 @@ class SnapshotDownloadView(PolicyRequiredMixin, View):
         file = getattr(snapshot, field_name)
         if not file:
             raise Http404
-        response = FileResponse(
-            file.open("rb"),
-            content_type=content_type,
-            as_attachment=fmt != "html",
-            filename=file.name.rsplit("/", 1)[-1],
-        )
-        response["X-Content-Type-Options"] = "nosniff"
         if fmt == "html":
+            # Shown in the browser, inert: no scripts, no requests, only its own styles.
+            with file.open("rb") as html:
+                response = HttpResponse(html.read(), content_type=content_type)
             response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+        else:
+            response = FileResponse(
+                file.open("rb"),
+                content_type=content_type,
+                as_attachment=True,
+                filename=file.name.rsplit("/", 1)[-1],
+            )
+        response["X-Content-Type-Options"] = "nosniff"
         return response

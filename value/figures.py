@@ -219,14 +219,14 @@ def _cost_aggregates(months: list[date]) -> dict:
     return aggregates
 
 
-def _solution_costs(solutions, months: list[date], group_by: str | None = None):
-    """Costs of `solutions` over `months`: one dict, or one dict per `group_by` value."""
+def _solution_costs(solutions, months: list[date], group_by: str | None = None, extra=()):
+    """Costs of `solutions` over `months`: one dict, or one dict per `group_by` value (with the
+    `extra` columns, which must not split the groups)."""
     aggregates = _cost_aggregates(months)
     if group_by is None:
         return solutions.aggregate(**aggregates)
-    return {
-        row[group_by]: row for row in solutions.order_by().values(group_by).annotate(**aggregates)
-    }
+    grouped = solutions.order_by().values(group_by, *extra).annotate(**aggregates)
+    return {row[group_by]: row for row in grouped}
 
 
 def _add_costs(sums: _Sums, row: dict, months: list[date]) -> None:
@@ -340,16 +340,19 @@ def roi_figures(
     """Totals, monthly trend and, when asked for, the breakdown by business unit (each child of
     the scope with its subtree rolled up), the top solutions by value and value by source.
 
-    Queries: subtree (1, units only), value by month (1), costs (1), programme costs (1); by unit
-    +3; top solutions +2; by source +1."""
+    Queries: subtree (1, units only), value by month and source (1), costs (1), programme costs
+    (1); by unit +3; top solutions +3; by source none (it comes with the months)."""
     months = months_between(start, end)
     period_start, period_end = months[0], month_end(months[-1])
     unit_ids = scope_unit_ids(unit)
     solutions = Solution.objects.in_units(unit_ids)
     records = ValueRecord.objects.in_units(unit_ids).in_period(period_start, period_end)
 
+    # One pass over the period's records gives both the monthly trend and value by source.
     per_month = {month: _Sums() for month in months}
-    for row in records.order_by().values("month").annotate(**_VALUE_AGGREGATES):
+    source_amounts: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for row in records.order_by().values("month", "source").annotate(**_VALUE_AGGREGATES):
+        source_amounts[row.pop("source")] += row["value"]
         per_month[row.pop("month")].add(**row)
     costs = _solution_costs(solutions, months)
     for index, month in enumerate(months):
@@ -389,10 +392,7 @@ def roi_figures(
     if "top_solutions" in sections:
         result.top_solutions = _top_solutions(records, months, top)
     if "by_source" in sections:
-        amounts = dict(records.order_by().values_list("source").annotate(total=Sum("amount")))
-        result.by_source = {
-            label: amounts.get(key, ZERO) for key, label in ValueRecord.Source.choices
-        }
+        result.by_source = {label: source_amounts[key] for key, label in ValueRecord.Source.choices}
     return result
 
 
@@ -436,17 +436,30 @@ def _by_unit(unit, unit_ids, solutions, records, months, programme) -> list[dict
 
 
 def _top_solutions(records, months, top: int) -> list[dict]:
-    """The `top` solutions by value in the period, with their own costs."""
-    grouped = list(
+    """The `top` solutions by value in the period, with their own costs. Ranking on one sum by
+    the id alone (names and other sums are read for the few winners only) keeps the grouping
+    of all solutions light."""
+    ranked = (
         records.order_by()
-        .values("solution_id", "solution__name", "solution__uuid", "solution__business_unit__name")
-        .annotate(**_VALUE_AGGREGATES)
-        .order_by("-value", "solution__name")[:top]
+        .values("solution_id")
+        .annotate(value=Sum("amount"))
+        .order_by("-value", "solution_id")[:top]
     )
+    ids = [row["solution_id"] for row in ranked]
+    # The other sums only for the winners: cheaper than computing them for every solution.
+    sums_of = {
+        row["solution_id"]: row
+        for row in records.filter(solution_id__in=ids)
+        .order_by()
+        .values("solution_id")
+        .annotate(**_VALUE_AGGREGATES)
+    }
+    grouped = [sums_of[solution_id] for solution_id in ids]
     costs = _solution_costs(
-        Solution.objects.filter(pk__in=[row["solution_id"] for row in grouped]),
+        Solution.objects.filter(pk__in=ids),
         months,
         group_by="id",
+        extra=("name", "uuid", "business_unit__name"),
     )
     rows = []
     for row in grouped:
@@ -457,12 +470,13 @@ def _top_solutions(records, months, top: int) -> list[dict]:
             verified_value=row["verified_value"],
             records=row["records"],
         )
-        _add_costs(sums, costs[row["solution_id"]], months)
+        solution = costs[row["solution_id"]]
+        _add_costs(sums, solution, months)
         rows.append(
             {
-                "name": row["solution__name"],
-                "uuid": row["solution__uuid"],
-                "unit": row["solution__business_unit__name"],
+                "name": solution["name"],
+                "uuid": solution["uuid"],
+                "unit": solution["business_unit__name"],
                 "figures": sums.freeze(len(months)),
             }
         )

@@ -127,8 +127,8 @@ def test_query_count_does_not_grow_with_solutions(unit, django_assert_num_querie
             ValueRecordFactory(solution=SolutionFactory(business_unit=unit), month=date(2026, 2, 1))
 
     add(3)
-    # subtree, value by month, costs, programme costs, units, value by unit, costs by unit,
-    # top solutions, their costs, value by source
+    # subtree, value by month and source, costs, programme costs, units, value by unit, costs by
+    # unit, top solutions ranked, their sums, their costs and names
     with django_assert_num_queries(10):
         figures.roi_figures(unit, *Q1)
     add(20)

@@ -339,8 +339,13 @@ def test_csv_import_page_lists_bad_lines(client, coe_lead, unit):
 
 
 def test_home_panel_shows_value_to_executives(client, executive, unit):
+    from value.views import default_period
+
+    last_month = default_period()[1].replace(day=1)
     ValueRecordFactory(
-        solution=SolutionFactory(business_unit=unit), month=date.today().replace(day=1)
+        solution=SolutionFactory(business_unit=unit), month=last_month, amount=Decimal("1234")
     )
     client.force_login(executive)
-    assert b"Value, last 12 months" in client.get("/").content
+    content = client.get("/").content
+    assert b"Value, last 12 months" in content
+    assert b"EUR 1,234" in content

@@ -1,0 +1,302 @@
+"""Benchmark: an enterprise-scale organisation on PostgreSQL, then the quarterly ROI report.
+
+The data goes into a database of its own, created for the run and dropped afterwards (the
+database you work in is never touched). Prints the time to generate the data, the median time of
+several report runs, the SQL query count and the peak memory."""
+
+import csv
+import io
+import random
+import resource
+import statistics
+import time
+import tracemalloc
+import uuid
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+KINDS = ["canvas_app", "model_driven_app", "cloud_flow", "desktop_flow", "power_bi_report",
+         "copilot_agent", "power_pages_site"]  # fmt: skip
+SOURCES = ["maker_estimate", "measured", "coe_verified"]
+
+
+def _copy(cursor, table: str, columns: list[str], rows) -> None:
+    """Stream rows into `table` with COPY, in batches of 100,000 ("NULL" marks a null)."""
+    batch = []
+
+    def flush():
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(batch)
+        buffer.seek(0)
+        cursor.copy_expert(
+            f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL 'NULL')", buffer
+        )
+        batch.clear()
+
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= 100_000:
+            flush()
+    if batch:
+        flush()
+
+
+class Command(BaseCommand):
+    help = (
+        "Generate an enterprise-scale organisation in a scratch database and time the ROI report."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--units", type=int, default=200)
+        parser.add_argument("--users", type=int, default=10_000)
+        parser.add_argument("--solutions", type=int, default=50_000)
+        parser.add_argument("--months", type=int, default=12)
+        parser.add_argument("--runs", type=int, default=5)
+        parser.add_argument("--keep", action="store_true", help="Keep the scratch database.")
+        parser.add_argument(
+            "--reuse",
+            metavar="NAME",
+            help="Time the report again in a scratch database kept by an earlier --keep run.",
+        )
+
+    def handle(self, *args, **options):
+        if connection.vendor != "postgresql":
+            raise CommandError("The benchmark needs PostgreSQL: set DATABASE_URL.")
+        source_name = connection.settings_dict["NAME"]
+        bench_name = options["reuse"] or f"{source_name}_bench_{uuid.uuid4().hex[:8]}"
+        if "_bench_" not in bench_name:
+            raise CommandError("--reuse takes the name of a scratch database made by bench.")
+        if not options["reuse"]:
+            self._create_database(bench_name)
+        try:
+            self._switch_to(bench_name)
+            if not options["reuse"]:
+                self.stdout.write(f"Scratch database {bench_name}: migrating ...")
+                call_command("migrate", verbosity=0)
+                started = time.perf_counter()
+                counts = self._generate(options)
+                generated = time.perf_counter() - started
+                self.stdout.write(
+                    "Generated "
+                    + ", ".join(f"{n:,} {what}" for what, n in counts.items())
+                    + f" in {generated:.1f} s"
+                )
+            self._time_report(options["runs"])
+        finally:
+            connections["default"].close()
+            if options["keep"]:
+                self.stdout.write(f"Kept {bench_name}.")
+            else:
+                self._drop_database(bench_name)
+                self.stdout.write(f"Dropped {bench_name}.")
+
+    # Scratch database ---------------------------------------------------------------------
+
+    def _admin_cursor(self):
+        import psycopg2
+
+        params = connection.get_connection_params()
+        params["dbname"] = "postgres"
+        admin = psycopg2.connect(**params)
+        admin.autocommit = True
+        return admin
+
+    def _create_database(self, name: str) -> None:
+        admin = self._admin_cursor()
+        with admin.cursor() as cursor:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+        admin.close()
+
+    def _drop_database(self, name: str) -> None:
+        admin = self._admin_cursor()
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+    def _switch_to(self, name: str) -> None:
+        connections["default"].close()
+        connections["default"].settings_dict["NAME"] = name
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_database()")
+            current = cursor.fetchone()[0]
+        if current != name:  # never write benchmark data anywhere else
+            raise CommandError(f"Expected to be in {name}, found {current}.")
+
+    # Data ---------------------------------------------------------------------------------
+
+    def _generate(self, options) -> dict[str, int]:
+        from accounts.models import BusinessUnit, Organisation
+        from value.figures import month_start
+        from value.models import ProgrammeCost, UnitCost
+
+        rng = random.Random(2026)
+        now = timezone.now()
+        Organisation.current()
+        # Units: a tree three levels deep (about 5 % top level, 20 % second, the rest below).
+        top = max(1, options["units"] // 20)
+        middle = max(1, options["units"] // 5)
+        units = BusinessUnit.objects.bulk_create(
+            BusinessUnit(name=f"Division {i}", slug=f"division-{i}") for i in range(top)
+        )
+        units += BusinessUnit.objects.bulk_create(
+            BusinessUnit(name=f"Department {i}", slug=f"department-{i}", parent=units[i % top])
+            for i in range(middle)
+        )
+        seconds = units[top:]
+        units += BusinessUnit.objects.bulk_create(
+            BusinessUnit(name=f"Team {i}", slug=f"team-{i}", parent=seconds[i % len(seconds)])
+            for i in range(options["units"] - top - middle)
+        )
+        unit_ids = [unit.pk for unit in units]
+
+        with connection.cursor() as cursor:
+            _copy(
+                cursor.cursor,
+                "accounts_user",
+                ["password", "is_superuser", "username", "first_name", "last_name", "email",
+                 "is_staff", "is_active", "date_joined", "business_unit_id", "job_title"],
+                (
+                    ["!", "f", f"user{i}", "Bench", f"User {i}", f"user{i}@example.org", "f", "t",
+                     now.isoformat(), rng.choice(unit_ids), "Maker"]
+                    for i in range(options["users"])
+                ),
+            )  # fmt: skip
+            cursor.execute("SELECT min(id), max(id) FROM accounts_user")
+            first_user, last_user = cursor.fetchone()
+
+            first_month = month_start(date.today().replace(day=1) - timedelta(days=1))
+            months = [first_month]
+            for _ in range(options["months"] - 1):
+                months.insert(0, month_start(months[0] - timedelta(days=1)))
+
+            def solutions():
+                for i in range(options["solutions"]):
+                    live = months[0] - timedelta(days=rng.randint(0, 720))
+                    yield [
+                        str(uuid.uuid4()), f"Solution {i}", rng.choice(KINDS), "",
+                        rng.choice(unit_ids), rng.randint(first_user, last_user), "Production",
+                        "live", live.isoformat(), "NULL", rng.randint(1, 500),
+                        rng.randint(0, 20000), rng.randint(5, 400), "55.00",
+                        rng.choice(["0", "20.00", "40.00"]), rng.choice(["0", "15.00"]),
+                        rng.choice(["10.00", "25.00"]), rng.randint(100, 3000), "20.0", "",
+                        now.isoformat(),
+                    ]  # fmt: skip
+
+            _copy(
+                cursor.cursor,
+                "value_solution",
+                ["uuid", "name", "kind", "description", "business_unit_id", "owner_id",
+                 "environment", "status", "go_live_on", "retired_on", "monthly_users",
+                 "monthly_runs", "build_hours", "build_hourly_rate", "licence_cost_monthly",
+                 "capacity_cost_monthly", "support_cost_monthly", "projected_monthly_value",
+                 "projected_monthly_hours", "external_id", "created_at"],
+                solutions(),
+            )  # fmt: skip
+            cursor.execute("SELECT id FROM value_solution ORDER BY id")
+            solution_ids = [row[0] for row in cursor.fetchall()]
+
+            def records():
+                for solution_id in solution_ids:
+                    for month in months:
+                        hours = Decimal(rng.randint(0, 400)) / 10
+                        avoided = Decimal(rng.randint(0, 50000)) / 100
+                        yield [
+                            str(uuid.uuid4()), solution_id, month.isoformat(), hours, "45.00",
+                            avoided, "0", "0", (hours * 45 + avoided).quantize(Decimal("0.01")),
+                            rng.choice(SOURCES), "", "{}", "", "NULL", now.isoformat(),
+                        ]  # fmt: skip
+
+            _copy(
+                cursor.cursor,
+                "value_valuerecord",
+                ["uuid", "solution_id", "month", "hours_saved", "hourly_rate", "cost_avoided",
+                 "revenue", "other_value", "amount", "source", "note", "calculation",
+                 "origin_key", "recorded_by_id", "created_at"],
+                records(),
+            )  # fmt: skip
+        programme = [
+            ProgrammeCost(
+                business_unit=unit,
+                kind="coe_team",
+                starts_on=months[0],
+                ends_on=date(months[-1].year, months[-1].month, 28),
+                amount=Decimal("12000.00"),
+            )
+            for unit in units[:top]
+        ]
+        programme.append(
+            ProgrammeCost(
+                kind="training",
+                starts_on=months[0],
+                ends_on=date(months[-1].year, months[-1].month, 28),
+                amount=Decimal("250000.00"),
+            )
+        )
+        ProgrammeCost.objects.bulk_create(programme)
+        UnitCost.objects.create(name="Staff hour", measure="hour", amount=45, is_staff_hour=True)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        return {
+            "business units": len(units),
+            "users": options["users"],
+            "solutions": len(solution_ids),
+            "value records": len(solution_ids) * len(months),
+            "programme costs": len(programme),
+        }
+
+    # Timing -------------------------------------------------------------------------------
+
+    def _time_report(self, runs: int) -> None:
+        from reports import services
+        from reports.exports import report_csv
+        from reports.models import ReportDefinition
+
+        definition, _ = ReportDefinition.objects.get_or_create(
+            name="Quarterly ROI (benchmark)",
+            defaults={"cadence": "quarterly", "period_length": "quarter"},
+        )
+        start, end = services.last_complete_period(definition, date.today())
+        self.stdout.write(f"Quarterly ROI report for the whole organisation, {start} to {end}:")
+        services.render_pdf("<p>warm-up</p>")  # load WeasyPrint and fonts once, outside the timing
+
+        def build():
+            data = services.report_data(definition, start, end)
+            figures_done = time.perf_counter()
+            html = services.render_html(data)
+            pdf = services.render_pdf(html)
+            report_csv(data)
+            return data, figures_done, pdf
+
+        totals, figure_times = [], []
+        for _ in range(runs):
+            connections["default"].close()  # each run opens its own connection, as a task would
+            began = time.perf_counter()
+            with CaptureQueriesContext(connection) as queries:
+                data, figures_done, pdf = build()
+            totals.append(time.perf_counter() - began)
+            figure_times.append(figures_done - began)
+        tracemalloc.start()
+        build()
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        max_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        totals_line = data["totals"]
+        self.stdout.write(
+            f"  figures (SQL aggregates): median {statistics.median(figure_times):.3f} s\n"
+            f"  whole report (figures + HTML + PDF + CSV): median {statistics.median(totals):.3f} s"
+            f" over {runs} runs (min {min(totals):.3f}, max {max(totals):.3f})\n"
+            f"  SQL queries per report: {len(queries)}\n"
+            f"  peak Python memory while building one report (tracemalloc): "
+            f"{peak / 1024 / 1024:.1f} MB\n"
+            f"  peak resident memory of this process, data generation included: "
+            f"{max_rss_mb:.0f} MB\n"
+            f"  PDF {len(pdf) / 1024:.0f} KB; value {totals_line['value']}, cost "
+            f"{totals_line['cost']}, ROI {totals_line['roi_pct']} %, "
+            f"{totals_line['records']:,} value records in the quarter"
+        )
