@@ -1,8 +1,7 @@
 """CSV and JSON exports of assessments, and validation of an exported JSON file for import.
 
-The JSON format is versioned (`format`, `format_version`); the CSV has one row per answer.
-Spreadsheet programs treat a cell that starts with = + - @ (or a tab / carriage return) as a
-formula, so such text cells get a leading apostrophe."""
+The JSON format is versioned (`format`, `format_version`); the CSV has one row per answer, and
+every cell goes through `csv_safe` so that no spreadsheet runs a note as a formula."""
 
 import csv
 import datetime
@@ -13,20 +12,14 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from config.api import csv_safe
+
 from .scoring import score_answers
 
 FORMAT = "coehub.assessment"
 FORMAT_VERSION = 1
 LEVELS = (100, 200, 300, 400, 500)
 QUESTION_KEY = re.compile(r"^[A-Z]{2,4}-\d{1,3}$")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """A CSV cell that no spreadsheet will run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def assessment_as_dict(assessment) -> dict:
@@ -104,7 +97,7 @@ def assessments_as_csv(assessments) -> str:
             area_score = score.for_area(answer.area.key)
             writer.writerow(
                 [
-                    neutralise(value)
+                    csv_safe(value)
                     for value in (
                         str(assessment.uuid),
                         str(assessment.subject),

@@ -23,7 +23,7 @@ from .forms import (
     CadenceForm,
     TargetsForm,
 )
-from .models import Assessment, Subject
+from .models import Assessment, Question, Subject
 
 
 class AssessmentListView(PolicyRequiredMixin, ListView):
@@ -56,6 +56,11 @@ class AssessmentStartView(PolicyRequiredMixin, FormView):
     permission_action = "adoption.create_assessment"
     template_name = "adoption/assessment_start.html"
     form_class = AssessmentStartForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["question_count"] = Question.objects.filter(is_active=True).count()
+        return context
 
     def form_valid(self, form):
         subject = services.subject_for(form.cleaned_data["subject"])

@@ -35,4 +35,5 @@ HOME_PANELS: list[tuple[str, tuple[str, ...]]] = [
     ("stories.home.latest_panel", ("executive",)),
     ("stories.home.my_stories_panel", ("maker",)),
     ("strategy.home.plans_panel", ("executive",)),
+    ("adoption.home.latest_results_panel", ("executive",)),
 ]

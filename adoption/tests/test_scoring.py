@@ -88,3 +88,15 @@ def test_nothing_answered_gives_no_levels():
 def test_areas_come_in_model_order_whatever_the_answer_order():
     score = score_answers(answers(go="3", sv="2"))
     assert [a.area.key for a in score.areas] == ["sv", "go"]
+
+
+def test_the_worked_example_of_the_readme():
+    score = score_answers(answers(sv="23323", bv="343u", se="2uuu3"))
+    sv, bv, se = score.areas
+    assert (sv.mean, sv.level) == (260.0, 200)
+    assert (round(bv.mean, 1), bv.level) == (333.3, 300)
+    assert (se.mean, se.level, se.answered) == (250.0, None, 2)
+    assert score.overall_mean == 250.0
+    assert score.overall_level == 200
+    assert score.weakest.area.key == "sv"
+    assert (score.answered, score.total, round(score.share_answered * 100)) == (10, 14, 71)

@@ -401,3 +401,16 @@ def test_history_page_query_count(client, coe_lead, content, django_assert_max_n
     # session, user, groups, subject, assessments, answers, areas, targets, drafts
     with django_assert_max_num_queries(10):
         assert client.get(urls_for(assessment)["subject"]).status_code == 200
+
+
+def test_executive_home_shows_the_latest_organisation_result(client, executive, content, coe_lead):
+    client.force_login(executive)
+    assert b"Adoption maturity" not in client.get("/").content
+    first = start(user=coe_lead)
+    answer_all(first, 200)
+    submit(first, user=coe_lead, days_ago=100)
+    second = start(user=coe_lead)
+    answer_all(second, 300)
+    submit(second, user=coe_lead)
+    content_ = client.get("/").content.decode()
+    assert "Adoption maturity" in content_ and "Previously 200." in content_
