@@ -13,6 +13,7 @@ class NavItem:
 
 
 NAV_ITEMS: list[NavItem] = [
+    NavItem("Dashboard", "dashboard:dashboard", "reports.view_dashboard", "dashboard"),
     NavItem("Maturity model", "maturity:model_matrix", "maturity.view_model", "maturity"),
     NavItem("Assessments", "adoption:assessment_list", "adoption.view_assessment", "adoption"),
     NavItem("Strategy", "strategy:plan_list", "strategy.view_plan", "strategy"),
@@ -26,6 +27,7 @@ NAV_ITEMS: list[NavItem] = [
 # highest role (accounts.policy.ROLE_PRECEDENCE) decides. One line per panel, in page order.
 EVERYONE = ("admin", "coe_lead", "executive", "maker")
 HOME_PANELS: list[tuple[str, tuple[str, ...]]] = [
+    ("reports.dashboard_home.dashboard_panel", ("admin", "coe_lead", "executive")),
     ("accounts.home.organisation_panel", EVERYONE),
     ("adoption.home.due_panel", ("admin", "coe_lead")),
     ("strategy.home.check_in_due_panel", ("admin", "coe_lead")),
