@@ -9,6 +9,7 @@ from rest_framework.routers import DefaultRouter
 API_ROUTE_MODULES = [
     "accounts.api.urls.routes",
     "strategy.api.urls.routes",
+    "reports.api.dashboard.routes",
 ]
 
 router = DefaultRouter()
