@@ -5,6 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from accounts.models import Organisation
@@ -14,6 +15,14 @@ from value import figures
 from value.tests.factories import SolutionFactory, ValueRecordFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def clear_cache():
+    """Earlier tests may have cached this quarter's figures of other data (home pages)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def test_executive_drills_into_a_unit_and_a_period(page, live_server, executive, unit):
