@@ -14,6 +14,7 @@ API_ROUTE_MODULES = [
     "stories.api.urls.routes",
     "value.api.urls.routes",
     "reports.api.urls.routes",
+    "reports.api.dashboard.routes",
 ]
 
 router = DefaultRouter()

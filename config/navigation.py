@@ -13,11 +13,12 @@ class NavItem:
 
 
 NAV_ITEMS: list[NavItem] = [
+    NavItem("Dashboard", "dashboard:dashboard", "reports.view_dashboard", "dashboard"),
     NavItem("Maturity model", "maturity:model_matrix", "maturity.view_model", "maturity"),
     NavItem("Assessments", "adoption:assessment_list", "adoption.view_assessment", "adoption"),
     NavItem("Strategy", "strategy:plan_list", "strategy.view_plan", "strategy"),
-    NavItem("Stories", "stories:story_list", "stories.view_story", "stories"),
     NavItem("Value", "value:solution_list", "value.list_solutions", "value"),
+    NavItem("Stories", "stories:story_list", "stories.view_story", "stories"),
     NavItem("Reports", "reports:definition_list", "reports.view_reports", "reports"),
 ]
 
@@ -26,14 +27,15 @@ NAV_ITEMS: list[NavItem] = [
 # highest role (accounts.policy.ROLE_PRECEDENCE) decides. One line per panel, in page order.
 EVERYONE = ("admin", "coe_lead", "executive", "maker")
 HOME_PANELS: list[tuple[str, tuple[str, ...]]] = [
+    ("reports.dashboard_home.dashboard_panel", ("admin", "coe_lead", "executive")),
     ("accounts.home.organisation_panel", EVERYONE),
     ("adoption.home.due_panel", ("admin", "coe_lead")),
     ("adoption.home.latest_results_panel", ("executive",)),
     ("strategy.home.check_in_due_panel", ("admin", "coe_lead")),
     ("strategy.home.plans_panel", ("executive",)),
     ("strategy.home.my_key_results_panel", ("maker",)),
-    ("stories.home.my_stories_panel", ("maker",)),
+    ("value.home.value_panel", ("admin", "coe_lead", "executive")),
     ("stories.home.review_panel", ("admin", "coe_lead")),
     ("stories.home.latest_panel", ("executive",)),
-    ("value.home.value_panel", ("admin", "coe_lead", "executive")),
+    ("stories.home.my_stories_panel", ("maker",)),
 ]

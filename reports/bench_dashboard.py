@@ -1,0 +1,101 @@
+"""Timing of the executive dashboard on whatever database is connected: the page and its API
+counterpart, for the whole organisation and for one unit, through Django's test client against
+the real views. Called by `manage.py bench_dashboard` and, on its scratch organisation, by
+`manage.py bench`.
+
+For each request it reports the median and p95 of the server time over `runs` requests with the
+figures computed every time (cache cleared: the cost of a first visit) and with the figures
+cached (every later visit within a few minutes), the SQL query count, and beside it the time of
+the raw SQL aggregates that feed the page (`dashboard_figures()` alone, no rendering)."""
+
+import statistics
+import time
+
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+
+from accounts.models import User
+from accounts.policy import ROLE_GROUPS, Role
+
+from . import dashboard
+
+BENCH_USER = "dashboard-bench-executive"
+
+
+def _executive() -> User:
+    """An executive to sign in with (created once in the database being measured)."""
+    user, _ = User.objects.get_or_create(username=BENCH_USER, defaults={"first_name": "Bench"})
+    user.groups.add(Group.objects.get_or_create(name=ROLE_GROUPS[Role.EXECUTIVE])[0])
+    return user
+
+
+def _p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
+
+
+def _line(label: str, samples: list[float]) -> str:
+    return (
+        f"{label}: median {statistics.median(samples) * 1000:.1f} ms, "
+        f"p95 {_p95(samples) * 1000:.1f} ms"
+    )
+
+
+def _time_requests(client: Client, url: str, params: dict, runs: int, *, cold: bool):
+    samples, queries = [], 0
+    for _ in range(runs):
+        if cold:
+            cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            began = time.perf_counter()
+            response = client.get(url, params)
+            samples.append(time.perf_counter() - began)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+        queries = len(captured)
+    return samples, queries
+
+
+def time_dashboard(stdout, unit_slug: str, runs: int = 20) -> dict:
+    """Print (to `stdout`) and return the timings for the organisation and for `unit_slug`."""
+    runs = max(runs, 20)
+    client = Client()
+    client.force_login(_executive())
+    units = dashboard.unit_choices()
+    dashboard.resolve_unit(unit_slug, units)  # fails loudly on an unknown slug
+    results = {}
+    with override_settings(ALLOWED_HOSTS=["testserver"]):
+        for scope, params in (("organisation", {}), (f"unit {unit_slug}", {"unit": unit_slug})):
+            stdout.write(f"Executive dashboard, {scope}, this quarter, {runs} requests each:")
+            raw = []
+            for _ in range(runs):
+                unit = dashboard.resolve_unit(params.get("unit"), units)
+                with CaptureQueriesContext(connection) as captured:
+                    began = time.perf_counter()
+                    dashboard.dashboard_figures(unit=unit, units=units)
+                    raw.append(time.perf_counter() - began)
+            stdout.write(
+                f"  {_line('raw SQL aggregates (dashboard_figures)', raw)}, {len(captured)} queries"
+            )
+            for name, url in (("page", "/dashboard/"), ("API", "/api/v1/dashboard/")):
+                cold, cold_queries = _time_requests(client, url, params, runs, cold=True)
+                warm, warm_queries = _time_requests(client, url, params, runs, cold=False)
+                ratio = statistics.median(cold) / statistics.median(raw)
+                stdout.write(
+                    f"  {_line(name + ', figures computed', cold)}, {cold_queries} queries, "
+                    f"{ratio:.2f} x the raw SQL\n"
+                    f"  {_line(name + ', figures cached', warm)}, {warm_queries} queries"
+                )
+                results[(scope, name)] = {
+                    "cold_median": statistics.median(cold),
+                    "cold_p95": _p95(cold),
+                    "warm_median": statistics.median(warm),
+                    "warm_p95": _p95(warm),
+                    "queries": cold_queries,
+                    "raw_median": statistics.median(raw),
+                }
+    cache.clear()
+    return results

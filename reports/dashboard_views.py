@@ -1,0 +1,109 @@
+"""The executive dashboard page and its PDF: one set of figures (reports.dashboard) for a unit
+and a period chosen in a GET form that works without JavaScript."""
+
+from django import forms
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.views.generic import TemplateView
+
+from accounts.policy import PolicyRequiredMixin
+
+from . import dashboard
+from .services import render_pdf
+
+
+class DashboardFilterForm(forms.Form):
+    """The business-unit and period selectors (GET); unknown values are field errors."""
+
+    unit = forms.ChoiceField(label="Business unit", required=False)
+    period = forms.ChoiceField(
+        label="Period", required=False, choices=list(dashboard.PERIODS.items())
+    )
+
+    def __init__(self, *args, units: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [("", "Whole organisation")] + [
+            (row["slug"], "\u2003" * row["depth"] + row["name"]) for row in units
+        ]
+
+
+def chart_data(data: dict) -> dict:
+    """What the three charts draw, as numbers (the tables show the same figures as text)."""
+    number = dashboard.as_number
+    areas = data["maturity"]["areas"]
+    months = data["value"]["by_month"]
+    units = data["value"]["by_unit"]
+    return {
+        "currency": data["currency"],
+        "radar": {
+            "labels": [row["area"] for row in areas],
+            "current": [row["score"] for row in areas],
+            "target": [row["target"] for row in areas],
+        },
+        "trend": {
+            "labels": [row["month"][:7] for row in months],
+            "value": [number(row["value"]) for row in months],
+            "cost": [number(row["cost"]) for row in months],
+            "projected": [number(row["projected_value"]) for row in months],
+        },
+        "units": {
+            "labels": [row["unit"] for row in units],
+            "value": [number(row["value"]) for row in units],
+        },
+    }
+
+
+class DashboardMixin(PolicyRequiredMixin):
+    """Reads the selectors and computes (or takes from the cache) the figures."""
+
+    permission_action = "reports.view_dashboard"
+
+    def load(self) -> tuple[DashboardFilterForm, dict | None]:
+        units = dashboard.unit_choices()
+        form = DashboardFilterForm(self.request.GET or None, units=units)
+        if self.request.GET and not form.is_valid():
+            return form, None
+        params = form.cleaned_data if form.is_bound else {}
+        unit = dashboard.resolve_unit(params.get("unit") or None, units)
+        period = params.get("period") or dashboard.DEFAULT_PERIOD
+        return form, dashboard.cached_dashboard_figures(unit=unit, period_key=period, units=units)
+
+
+class DashboardView(DashboardMixin, TemplateView):
+    """The executive dashboard: maturity, strategy, value, stories and adoption on one page."""
+
+    template_name = "reports/dashboard.html"
+
+    def get(self, request, *args, **kwargs):
+        form, data = self.load()
+        context = self.get_context_data(form=form, data=data)
+        # Options with their selected flag worked out once here: the unit list can be long.
+        chosen = {"unit": form["unit"].value() or "", "period": form["period"].value()}
+        chosen["period"] = chosen["period"] or dashboard.DEFAULT_PERIOD
+        for name in ("unit", "period"):
+            context[f"{name}_options"] = [
+                (value, label, str(value) == str(chosen[name]))
+                for value, label in form.fields[name].choices
+            ]
+        if data is not None:
+            context["charts"] = chart_data(data)
+        # A bad selector value is the caller's mistake: 400, with the reason next to the field.
+        return self.render_to_response(context, status=200 if data is not None else 400)
+
+
+class DashboardPdfView(DashboardMixin, TemplateView):
+    """The same figures as the page, rendered to PDF by WeasyPrint (tables instead of charts)."""
+
+    def get(self, request, *args, **kwargs):
+        _form, data = self.load()
+        if data is None:
+            return HttpResponse(
+                "Unknown business unit or period.", status=400, content_type="text/plain"
+            )
+        html = render_to_string("reports/dashboard_pdf.html", {"data": data}, request=request)
+        response = HttpResponse(render_pdf(html), content_type="application/pdf")
+        slug = data["scope"]["slug"] or "organisation"
+        response["Content-Disposition"] = (
+            f'attachment; filename="dashboard-{slug}-{data["period"]["key"]}.pdf"'
+        )
+        return response

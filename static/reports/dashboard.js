@@ -1,0 +1,94 @@
+// Draws the dashboard's three charts from the JSON the page embeds (json_script). Each chart has
+// a table beside it with the same figures, for screen readers, printing and the PDF.
+(function () {
+  const source = document.getElementById("dashboard-data");
+  if (!source || typeof Chart === "undefined") return;
+  const data = JSON.parse(source.textContent);
+  const money = (value) =>
+    data.currency + " " + Math.round(value).toLocaleString(undefined, { maximumFractionDigits: 0 });
+  Chart.defaults.maintainAspectRatio = false;
+  // Printing shows the tables instead of the charts: open them first.
+  window.addEventListener("beforeprint", () => {
+    document.querySelectorAll("details").forEach((details) => (details.open = true));
+  });
+
+  const radar = document.getElementById("radar-chart");
+  if (radar && data.radar.labels.length) {
+    new Chart(radar, {
+      type: "radar",
+      data: {
+        labels: data.radar.labels,
+        datasets: [
+          {
+            label: "Current score",
+            data: data.radar.current,
+            borderColor: "#0d6efd",
+            backgroundColor: "rgba(13, 110, 253, 0.2)",
+          },
+          {
+            label: "Target",
+            data: data.radar.target,
+            borderColor: "#b0524a",
+            backgroundColor: "rgba(176, 82, 74, 0.05)",
+            borderDash: [6, 4],
+            spanGaps: true,
+          },
+        ],
+      },
+      options: {
+        scales: { r: { min: 0, max: 500, ticks: { stepSize: 100, backdropColor: "transparent" } } },
+        plugins: { legend: { position: "bottom" } },
+      },
+    });
+  }
+
+  const trend = document.getElementById("trend-chart");
+  if (trend) {
+    new Chart(trend, {
+      type: "bar",
+      data: {
+        labels: data.trend.labels,
+        datasets: [
+          { label: "Value", data: data.trend.value, backgroundColor: "#3b7d4f", order: 2 },
+          { label: "Cost", data: data.trend.cost, backgroundColor: "#b0524a", order: 3 },
+          {
+            label: "Business case",
+            data: data.trend.projected,
+            type: "line",
+            borderColor: "#6c757d",
+            borderDash: [6, 4],
+            pointRadius: 2,
+            order: 1,
+          },
+        ],
+      },
+      options: {
+        scales: { y: { beginAtZero: true, ticks: { callback: (value) => money(value) } } },
+        plugins: {
+          legend: { position: "bottom" },
+          tooltip: { callbacks: { label: (item) => item.dataset.label + ": " + money(item.raw) } },
+        },
+      },
+    });
+  }
+
+  const units = document.getElementById("units-chart");
+  if (units && data.units.labels.length) {
+    units.parentElement.style.height = Math.max(180, data.units.labels.length * 34 + 60) + "px";
+    new Chart(units, {
+      type: "bar",
+      data: {
+        labels: data.units.labels,
+        datasets: [{ label: "Value", data: data.units.value, backgroundColor: "#3b7d4f" }],
+      },
+      options: {
+        indexAxis: "y",
+        scales: { x: { beginAtZero: true, ticks: { callback: (value) => money(value) } } },
+        plugins: {
+          legend: { display: false },
+          tooltip: { callbacks: { label: (item) => money(item.raw) } },
+        },
+      },
+    });
+  }
+})();
