@@ -89,7 +89,8 @@ class CSVRenderer(renderers.BaseRenderer):
             data = data["results"]
         if isinstance(data, dict):
             data = [data]
-        rows = list(data or [])
+        # An error body may be a bare list of messages: one "detail" row each.
+        rows = [row if isinstance(row, dict) else {"detail": row} for row in (data or [])]
         columns: list[str] = []
         for row in rows:
             for key in row:

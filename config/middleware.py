@@ -1,6 +1,7 @@
 """Every page requires a signed-in user unless its view is marked with @login_not_required."""
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.http import HttpResponseBadRequest
 
 
 class LoginRequiredByDefaultMiddleware(LoginRequiredMiddleware):
@@ -10,3 +11,18 @@ class LoginRequiredByDefaultMiddleware(LoginRequiredMiddleware):
         if request.path_info.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class RejectNulCharactersMiddleware:
+    """A NUL character in the query string is a 400: PostgreSQL cannot compare text with one, so
+    it would otherwise surface as a server error in whichever view filters on the parameter.
+    (Form fields already refuse NUL characters themselves.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        params = request.GET.lists()
+        if any("\x00" in name + "".join(values) for name, values in params):
+            return HttpResponseBadRequest("Request parameters must not contain NUL characters.")
+        return self.get_response(request)

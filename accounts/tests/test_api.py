@@ -130,3 +130,20 @@ def test_token_create_and_revoke_from_the_profile(client, maker):
     assert api.get("/api/v1/users/").status_code == 200
     client.post(reverse("accounts:token_revoke"))
     assert api.get("/api/v1/users/").status_code == 401
+
+
+def test_csv_error_body_is_csv_not_a_server_error(maker):
+    response = token_client(maker).get("/api/v1/users/?format=csv&colour=blue")
+    assert response.status_code == 400
+    assert "colour" in response.content.decode()
+
+
+def test_nul_character_in_a_parameter_is_a_400(maker):
+    response = token_client(maker).get("/api/v1/users/", {"search": "a\x00b"})
+    assert response.status_code == 400
+    assert b"NUL" in response.content
+
+
+def test_nul_character_on_a_page_is_a_400(client, maker):
+    client.force_login(maker)
+    assert client.get("/accounts/units/", {"q": "x\x00"}).status_code == 400

@@ -50,6 +50,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "config.middleware.RejectNulCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -177,6 +178,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "kind"; name each choice set once so the schema stays unambiguous.
+    "ENUM_NAME_OVERRIDES": {
+        "SolutionKindEnum": "value.models.Solution.Kind",
+        "ProgrammeCostKindEnum": "value.models.ProgrammeCost.Kind",
+        "KeyResultKindEnum": "strategy.models.KeyResult.Kind",
+        "StoryEventKindEnum": "stories.models.StoryEvent.Kind",
+        "ReportKindEnum": "reports.models.ReportDefinition.Kind",
+    },
 }
 
 # Celery. Without REDIS_URL the broker is a folder (kombu's filesystem transport), so the embedded

@@ -73,7 +73,7 @@ def test_coe_lead_plans_from_the_roi_template_and_checks_in(live_server, page):
     expect(page.get_by_role("cell", name="First measurement after go-live")).to_be_visible()
     expect(page.locator("#kr-chart")).to_be_visible()
     # The chart was drawn by the static script (CSP allows no inline code without the nonce).
-    assert page.evaluate("() => typeof Chart !== 'undefined' && !!Chart.getChart('kr-chart')")
+    page.wait_for_function("() => typeof Chart !== 'undefined' && !!Chart.getChart('kr-chart')")
 
     page.get_by_role("link", name="Value plan 2026").click()
     expect(page.get_by_test_id("plan-progress")).to_contain_text("%")

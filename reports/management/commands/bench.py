@@ -88,6 +88,8 @@ class Command(BaseCommand):
                     + f" in {generated:.1f} s"
                 )
             self._time_report(options["runs"])
+            # The executive dashboard and its API on the same data (issue: dashboard speed).
+            call_command("bench_dashboard", unit="division-0", stdout=self.stdout)
         finally:
             connections["default"].close()
             if options["keep"]:
