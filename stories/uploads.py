@@ -11,7 +11,7 @@ import warnings
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_SIDE = 6000
@@ -68,12 +68,17 @@ def clean_image(upload) -> ContentFile:
             params={"w": width, "h": height},
             code="too_large",
         )
+    # WeasyPrint (imported for PDF reports) switches Pillow to accept truncated files for the
+    # whole process; a cut-off upload must still be refused, so decode strictly here.
+    previous, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
         image = Image.open(io.BytesIO(data))
         image.load()
         image = ImageOps.exif_transpose(image)
     except (OSError, Image.DecompressionBombError, SyntaxError, ValueError):
         raise ValidationError(f"This picture is damaged. {REFUSED}", code="damaged") from None
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = previous
 
     out = io.BytesIO()
     if image_format == "JPEG":

@@ -101,3 +101,13 @@ def test_a_file_over_5_mb_is_refused():
 def test_a_truncated_png_is_refused():
     with pytest.raises(ValidationError):
         clean_image(upload("cut.png", png_bytes(200, 200, "green")[:60]))
+
+
+def test_a_truncated_png_is_refused_after_weasyprint_relaxed_pillow():
+    import weasyprint.images  # noqa: F401 - sets ImageFile.LOAD_TRUNCATED_IMAGES for the process
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+    with pytest.raises(ValidationError):
+        clean_image(upload("cut.png", png_bytes(200, 200, "green")[:60]))
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # PDF rendering keeps its setting
