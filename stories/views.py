@@ -401,25 +401,6 @@ class StorySubmitView(PolicyRequiredMixin, View):
 # Review
 
 
-REVIEW_SERVICES = {
-    "start_review": lambda story, user, comment, base: services.story_start_review(
-        story=story, reviewer=user, base_url=base
-    ),
-    "request_changes": lambda story, user, comment, base: services.story_request_changes(
-        story=story, reviewer=user, comment=comment, base_url=base
-    ),
-    "approve": lambda story, user, comment, base: services.story_approve(
-        story=story, reviewer=user, comment=comment, base_url=base
-    ),
-    "publish": lambda story, user, comment, base: services.story_publish(
-        story=story, reviewer=user, comment=comment, base_url=base
-    ),
-    "reject": lambda story, user, comment, base: services.story_reject(
-        story=story, reviewer=user, reason=comment, base_url=base
-    ),
-}
-
-
 class StoryReviewView(PolicyRequiredMixin, View):
     """POST: a CoE lead's review decision on a story."""
 
@@ -435,7 +416,13 @@ class StoryReviewView(PolicyRequiredMixin, View):
             return redirect(story)
         action, comment = form.cleaned_data["action"], form.cleaned_data["comment"]
         try:
-            REVIEW_SERVICES[action](story, request.user, comment, request.build_absolute_uri("/"))
+            services.story_review(
+                story=story,
+                reviewer=request.user,
+                action=action,
+                comment=comment,
+                base_url=request.build_absolute_uri("/"),
+            )
         except StoryStateError as error:
             messages.error(request, str(error))
         else:

@@ -23,24 +23,6 @@ from .serializers import (
     StoryWriteSerializer,
 )
 
-REVIEW = {
-    "start_review": lambda story, user, comment, base: services.story_start_review(
-        story=story, reviewer=user, base_url=base
-    ),
-    "request_changes": lambda story, user, comment, base: services.story_request_changes(
-        story=story, reviewer=user, comment=comment, base_url=base
-    ),
-    "approve": lambda story, user, comment, base: services.story_approve(
-        story=story, reviewer=user, comment=comment, base_url=base
-    ),
-    "publish": lambda story, user, comment, base: services.story_publish(
-        story=story, reviewer=user, comment=comment, base_url=base
-    ),
-    "reject": lambda story, user, comment, base: services.story_reject(
-        story=story, reviewer=user, reason=comment, base_url=base
-    ),
-}
-
 
 def _current_content(story: Story) -> dict:
     """A story's content in the shape StoryWriteSerializer reads, for partial updates."""
@@ -148,11 +130,12 @@ class StoryViewSet(PolicyModelViewSet):
         payload = StoryReviewInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         try:
-            REVIEW[payload.validated_data["action"]](
-                story,
-                request.user,
-                payload.validated_data["comment"],
-                request.build_absolute_uri("/"),
+            services.story_review(
+                story=story,
+                reviewer=request.user,
+                action=payload.validated_data["action"],
+                comment=payload.validated_data["comment"],
+                base_url=request.build_absolute_uri("/"),
             )
         except StoryStateError as error:
             raise ValidationError({"detail": str(error)}) from None

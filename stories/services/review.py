@@ -214,3 +214,22 @@ def story_score(*, story: Story, reviewer, scores: dict[str, int | None]) -> Sto
         actor=reviewer, verb="story_scored", target=story, **{f: scores.get(f) for f in fields}
     )
     return story
+
+
+def story_review(
+    *, story: Story, reviewer, action: str, comment: str = "", base_url: str = ""
+) -> Story:
+    """Take the CoE review decision named `action` (start_review, request_changes, approve,
+    publish or reject) on `story`; pages and the API both come through here. Raises KeyError
+    for an unknown action, and whatever the chosen transition raises (StoryStateError,
+    PermissionDenied)."""
+    if action == "start_review":
+        return story_start_review(story=story, reviewer=reviewer, base_url=base_url)
+    if action == "reject":
+        return story_reject(story=story, reviewer=reviewer, reason=comment, base_url=base_url)
+    transition = {
+        "request_changes": story_request_changes,
+        "approve": story_approve,
+        "publish": story_publish,
+    }[action]
+    return transition(story=story, reviewer=reviewer, comment=comment, base_url=base_url)
