@@ -13,6 +13,7 @@ carry no value yet, so charging them running costs would understate ROI); "last 
 whole previous quarter; "all time" starts in the month of the first go-live or value record.
 """
 
+import logging
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
@@ -29,6 +30,7 @@ from django.db.models import (
     Sum,
 )
 from django.utils import timezone
+from redis.exceptions import RedisError
 
 from accounts.models import BusinessUnit, Organisation, User
 from adoption.models import Answer, Target
@@ -39,6 +41,10 @@ from strategy import progress as kr_rules
 from strategy.models import KeyResult
 from value import figures
 from value.models import Solution, ValueRecord
+
+logger = logging.getLogger(__name__)
+# What a Redis cache that is down or hung raises (a timeout is a RedisError too).
+CACHE_ERRORS = (RedisError, OSError)
 
 PERIODS = {
     "this_quarter": "This quarter",
@@ -482,10 +488,17 @@ def cached_dashboard_figures(
     the API answer repeated requests without summing the value records again."""
     today = timezone.localdate()
     key = f"dashboard:v1:{unit.pk if unit else 'org'}:{period_key}:{today.isoformat()}"
-    data = cache.get(key)
+    try:
+        data = cache.get(key)
+    except CACHE_ERRORS:  # a cache that is down only costs speed
+        logger.warning("Dashboard cache unavailable; computing the figures", exc_info=True)
+        return dashboard_figures(unit=unit, period_key=period_key, today=today, units=units)
     if data is None:
         data = dashboard_figures(unit=unit, period_key=period_key, today=today, units=units)
-        cache.set(key, data, CACHE_SECONDS)
+        try:
+            cache.set(key, data, CACHE_SECONDS)
+        except CACHE_ERRORS:
+            logger.warning("Dashboard cache unavailable; figures not kept", exc_info=True)
     return data
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from accounts.models import BusinessUnit, User
 
+from . import rollup
 from .figures import month_end, months_between
 from .models import ProgrammeCost, Solution, UnitCost, ValueRecord
 
@@ -249,6 +250,7 @@ def seed() -> str:
                 )
             )
         ValueRecord.objects.bulk_create(records)
+        rollup.refresh_units([solution.business_unit_id])
         created_records += len(records)
 
     for slug, kind, description, back, length, amount in PROGRAMME_COSTS:

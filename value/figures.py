@@ -4,8 +4,11 @@ all call these functions, so a figure is the same wherever it is shown.
 
 Every function takes a scope (a BusinessUnit, which includes its whole subtree, or None for the
 organisation) and a period (start and end dates, counted in whole calendar months) and returns
-plain dataclasses and dicts. Sums are computed by the database; the number of queries depends on
-the number of months in the period, never on the number of solutions or records.
+plain dataclasses and dicts. Sums are computed by the database; the number of queries is fixed,
+never growing with the number of solutions or records. Figures of a scope read the monthly
+roll-up (value.rollup: one row per business unit and month), so they cost the same for ten
+solutions or fifty thousand; a single solution and the top-solutions ranking read the raw rows
+with the same rules.
 
 Rules (our own, written down so that every figure can be checked by hand):
 - value = the money of the value records of the months in the period;
@@ -33,7 +36,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import BusinessUnit
 
-from .models import ProgrammeCost, Solution, ValueRecord
+from .models import ProgrammeCost, Solution, UnitMonthCost, UnitMonthValue, ValueRecord
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
@@ -243,6 +246,41 @@ _VALUE_AGGREGATES = {
 }
 
 
+# The same sums from the roll-up tables (value.rollup), for scopes rather than single solutions.
+_ROLLUP_VALUE_AGGREGATES = {
+    "value": Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY),
+    "hours": Coalesce(Sum("hours"), Value(ZERO), output_field=MONEY),
+    "verified_value": Sum("amount", filter=Q(source=ValueRecord.Source.COE_VERIFIED)),
+    "records": Coalesce(Sum("records"), 0),
+}
+
+
+def _scope_costs(unit_ids, months: list[date], *, by_unit: bool = False):
+    """Solution costs and projections of a scope over `months` from the roll-up, with the keys
+    of `_cost_aggregates`: one dict, or one per business unit. The running cost (and projection)
+    of a month is the sum of the changes recorded up to that month."""
+    start, end = months[0], month_end(months[-1])
+    aggregates = {
+        # An alias may not repeat a column's name, hence "period_build" for build_cost.
+        "period_build": Sum("build_cost", filter=Q(month__gte=start)),
+        "investment": Sum("build_cost"),
+    }
+    for index, month in enumerate(months):
+        aggregates[f"run_{index}"] = Sum("running_change", filter=Q(month__lte=month))
+        aggregates[f"build_{index}"] = Sum("build_cost", filter=Q(month=month))
+        aggregates[f"proj_{index}"] = Sum("projected_change", filter=Q(month__lte=month))
+    rows = UnitMonthCost.objects.in_units(unit_ids).filter(month__lte=end)
+
+    def renamed(row: dict) -> dict:
+        row["build_cost"] = row.pop("period_build")
+        return row
+
+    if not by_unit:
+        return renamed(rows.aggregate(**aggregates))
+    grouped = rows.order_by().values("business_unit_id").annotate(**aggregates)
+    return {row["business_unit_id"]: renamed(row) for row in grouped}
+
+
 def _programme_shares(unit_ids, months: list[date]) -> list[tuple[int | None, date, Decimal]]:
     """(unit id, month, amount) of every programme cost's share of each month in the period.
     A cost is spread evenly over the days of its own period. One query; the rows are programme
@@ -345,16 +383,17 @@ def roi_figures(
     months = months_between(start, end)
     period_start, period_end = months[0], month_end(months[-1])
     unit_ids = scope_unit_ids(unit)
-    solutions = Solution.objects.in_units(unit_ids)
-    records = ValueRecord.objects.in_units(unit_ids).in_period(period_start, period_end)
+    rolled_up = UnitMonthValue.objects.in_units(unit_ids).filter(
+        month__gte=period_start, month__lte=period_end
+    )
 
-    # One pass over the period's records gives both the monthly trend and value by source.
+    # One pass over the period's roll-up gives both the monthly trend and value by source.
     per_month = {month: _Sums() for month in months}
     source_amounts: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for row in records.order_by().values("month", "source").annotate(**_VALUE_AGGREGATES):
+    for row in rolled_up.order_by().values("month", "source").annotate(**_ROLLUP_VALUE_AGGREGATES):
         source_amounts[row.pop("source")] += row["value"]
         per_month[row.pop("month")].add(**row)
-    costs = _solution_costs(solutions, months)
+    costs = _scope_costs(unit_ids, months)
     for index, month in enumerate(months):
         per_month[month].add(running_cost=costs[f"run_{index}"])
         per_month[month].add(build_cost=costs[f"build_{index}"])
@@ -388,15 +427,16 @@ def roi_figures(
         by_source={},
     )
     if "by_unit" in sections:
-        result.by_unit = _by_unit(unit, unit_ids, solutions, records, months, programme)
+        result.by_unit = _by_unit(unit, unit_ids, rolled_up, months, programme)
     if "top_solutions" in sections:
+        records = ValueRecord.objects.in_units(unit_ids).in_period(period_start, period_end)
         result.top_solutions = _top_solutions(records, months, top)
     if "by_source" in sections:
         result.by_source = {label: source_amounts[key] for key, label in ValueRecord.Source.choices}
     return result
 
 
-def _by_unit(unit, unit_ids, solutions, records, months, programme) -> list[dict]:
+def _by_unit(unit, unit_ids, rolled_up, months, programme) -> list[dict]:
     """One row per direct child of the scope (top-level units for the organisation), each with
     its subtree rolled up, plus the scope unit's own solutions as a row of their own."""
     units = {
@@ -414,11 +454,10 @@ def _by_unit(unit, unit_ids, solutions, records, months, programme) -> list[dict
         return current
 
     buckets: dict[int, _Sums] = defaultdict(_Sums)
-    grouped = records.order_by().values("solution__business_unit_id").annotate(**_VALUE_AGGREGATES)
+    grouped = rolled_up.order_by().values("business_unit_id").annotate(**_ROLLUP_VALUE_AGGREGATES)
     for row in grouped:
-        buckets[bucket_of(row.pop("solution__business_unit_id"))].add(**row)
-    costs = _solution_costs(solutions, months, group_by="business_unit_id")
-    for unit_id, row in costs.items():
+        buckets[bucket_of(row.pop("business_unit_id"))].add(**row)
+    for unit_id, row in _scope_costs(unit_ids, months, by_unit=True).items():
         _add_costs(buckets[bucket_of(unit_id)], row, months)
     for unit_id, _month, amount in programme:
         if unit_id is not None:

@@ -8,7 +8,12 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 
-from .querysets import ProgrammeCostQuerySet, SolutionQuerySet, ValueRecordQuerySet
+from .querysets import (
+    ProgrammeCostQuerySet,
+    SolutionQuerySet,
+    UnitMonthQuerySet,
+    ValueRecordQuerySet,
+)
 
 ZERO = Decimal("0")
 NOT_NEGATIVE = [MinValueValidator(ZERO)]
@@ -258,3 +263,59 @@ class ProgrammeCost(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.starts_on}-{self.ends_on}"
+
+
+# The monthly roll-up (derived data, see value/rollup.py) --------------------------------------
+
+
+class UnitMonthValue(models.Model):
+    """The value records of one business unit's own solutions (not its subtree) in one month,
+    summed per source. Derived from ValueRecord by value.rollup; never edited by hand."""
+
+    business_unit = models.ForeignKey(
+        "accounts.BusinessUnit", on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField()
+    source = models.CharField(max_length=20, choices=ValueRecord.Source.choices)
+    amount = models.DecimalField(max_digits=20, decimal_places=2, default=ZERO)
+    hours = models.DecimalField(max_digits=20, decimal_places=1, default=ZERO)
+    records = models.PositiveIntegerField(default=0)
+
+    objects = UnitMonthQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business_unit", "month", "source"], name="unit_month_value_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.business_unit_id} · {self.month:%Y-%m} · {self.source}"
+
+
+class UnitMonthCost(models.Model):
+    """Solution costs of one business unit's own solutions in one month: the build cost of those
+    going live, and the change in running cost and projected value (up in the go-live month, down
+    in the month after retirement). The running cost of a month is the sum of the changes up to
+    it, so no row is needed for months still to come. Derived by value.rollup."""
+
+    business_unit = models.ForeignKey(
+        "accounts.BusinessUnit", on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField()
+    build_cost = models.DecimalField(max_digits=20, decimal_places=2, default=ZERO)
+    running_change = models.DecimalField(max_digits=20, decimal_places=2, default=ZERO)
+    projected_change = models.DecimalField(max_digits=20, decimal_places=2, default=ZERO)
+
+    objects = UnitMonthQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business_unit", "month"], name="unit_month_cost_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.business_unit_id} · {self.month:%Y-%m}"

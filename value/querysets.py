@@ -55,3 +55,10 @@ class ProgrammeCostQuerySet(models.QuerySet):
     def in_units(self, unit_ids) -> "ProgrammeCostQuerySet":
         """Costs of the given units; organisation-wide costs only when unit_ids is None."""
         return self if unit_ids is None else self.filter(business_unit_id__in=unit_ids)
+
+
+class UnitMonthQuerySet(models.QuerySet):
+    """Reads of the monthly roll-up tables."""
+
+    def in_units(self, unit_ids) -> "UnitMonthQuerySet":
+        return self if unit_ids is None else self.filter(business_unit_id__in=unit_ids)

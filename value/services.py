@@ -12,6 +12,7 @@ from django.db import transaction
 from accounts.models import BusinessUnit, User
 from accounts.services import audit_record
 
+from . import rollup
 from .models import ProgrammeCost, Solution, UnitCost, ValueRecord
 
 
@@ -38,10 +39,15 @@ def staff_hour_rate(unit: BusinessUnit | None) -> Decimal | None:
 def solution_save(*, solution: Solution, actor: User, data: dict) -> Solution:
     """Create or update a solution from validated form data; records an audit row."""
     created = solution.pk is None
+    # The unit as stored (a model form may have changed the instance already): when a solution
+    # moves, both units' roll-ups change.
+    stored_unit = Solution.objects.filter(pk=solution.pk).values_list("business_unit_id", flat=True)
+    units_before = [] if created else list(stored_unit)
     for name, value in data.items():
         setattr(solution, name, value)
     solution.full_clean()
     solution.save()
+    rollup.refresh_units([*units_before, solution.business_unit_id])
     audit_record(
         actor=actor,
         verb="solution_created" if created else "solution_changed",
@@ -49,6 +55,17 @@ def solution_save(*, solution: Solution, actor: User, data: dict) -> Solution:
         fields=sorted(data),
     )
     return solution
+
+
+@transaction.atomic
+def solution_delete(*, solution: Solution, actor: User) -> None:
+    """Remove a solution that has no value records (one with records is retired instead)."""
+    if solution.value_records.exists():
+        raise ValueRecordError("This solution has value records; retire it.")
+    unit_id = solution.business_unit_id
+    audit_record(actor=actor, verb="solution_deleted", target=solution, name=solution.name)
+    solution.delete()
+    rollup.refresh_units([unit_id])
 
 
 @transaction.atomic
@@ -96,6 +113,7 @@ def value_record_create(
     )
     record.full_clean()
     record.save()
+    rollup.refresh_units([solution.business_unit_id])
     audit_record(
         actor=actor, verb="value_recorded", target=record, amount=str(amount), source=source
     )
@@ -107,6 +125,7 @@ def value_record_verify(*, record: ValueRecord, actor: User) -> ValueRecord:
     """Mark a record as checked by the CoE (only the CoE may; the view asks the policy)."""
     record.source = ValueRecord.Source.COE_VERIFIED
     record.save(update_fields=["source"])
+    rollup.refresh_units([record.solution.business_unit_id])
     audit_record(actor=actor, verb="value_verified", target=record)
     return record
 
@@ -317,6 +336,7 @@ def solutions_import_csv(*, file: io.IOBase, actor: User) -> ImportResult:
         raise ImportRejected([(1, "the file has no data rows")])
 
     created = updated = 0
+    touched_units: set[int] = set()
     with transaction.atomic():
         for data in rows:
             solution = existing.get(data["external_id"]) if data["external_id"] else None
@@ -331,6 +351,10 @@ def solutions_import_csv(*, file: io.IOBase, actor: User) -> ImportResult:
                     raise ImportRejected([(0, "; ".join(exc.messages))]) from exc
                 solution.save()
                 created += 1
+            touched_units.add(data["business_unit"].pk)
+            if solution.business_unit_id != data["business_unit"].pk:
+                touched_units.add(solution.business_unit_id)  # moved to another unit
+        rollup.refresh_units(touched_units)
         audit_record(
             actor=actor,
             verb="solutions_imported",

@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -219,6 +220,22 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 CELERY_TIMEZONE = TIME_ZONE
+# The cache (today only the dashboard's figures) is shared by every web process when Redis is
+# there: CACHE_URL, else REDIS_URL's server with database number 1 (the broker uses 0). Short
+# timeouts; a cache that fails is skipped (reports.dashboard computes instead), never a 500.
+CACHE_URL = env("CACHE_URL", default="")
+if not CACHE_URL and REDIS_URL:
+    CACHE_URL = REDIS_URL.rsplit("/", 1)[0] + "/1" if REDIS_URL.count("/") > 2 else REDIS_URL
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "coehub",
+            "OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1},
+        }
+    }
+
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic jobs. Each app's entries are added here, one line each, with when it runs.
 CELERY_BEAT_SCHEDULE: dict = {
@@ -229,6 +246,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "reports-sweep-stuck-snapshots": {
         "task": "reports.tasks.snapshots_sweep_task",
         "schedule": timedelta(minutes=5),
+    },
+    # Nightly at 02:30: rebuild the monthly value roll-up, healing any write made outside the
+    # services (SQL, a restore). The services keep it in step during the day.
+    "value-rollup-rebuild": {
+        "task": "value.tasks.rollup_rebuild_task",
+        "schedule": crontab(hour=2, minute=30),
     },
 }
 

@@ -14,6 +14,9 @@ MEDIA_ROOT = VAR_DIR / "test-media"
 # Tests that need a real broker and worker read TEST_REDIS_URL and configure the app themselves;
 # everything else publishes into memory so that no stray message waits in a shared Redis.
 TEST_REDIS_URL = REDIS_URL
+# Each test starts with an empty cache of its own (a shared Redis cache would carry figures from
+# one test into the next); the Redis cache is tested by overriding this in its own test.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_BROKER_URL = "memory://"
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
 # No collected static files in tests: whitenoise serves from the app folders.

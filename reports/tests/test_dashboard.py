@@ -419,3 +419,44 @@ def test_api_query_count_does_not_grow_with_data(
     with django_assert_max_num_queries(15), CaptureQueriesContext(connection) as large:
         client.get("/api/v1/dashboard/", {"unit": "finance"})
     assert len(small) == len(large)
+
+
+# The shared cache ---------------------------------------------------------------------------
+
+
+def _redis_cache(location: str) -> dict:
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": location,
+            "KEY_PREFIX": "coehub-test",
+            "OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1},
+        }
+    }
+
+
+def test_figures_are_shared_through_redis(client, executive, org, settings):
+    """With Redis as the cache, a second web process finds the figures the first computed."""
+    if not settings.TEST_REDIS_URL:
+        pytest.skip("needs REDIS_URL")
+    import redis
+
+    location = settings.TEST_REDIS_URL.rsplit("/", 1)[0] + "/15"
+    redis.Redis.from_url(location).flushdb()
+    settings.CACHES = _redis_cache(location)
+    client.force_login(executive)
+    client.get(reverse("dashboard:dashboard"))
+    assert redis.Redis.from_url(location).keys("coehub-test:*dashboard*")
+    with CaptureQueriesContext(connection) as cached:
+        client.get(reverse("dashboard:dashboard"))
+    assert len(cached) <= 4  # session, user, roles, units: the figures came from Redis
+    redis.Redis.from_url(location).flushdb()
+
+
+def test_a_cache_that_is_down_costs_speed_not_the_page(client, executive, org, settings):
+    settings.CACHES = _redis_cache("redis://127.0.0.1:1/0")  # nothing listens there
+    client.force_login(executive)
+    params = {"unit": "payables", "period": "all_time"}
+    response = client.get(reverse("dashboard:dashboard"), params)
+    assert response.status_code == 200
+    assert response.context["data"]["value"]["totals"]["value"] == "3500.00"

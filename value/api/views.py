@@ -62,9 +62,10 @@ class SolutionViewSet(PolicyModelViewSet):
             raise _django_errors(exc) from exc
 
     def perform_destroy(self, instance):
-        if instance.value_records.exists():
-            raise ValidationError({"detail": "This solution has value records; retire it."})
-        instance.delete()
+        try:
+            services.solution_delete(solution=instance, actor=self.request.user)
+        except services.ValueRecordError as exc:
+            raise ValidationError({"detail": str(exc)}) from exc
 
 
 class ValueRecordViewSet(PolicyModelViewSet):

@@ -4,12 +4,21 @@ from decimal import Decimal
 import factory
 
 from accounts.tests.factories import BusinessUnitFactory
+from value import rollup
 from value.models import ProgrammeCost, Solution, UnitCost, ValueRecord
 
 
 class SolutionFactory(factory.django.DjangoModelFactory):
+    """Saved as the services save it: with the unit's monthly roll-up refreshed."""
+
     class Meta:
         model = Solution
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        solution = super()._create(model_class, *args, **kwargs)
+        rollup.refresh_units([solution.business_unit_id])
+        return solution
 
     name = factory.Sequence(lambda n: f"Solution {n}")
     kind = Solution.Kind.CANVAS_APP
@@ -19,8 +28,16 @@ class SolutionFactory(factory.django.DjangoModelFactory):
 
 
 class ValueRecordFactory(factory.django.DjangoModelFactory):
+    """Saved as the services save it: with the unit's monthly roll-up refreshed."""
+
     class Meta:
         model = ValueRecord
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        record = super()._create(model_class, *args, **kwargs)
+        rollup.refresh_units([record.solution.business_unit_id])
+        return record
 
     solution = factory.SubFactory(SolutionFactory)
     month = date(2026, 1, 1)

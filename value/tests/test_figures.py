@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from accounts.tests.factories import BusinessUnitFactory
-from value import figures
+from value import figures, services
 from value.models import ValueRecord
 from value.tests.factories import ProgrammeCostFactory, SolutionFactory, ValueRecordFactory
 
@@ -68,11 +68,13 @@ def test_build_cost_only_in_the_go_live_period(invoice_app):
 
 
 def test_running_costs_stop_after_retirement(invoice_app):
-    invoice_app.retired_on = date(2026, 2, 15)
-    invoice_app.save()
-    result = figures.solution_figures(invoice_app, *Q1)
-    assert result.running_cost == Decimal("400.00")  # January and February
-    assert result.projected_value == Decimal("2400.00")
+    services.solution_save(solution=invoice_app, actor=None, data={"retired_on": date(2026, 2, 15)})
+    for result in (
+        figures.solution_figures(invoice_app, *Q1),
+        figures.period_figures(invoice_app.business_unit, *Q1),  # from the roll-up
+    ):
+        assert result.running_cost == Decimal("400.00")  # January and February
+        assert result.projected_value == Decimal("2400.00")
 
 
 def test_unit_scope_includes_subtree_and_programme_costs(invoice_app, unit):

@@ -57,6 +57,8 @@ class Command(BaseCommand):
         parser.add_argument("--users", type=int, default=10_000)
         parser.add_argument("--solutions", type=int, default=50_000)
         parser.add_argument("--months", type=int, default=12)
+        parser.add_argument("--stories", type=int, default=5_000)
+        parser.add_argument("--key-results", type=int, default=500)
         parser.add_argument("--runs", type=int, default=5)
         parser.add_argument("--keep", action="store_true", help="Keep the scratch database.")
         parser.add_argument(
@@ -87,6 +89,7 @@ class Command(BaseCommand):
                     + ", ".join(f"{n:,} {what}" for what, n in counts.items())
                     + f" in {generated:.1f} s"
                 )
+                self._build_rollup()
             self._time_report(options["runs"])
             # The executive dashboard and its API on the same data (issue: dashboard speed).
             call_command("bench_dashboard", unit="division-0", stdout=self.stdout)
@@ -242,6 +245,9 @@ class Command(BaseCommand):
         )
         ProgrammeCost.objects.bulk_create(programme)
         UnitCost.objects.create(name="Staff hour", measure="hour", amount=45, is_staff_hour=True)
+        users = (first_user, last_user)
+        stories = self._stories(rng, options["stories"], unit_ids, users, solution_ids, months)
+        key_results, check_ins = self._plans(rng, options["key_results"], units[:top], users)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         return {
@@ -250,7 +256,119 @@ class Command(BaseCommand):
             "solutions": len(solution_ids),
             "value records": len(solution_ids) * len(months),
             "programme costs": len(programme),
+            "stories": stories,
+            "key results": key_results,
+            "check-ins": check_ins,
         }
+
+    def _stories(self, rng, count, unit_ids, users, solution_ids, months) -> int:
+        """Stories in every state, three in five published over the months of the data, with
+        their search vectors filled in one statement."""
+        from django.contrib.postgres.search import SearchVector
+
+        from stories.models import Story
+
+        statuses = ["published"] * 6 + ["in_review", "approved", "draft", "submitted"]
+        first = timezone.make_aware(
+            timezone.datetime.combine(months[0], timezone.datetime.min.time())
+        )
+        span = (timezone.now() - first).total_seconds()
+
+        def story(i):
+            status = rng.choice(statuses)
+            published = first + timedelta(seconds=rng.uniform(0, span))
+            return Story(
+                title=f"Story {i}: {rng.choice(KINDS).replace('_', ' ')} saves time",
+                business_unit_id=rng.choice(unit_ids),
+                solution_id=rng.choice(solution_ids),
+                author_id=rng.randint(*users),
+                status=status,
+                overview="A team replaced a manual process with a solution of its own.",
+                hours_saved_per_year=Decimal(rng.randint(0, 4000)),
+                cost_saved_per_year=Decimal(rng.randint(0, 200_000)),
+                published_at=published if status == "published" else None,
+            )
+
+        Story.objects.bulk_create((story(i) for i in range(count)), batch_size=2000)
+        Story.objects.update(
+            search_vector=SearchVector("title", weight="A") + SearchVector("overview", weight="B")
+        )
+        return count
+
+    def _plans(self, rng, count, divisions, users) -> tuple[int, int]:
+        """An organisation plan and one per division, five objectives each, the key results
+        spread over them, and a weekly check-in for each key result over the past year."""
+        from strategy.models import CheckIn, KeyResult, Objective, Plan
+
+        today = date.today()
+        year_ago = today - timedelta(days=364)
+        plans = Plan.objects.bulk_create(
+            Plan(
+                title=f"Adoption plan {i}",
+                business_unit=unit,
+                starts_on=year_ago,
+                ends_on=today + timedelta(days=365),
+                owner_id=rng.randint(*users),
+                status="active",
+            )
+            for i, unit in enumerate([None, *divisions])
+        )
+        objectives = Objective.objects.bulk_create(
+            Objective(plan=plan, title=f"Objective {n} of {plan.title}", order=n)
+            for plan in plans
+            for n in range(5)
+        )
+        kinds = ["increase"] * 3 + ["decrease", "stay_above", "milestone"]
+        key_results = KeyResult.objects.bulk_create(
+            KeyResult(
+                objective=objectives[i % len(objectives)],
+                title=f"Key result {i}",
+                kind=(kind := rng.choice(kinds)),
+                unit="number",
+                baseline=Decimal(100 if kind == "decrease" else 0),
+                target=Decimal({"decrease": 20, "milestone": 1}.get(kind, 100)),
+                starts_on=year_ago,
+                due_on=today + timedelta(days=rng.randint(30, 365)),
+                order=i,
+            )
+            for i in range(count)
+        )
+
+        def check_ins():
+            for key_result in key_results:
+                value = key_result.baseline
+                for week in range(52):
+                    step = rng.uniform(0, 3)
+                    value += Decimal(str(round(-step if key_result.kind == "decrease" else step)))
+                    if key_result.kind == "milestone":
+                        value = Decimal(1 if week > 40 and rng.random() < 0.5 else 0)
+                    yield CheckIn(
+                        key_result=key_result,
+                        value=value,
+                        confidence=rng.randint(3, 9),
+                        created_at=timezone.make_aware(
+                            timezone.datetime.combine(
+                                year_ago + timedelta(weeks=week), timezone.datetime.min.time()
+                            )
+                        ),
+                    )
+                KeyResult.objects.filter(pk=key_result.pk).update(current=value)
+
+        made = CheckIn.objects.bulk_create(check_ins(), batch_size=5000)
+        return len(key_results), len(made)
+
+    def _build_rollup(self) -> None:
+        """The data went in by COPY, past the services: build the monthly roll-up (value.rollup)
+        once, as the nightly rebuild would, and time it."""
+        from value import rollup
+
+        began = time.perf_counter()
+        rows = rollup.rebuild()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE value_unitmonthvalue; ANALYZE value_unitmonthcost")
+        self.stdout.write(
+            f"Built the monthly roll-up: {rows:,} rows in {time.perf_counter() - began:.1f} s"
+        )
 
     # Timing -------------------------------------------------------------------------------
 

@@ -1,0 +1,135 @@
+"""The monthly roll-up behind every ROI figure of a business unit or the organisation.
+
+Summing 600,000 value records and 50,000 solutions on each dashboard visit takes seconds; the
+same figures from one row per business unit and month take milliseconds. Two tables hold them
+(value.models.UnitMonthValue and UnitMonthCost); value.figures reads them for scopes and periods,
+and reads the raw rows only for single solutions and the top-solutions ranking.
+
+The tables are derived data, kept in step by the write services: every service that writes a
+solution or a value record calls `refresh_units()` for the units it touched, inside its own
+transaction, so a figure never lags behind the record that was just saved. `rebuild()`
+recomputes everything; a nightly task runs it as a safety net for writes made outside the
+services (SQL, a restore), and `manage.py value_rollup` runs it by hand.
+
+A refresh recomputes a unit's rows whole (a unit's own solutions and records, a few thousand rows
+at most), which is simpler to get right than adding and subtracting deltas.
+"""
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.db.models import Count, DateField, DecimalField, ExpressionWrapper, F, Sum
+from django.db.models.functions import TruncMonth
+
+from accounts.models import BusinessUnit
+
+from .models import Solution, UnitMonthCost, UnitMonthValue, ValueRecord
+
+MONEY = DecimalField(max_digits=20, decimal_places=2)
+RUNNING = ExpressionWrapper(
+    F("licence_cost_monthly") + F("capacity_cost_monthly") + F("support_cost_monthly"),
+    output_field=MONEY,
+)
+BUILD = ExpressionWrapper(F("build_hours") * F("build_hourly_rate"), output_field=MONEY)
+
+
+def next_month(month: date) -> date:
+    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _value_rows(unit_ids: list[int], models) -> list[UnitMonthValue]:
+    grouped = (
+        models["ValueRecord"]
+        .objects.filter(solution__business_unit_id__in=unit_ids)
+        .order_by()
+        .values("solution__business_unit_id", "month", "source")
+        .annotate(amount=Sum("amount"), hours=Sum("hours_saved"), records=Count("id"))
+    )
+    return [
+        models["UnitMonthValue"](
+            business_unit_id=row["solution__business_unit_id"],
+            month=row["month"],
+            source=row["source"],
+            amount=row["amount"],
+            hours=row["hours"],
+            records=row["records"],
+        )
+        for row in grouped
+    ]
+
+
+def _cost_rows(unit_ids: list[int], models) -> list[UnitMonthCost]:
+    """A solution is live in a month when it went live on or before the month's last day and was
+    not retired before its first day (value.figures' rule): its running cost and projection
+    start in the go-live month and stop in the month after the retirement month."""
+    live = models["Solution"].objects.filter(
+        business_unit_id__in=unit_ids, go_live_on__isnull=False
+    )
+    starts = (
+        live.order_by()
+        .annotate(starts=TruncMonth("go_live_on", output_field=DateField()))
+        .values("business_unit_id", "starts")
+        .annotate(build=Sum(BUILD), running=Sum(RUNNING), projected=Sum("projected_monthly_value"))
+    )
+    stops = (
+        live.filter(retired_on__isnull=False)
+        .order_by()
+        .annotate(stops=TruncMonth("retired_on", output_field=DateField()))
+        .values("business_unit_id", "stops")
+        .annotate(running=Sum(RUNNING), projected=Sum("projected_monthly_value"))
+    )
+    rows: dict[tuple[int, date], UnitMonthCost] = {}
+
+    def row(unit_id: int, month: date) -> UnitMonthCost:
+        key = (unit_id, month)
+        if key not in rows:
+            rows[key] = models["UnitMonthCost"](business_unit_id=unit_id, month=month)
+        return rows[key]
+
+    for start in starts:
+        cost = row(start["business_unit_id"], start["starts"])
+        cost.build_cost += start["build"] or 0
+        cost.running_change += start["running"] or 0
+        cost.projected_change += start["projected"] or 0
+    for stop in stops:
+        cost = row(stop["business_unit_id"], next_month(stop["stops"]))
+        cost.running_change -= stop["running"] or 0
+        cost.projected_change -= stop["projected"] or 0
+    return list(rows.values())
+
+
+MODELS = {
+    "BusinessUnit": BusinessUnit,
+    "Solution": Solution,
+    "ValueRecord": ValueRecord,
+    "UnitMonthValue": UnitMonthValue,
+    "UnitMonthCost": UnitMonthCost,
+}
+
+
+def refresh_units(unit_ids: Iterable[int | None], *, models=None) -> None:
+    """Recompute the roll-up rows of these business units from their solutions and records.
+    (`models` replaces the model classes, for the migration that fills the tables first.)
+
+    The units' rows are locked first (FOR NO KEY UPDATE, which still lets others add solutions
+    to them): a second transaction refreshing the same unit waits until the first commits, and
+    then recomputes with both writes visible, so the last refresh is always complete."""
+    models = models or MODELS
+    ids = sorted({unit_id for unit_id in unit_ids if unit_id is not None})
+    if not ids:
+        return
+    with transaction.atomic():
+        locked = models["BusinessUnit"].objects.select_for_update(no_key=True).filter(pk__in=ids)
+        list(locked.order_by("pk").values_list("pk", flat=True))
+        models["UnitMonthValue"].objects.filter(business_unit_id__in=ids).delete()
+        models["UnitMonthCost"].objects.filter(business_unit_id__in=ids).delete()
+        models["UnitMonthValue"].objects.bulk_create(_value_rows(ids, models), batch_size=2000)
+        models["UnitMonthCost"].objects.bulk_create(_cost_rows(ids, models), batch_size=2000)
+
+
+def rebuild(*, models=None) -> int:
+    """Recompute the whole roll-up; returns the number of rows it holds afterwards."""
+    models = models or MODELS
+    refresh_units(models["BusinessUnit"].objects.values_list("pk", flat=True), models=models)
+    return models["UnitMonthValue"].objects.count() + models["UnitMonthCost"].objects.count()

@@ -1,0 +1,173 @@
+"""The monthly roll-up: kept in step by every write service, and equal to the raw rows."""
+
+import io
+import random
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.contrib.admin.sites import site
+from django.test import RequestFactory
+
+from accounts.tests.factories import BusinessUnitFactory
+from value import figures, rollup, services
+from value.models import Solution, UnitMonthCost, UnitMonthValue, ValueRecord
+from value.tests.factories import SolutionFactory, ValueRecordFactory
+
+Q1 = (date(2026, 1, 1), date(2026, 3, 31))
+
+
+def rows_of(unit):
+    values = {
+        (row.month, row.source): (row.amount, row.records)
+        for row in UnitMonthValue.objects.filter(business_unit=unit)
+    }
+    costs = {
+        row.month: (row.build_cost, row.running_change, row.projected_change)
+        for row in UnitMonthCost.objects.filter(business_unit=unit)
+    }
+    return values, costs
+
+
+def test_rows_by_hand(unit):
+    """Live 10 Jan, retired 15 Feb: build 2 x 50 = 100 in January, running 30 a month from
+    January, gone from March (the month after retirement)."""
+    solution = SolutionFactory(
+        business_unit=unit,
+        go_live_on=date(2026, 1, 10),
+        retired_on=date(2026, 2, 15),
+        build_hours=Decimal("2"),
+        build_hourly_rate=Decimal("50"),
+        licence_cost_monthly=Decimal("30"),
+        projected_monthly_value=Decimal("80"),
+    )
+    ValueRecordFactory(solution=solution, month=date(2026, 1, 1), amount=Decimal("70"))
+    ValueRecordFactory(solution=solution, month=date(2026, 1, 1), amount=Decimal("5"))
+    values, costs = rows_of(unit)
+    assert values == {(date(2026, 1, 1), "measured"): (Decimal("75.00"), 2)}
+    assert costs == {
+        date(2026, 1, 1): (Decimal("100.00"), Decimal("30.00"), Decimal("80.00")),
+        date(2026, 3, 1): (Decimal("0"), Decimal("-30.00"), Decimal("-80.00")),
+    }
+
+
+def test_services_keep_it_in_step(unit, coe_lead):
+    other = BusinessUnitFactory(name="Sales", slug="sales")
+    solution = services.solution_save(
+        solution=Solution(),
+        actor=coe_lead,
+        data={
+            "name": "Invoices",
+            "kind": Solution.Kind.CLOUD_FLOW,
+            "business_unit": unit,
+            "go_live_on": date(2026, 1, 5),
+            "support_cost_monthly": Decimal("10"),
+        },
+    )
+    record = services.value_record_create(
+        solution=solution,
+        month=date(2026, 2, 1),
+        actor=coe_lead,
+        source=ValueRecord.Source.MEASURED,
+        cost_avoided=Decimal("400"),
+    )
+    assert figures.period_figures(unit, *Q1).value == Decimal("400.00")
+    assert figures.period_figures(unit, *Q1).running_cost == Decimal("30.00")
+
+    services.value_record_verify(record=record, actor=coe_lead)
+    assert figures.period_figures(unit, *Q1).verified_value == Decimal("400.00")
+
+    # Moving the solution moves its value and costs to the other unit.
+    services.solution_save(solution=solution, actor=coe_lead, data={"business_unit": other})
+    assert figures.period_figures(unit, *Q1).value == 0
+    assert figures.period_figures(unit, *Q1).running_cost == 0
+    assert figures.period_figures(other, *Q1).value == Decimal("400.00")
+
+
+def test_delete_and_import_refresh(unit, coe_lead):
+    solution = SolutionFactory(business_unit=unit, support_cost_monthly=Decimal("10"))
+    services.solution_delete(solution=solution, actor=coe_lead)
+    assert not UnitMonthCost.objects.exists()
+
+    services.solutions_import_csv(
+        file=io.BytesIO(
+            (
+                "name,kind,business_unit,go_live_on,external_id\n"
+                f"Leave requests,canvas app,{unit.name},2026-02-03,APP-1\n"
+            ).encode()
+        ),
+        actor=coe_lead,
+    )
+    assert rows_of(unit)[1] == {date(2026, 2, 1): (Decimal("0"), Decimal("0"), Decimal("0"))}
+
+
+def test_admin_edits_refresh(unit, admin_user):
+    other = BusinessUnitFactory(name="Sales", slug="sales")
+    solution = SolutionFactory(business_unit=unit)
+    ValueRecordFactory(solution=solution, month=date(2026, 2, 1), amount=Decimal("250"))
+    model_admin = site._registry[Solution]
+    request = RequestFactory().post("/")
+    request.user = admin_user
+    solution.business_unit = other
+    model_admin.save_model(request, solution, form=None, change=True)
+    assert figures.period_figures(unit, *Q1).value == 0
+    assert figures.period_figures(other, *Q1).value == Decimal("250.00")
+
+
+def test_scope_figures_equal_the_sum_of_solution_figures(unit):
+    """Random solutions in a small tree: the roll-up's figures for the organisation and for a
+    subtree equal the sums of the per-solution figures, which read the raw rows."""
+    rng = random.Random(7)
+    child = BusinessUnitFactory(name="Payables", slug="payables", parent=unit)
+    elsewhere = BusinessUnitFactory(name="Sales", slug="sales")
+    solutions = []
+    for index in range(25):
+        live = date(2025, rng.randint(1, 12), rng.randint(1, 28))
+        retired = None
+        if index % 4 == 0:
+            retired = date(2026, rng.randint(1, 6), rng.randint(1, 28))
+        solution = SolutionFactory(
+            business_unit=rng.choice([unit, child, elsewhere]),
+            go_live_on=live,
+            retired_on=retired,
+            build_hours=Decimal(rng.randint(0, 200)),
+            build_hourly_rate=Decimal("55"),
+            licence_cost_monthly=Decimal(rng.choice([0, 20, 40])),
+            support_cost_monthly=Decimal(rng.choice([0, 15])),
+            projected_monthly_value=Decimal(rng.randint(0, 900)),
+        )
+        for month in range(1, 13):
+            if rng.random() < 0.6:
+                ValueRecordFactory(
+                    solution=solution,
+                    month=date(2025 + month // 7, (month + 5) % 12 + 1, 1),
+                    hours_saved=Decimal(rng.randint(0, 30)),
+                    amount=Decimal(rng.randint(0, 5000)),
+                    source=rng.choice(ValueRecord.Source.values),
+                )
+        solutions.append(solution)
+
+    fields = ["value", "hours", "verified_value", "build_cost", "running_cost",
+              "investment", "projected_value", "records"]  # fmt: skip
+    for start, end in ((date(2025, 1, 1), date(2026, 6, 30)), (date(2025, 10, 1), Q1[1])):
+        for scope, members in ((None, solutions), (unit, None)):
+            in_scope = members or [
+                s for s in solutions if s.business_unit_id in (unit.pk, child.pk)
+            ]
+            expected = dict.fromkeys(fields, 0)
+            for solution in in_scope:
+                own = figures.solution_figures(solution, start, end)
+                for name in fields:
+                    expected[name] += getattr(own, name)
+            scope_figures = figures.period_figures(scope, start, end)
+            assert {name: getattr(scope_figures, name) for name in fields} == expected
+
+
+@pytest.mark.django_db
+def test_rebuild_restores_what_sql_changed(unit):
+    solution = SolutionFactory(business_unit=unit)
+    ValueRecordFactory(solution=solution, month=date(2026, 2, 1), amount=Decimal("100"))
+    ValueRecord.objects.update(amount=Decimal("900"))  # behind the services' back
+    assert figures.period_figures(unit, *Q1).value == Decimal("100.00")
+    assert rollup.rebuild() == 2  # one value row, one cost row
+    assert figures.period_figures(unit, *Q1).value == Decimal("900.00")
