@@ -29,7 +29,7 @@ migrate: install
 
 demo: migrate
 	$(PY) manage.py load_content
-	$(PY) manage.py seed_demo
+	PORT=$(PORT) $(PY) manage.py seed_demo
 
 ## run: set up, migrate, load content and demo data, then serve the web app, worker and beat.
 run: demo

@@ -1,5 +1,7 @@
 """Create the demo organisation and fill every capability with believable data. Safe to re-run."""
 
+import os
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.module_loading import import_string
@@ -28,8 +30,9 @@ class Command(BaseCommand):
                 result = import_string(step)()
                 if step == "accounts.demo.seed":
                     logins = result
+        port = os.environ.get("PORT", "8000")  # the port `make run` serves on
         self.stdout.write(
-            self.style.SUCCESS("Demo organisation ready. Sign in at http://127.0.0.1:8000/ as:")
+            self.style.SUCCESS(f"Demo organisation ready. Sign in at http://127.0.0.1:{port}/ as:")
         )
         for username, role in logins:
             self.stdout.write(f"  {username:<8} / {DEMO_PASSWORD}   ({role})")
