@@ -40,7 +40,7 @@ from stories.models import Story
 from strategy import progress as kr_rules
 from strategy.models import KeyResult
 from value import figures
-from value.models import Solution, ValueRecord
+from value.models import Solution, UnitMonthCost, UnitMonthValue
 
 logger = logging.getLogger(__name__)
 # What a Redis cache that is down or hung raises (a timeout is a RedisError too).
@@ -70,6 +70,13 @@ class SubqueryCount(Subquery):
     """The number of rows a subquery returns, as a scalar (counts need no GROUP BY outside)."""
 
     template = "(SELECT COUNT(*) FROM (%(subquery)s) _rows)"
+    output_field = IntegerField()
+
+
+class SubqueryTotal(Subquery):
+    """The sum of a subquery's `total` column, as a scalar (0 when it returns no rows)."""
+
+    template = "(SELECT COALESCE(SUM(_rows.total), 0) FROM (%(subquery)s) _rows)"
     output_field = IntegerField()
 
 
@@ -139,10 +146,8 @@ def _scalars(unit_ids, start: date, end: date) -> dict:
     stories = Story.objects.published()
     if unit_ids is not None:
         stories = stories.filter(business_unit_id__in=unit_ids)
-    live = solutions.exclude(status__in=[Solution.Status.IDEA, Solution.Status.IN_DEVELOPMENT])
-    live = live.filter(go_live_on__lte=end).filter(
-        Q(retired_on__isnull=True) | Q(retired_on__gte=end)
-    )
+    # Solutions live on the period's last day (a month's end): the roll-up's running count.
+    live = UnitMonthCost.objects.in_units(unit_ids).filter(month__lte=end)
     in_period = stories.filter(published_at__date__gte=start, published_at__date__lte=end)
     # Active makers: people owning a solution live in the period, or who published a story in it.
     live_in_period = solutions.filter(go_live_on__lte=end).filter(
@@ -151,15 +156,18 @@ def _scalars(unit_ids, start: date, end: date) -> dict:
     makers = User.objects.filter(
         Q(pk__in=live_in_period.values("owner_id")) | Q(pk__in=in_period.values("author_id"))
     )
-    first_live = solutions.filter(go_live_on__isnull=False).order_by("go_live_on")
-    first_record = ValueRecord.objects.in_units(unit_ids).order_by("month")
+    # The first go-live and value months, from the monthly roll-up (small, whatever the data).
+    first_live = UnitMonthCost.objects.in_units(unit_ids).order_by("month")
+    first_record = UnitMonthValue.objects.in_units(unit_ids).order_by("month")
     row = (
         Organisation.objects.filter(pk=1)
         .annotate(
-            solutions_live=SubqueryCount(live.order_by().values("pk")),
+            solutions_live=SubqueryTotal(
+                live.order_by().annotate(total=F("live_change")).values("total")
+            ),
             stories_published=SubqueryCount(in_period.order_by().values("pk")),
             active_makers=SubqueryCount(makers.order_by().values("pk")),
-            first_live=Subquery(first_live.values("go_live_on")[:1], output_field=DateField()),
+            first_live=Subquery(first_live.values("month")[:1], output_field=DateField()),
             first_record=Subquery(first_record.values("month")[:1], output_field=DateField()),
         )
         .values(
@@ -268,13 +276,14 @@ def _maturity(unit, end: date) -> dict:
 
 
 def _strategy(unit_ids, today: date) -> dict:
-    """Active plans in scope: their progress (strategy.progress rules, through the model
-    methods), the key results per status and the objectives that need attention. One query."""
+    """Active plans in scope: their progress, the key results per status and the objectives that
+    need attention. One query, read as plain rows (an organisation has hundreds of key results;
+    model instances would cost more than the query): progress and status come from the same
+    strategy.progress rules that KeyResult.progress() and status() apply."""
     key_results = (
         KeyResult.objects.alive()
         .filter(objective__plan__status="active")
-        .select_related("objective__plan")
-        .only(
+        .values(
             "kind",
             "baseline",
             "target",
@@ -282,8 +291,10 @@ def _strategy(unit_ids, today: date) -> dict:
             "starts_on",
             "due_on",
             "weight",
+            "objective_id",
             "objective__uuid",
             "objective__title",
+            "objective__plan_id",
             "objective__plan__uuid",
             "objective__plan__title",
         )
@@ -294,32 +305,35 @@ def _strategy(unit_ids, today: date) -> dict:
     counts = dict.fromkeys(STATUS_ORDER, 0)
     objectives: dict[int, dict] = {}
     for kr in key_results:
-        status = kr.status(today)
+        # A key result's value is its latest check-in, or the baseline before the first one.
+        value = kr["baseline"] if kr["current"] is None else kr["current"]
+        progress = kr_rules.kr_progress(kr["kind"], kr["baseline"], kr["target"], value)
+        status = kr_rules.kr_status(kr["kind"], progress, kr["starts_on"], kr["due_on"], today)
         counts[status] += 1
-        objective = objectives.setdefault(
-            kr.objective_id,
-            {"objective": kr.objective, "pairs": [], "statuses": []},
-        )
-        objective["pairs"].append((kr.progress(), kr.weight))
+        objective = objectives.setdefault(kr["objective_id"], {**kr, "pairs": [], "statuses": []})
+        objective["pairs"].append((progress, kr["weight"]))
         objective["statuses"].append(status)
     plans: dict[int, dict] = {}
     attention = []
     for entry in objectives.values():
-        objective = entry["objective"]
         progress = kr_rules.weighted_progress(entry["pairs"])
         plan = plans.setdefault(
-            objective.plan_id,
-            {"plan": objective.plan.title, "uuid": str(objective.plan.uuid), "objectives": []},
+            entry["objective__plan_id"],
+            {
+                "plan": entry["objective__plan__title"],
+                "uuid": str(entry["objective__plan__uuid"]),
+                "objectives": [],
+            },
         )
         plan["objectives"].append(progress)
         worst = min(entry["statuses"], key=STATUS_ORDER.index)
         if worst in (kr_rules.OFF_TRACK, kr_rules.AT_RISK):
             attention.append(
                 {
-                    "objective": objective.title,
-                    "uuid": str(objective.uuid),
-                    "plan": objective.plan.title,
-                    "plan_uuid": str(objective.plan.uuid),
+                    "objective": entry["objective__title"],
+                    "uuid": str(entry["objective__uuid"]),
+                    "plan": entry["objective__plan__title"],
+                    "plan_uuid": str(entry["objective__plan__uuid"]),
                     "progress": progress,
                     "status": worst,
                     "status_label": kr_rules.STATUS_LABELS[worst],

@@ -307,6 +307,9 @@ class UnitMonthCost(models.Model):
     build_cost = models.DecimalField(max_digits=20, decimal_places=2, default=ZERO)
     running_change = models.DecimalField(max_digits=20, decimal_places=2, default=ZERO)
     projected_change = models.DecimalField(max_digits=20, decimal_places=2, default=ZERO)
+    # The change in the number of solutions live on the month's last day (not ideas or in
+    # development): summed up to a month, the count of solutions live at its end.
+    live_change = models.IntegerField(default=0)
 
     objects = UnitMonthQuerySet.as_manager()
 

@@ -79,6 +79,20 @@ def _cost_rows(unit_ids: list[int], models) -> list[UnitMonthCost]:
         .values("business_unit_id", "stops")
         .annotate(running=Sum(RUNNING), projected=Sum("projected_monthly_value"))
     )
+    # Solutions live on a month's last day, counted: ideas and solutions in development are not.
+    counted = live.exclude(status__in=[Solution.Status.IDEA, Solution.Status.IN_DEVELOPMENT])
+    counted_starts = (
+        counted.order_by()
+        .annotate(starts=TruncMonth("go_live_on", output_field=DateField()))
+        .values("business_unit_id", "starts")
+        .annotate(count=Count("id"))
+    )
+    counted_stops = (
+        counted.filter(retired_on__isnull=False)
+        .order_by()
+        .values("business_unit_id", "retired_on")
+        .annotate(count=Count("id"))
+    )
     rows: dict[tuple[int, date], UnitMonthCost] = {}
 
     def row(unit_id: int, month: date) -> UnitMonthCost:
@@ -96,6 +110,15 @@ def _cost_rows(unit_ids: list[int], models) -> list[UnitMonthCost]:
         cost = row(stop["business_unit_id"], next_month(stop["stops"]))
         cost.running_change -= stop["running"] or 0
         cost.projected_change -= stop["projected"] or 0
+    for start in counted_starts:
+        row(start["business_unit_id"], start["starts"]).live_change += start["count"]
+    for stop in counted_stops:
+        # Retired on a month's last day: still live at that month's end, gone from the next.
+        retired = stop["retired_on"]
+        month = retired.replace(day=1)
+        if next_month(month) - timedelta(days=1) == retired:
+            month = next_month(month)
+        row(stop["business_unit_id"], month).live_change -= stop["count"]
     return list(rows.values())
 
 

@@ -23,7 +23,7 @@ def rows_of(unit):
         for row in UnitMonthValue.objects.filter(business_unit=unit)
     }
     costs = {
-        row.month: (row.build_cost, row.running_change, row.projected_change)
+        row.month: (row.build_cost, row.running_change, row.projected_change, row.live_change)
         for row in UnitMonthCost.objects.filter(business_unit=unit)
     }
     return values, costs
@@ -31,7 +31,8 @@ def rows_of(unit):
 
 def test_rows_by_hand(unit):
     """Live 10 Jan, retired 15 Feb: build 2 x 50 = 100 in January, running 30 a month from
-    January, gone from March (the month after retirement)."""
+    January, gone from March (the month after retirement); counted live at the end of January
+    only."""
     solution = SolutionFactory(
         business_unit=unit,
         go_live_on=date(2026, 1, 10),
@@ -46,9 +47,23 @@ def test_rows_by_hand(unit):
     values, costs = rows_of(unit)
     assert values == {(date(2026, 1, 1), "measured"): (Decimal("75.00"), 2)}
     assert costs == {
-        date(2026, 1, 1): (Decimal("100.00"), Decimal("30.00"), Decimal("80.00")),
-        date(2026, 3, 1): (Decimal("0"), Decimal("-30.00"), Decimal("-80.00")),
+        date(2026, 1, 1): (Decimal("100.00"), Decimal("30.00"), Decimal("80.00"), 1),
+        date(2026, 2, 1): (Decimal("0"), Decimal("0"), Decimal("0"), -1),  # not live on 28 Feb
+        date(2026, 3, 1): (Decimal("0"), Decimal("-30.00"), Decimal("-80.00"), 0),
     }
+
+
+def test_live_count_by_month_end(unit):
+    """Counted at each month's end: retired on 31 March is still live at the end of March;
+    retired on 30 March is not; an idea is never counted."""
+    SolutionFactory(business_unit=unit, go_live_on=date(2026, 1, 5), retired_on=date(2026, 3, 31))
+    SolutionFactory(business_unit=unit, go_live_on=date(2026, 1, 5), retired_on=date(2026, 3, 30))
+    SolutionFactory(business_unit=unit, go_live_on=date(2026, 2, 1), status=Solution.Status.IDEA)
+    changes = dict(
+        UnitMonthCost.objects.filter(business_unit=unit).values_list("month", "live_change")
+    )
+    assert changes == {date(2026, 1, 1): 2, date(2026, 2, 1): 0, date(2026, 3, 1): -1,
+                       date(2026, 4, 1): -1}  # fmt: skip
 
 
 def test_services_keep_it_in_step(unit, coe_lead):
@@ -98,7 +113,7 @@ def test_delete_and_import_refresh(unit, coe_lead):
         ),
         actor=coe_lead,
     )
-    assert rows_of(unit)[1] == {date(2026, 2, 1): (Decimal("0"), Decimal("0"), Decimal("0"))}
+    assert rows_of(unit)[1] == {date(2026, 2, 1): (Decimal("0"), Decimal("0"), Decimal("0"), 1)}
 
 
 def test_admin_edits_refresh(unit, admin_user):
