@@ -29,16 +29,16 @@ from django.utils import timezone
 
 from accounts.models import BusinessUnit
 from strategy import progress as rules
-from strategy.models import CheckIn, KeyResult, Kpi, KpiMeasurement
+from strategy.models import CheckIn, KeyResult, Kpi, KpiMeasurement, Plan
+
+from .models import ReportSnapshot
 
 STATUS_ORDER = [rules.ON_TRACK, rules.AT_RISK, rules.OFF_TRACK, rules.DONE]
-REPORTED_PLAN_STATUSES = ("active", "closed")
+REPORTED_PLAN_STATUSES = (Plan.Status.ACTIVE, Plan.Status.CLOSED)
 
 
 def previous_report(definition, start: date) -> dict | None:
     """The frozen data of the definition's newest done KPI report that ended before `start`."""
-    from .models import ReportSnapshot
-
     return (
         ReportSnapshot.objects.filter(
             definition=definition,
