@@ -21,6 +21,27 @@ FIGURE_COLUMNS = [
 ]
 
 
+# A KPI report: one row per key result, then one per KPI (which has no target or progress).
+KPI_COLUMNS = [
+    "section",
+    "plan",
+    "objective",
+    "name",
+    "kind",
+    "unit",
+    "currency",
+    "baseline",
+    "target",
+    "value",
+    "as_of",
+    "progress",
+    "status",
+    "previous_value",
+    "change",
+    "progress_change",
+]
+
+
 def neutralise(cell) -> str:
     """Text that a spreadsheet would run as a formula gets a leading apostrophe; numbers we wrote
     ourselves (e.g. -2600.00) stay numbers."""
@@ -31,6 +52,33 @@ def neutralise(cell) -> str:
 
 
 def report_csv(data: dict) -> bytes:
+    """The CSV of a report of either kind."""
+    if data.get("kind") == "kpi":
+        return kpi_csv(data)
+    return roi_csv(data)
+
+
+def kpi_csv(data: dict) -> bytes:
+    """One row per key result (section "key_result") and per KPI (section "kpi"), with the value
+    as of the period's end and the change since the last report."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(KPI_COLUMNS)
+    for kr in data["key_results"]:
+        cells = {
+            **kr,
+            "section": "key_result",
+            "name": kr["title"],
+            "as_of": kr["checked_in_on"],
+        }
+        writer.writerow([neutralise(cells.get(column)) for column in KPI_COLUMNS])
+    for kpi in data["kpis"]:
+        cells = {**kpi, "section": "kpi", "kind": kpi["direction"], "as_of": kpi["measured_on"]}
+        writer.writerow([neutralise(cells.get(column)) for column in KPI_COLUMNS])
+    return ("\ufeff" + out.getvalue()).encode()
+
+
+def roi_csv(data: dict) -> bytes:
     """One row per figure set: the totals, each month, each unit and each top solution."""
     out = io.StringIO()
     writer = csv.writer(out)

@@ -23,6 +23,7 @@ from accounts.services import audit_record
 from config.jobs import enqueue_on_commit
 from value import figures
 
+from . import kpi
 from .exports import report_csv
 from .models import ReportDefinition, ReportSnapshot
 
@@ -202,7 +203,9 @@ def snapshot_fail(snapshot_id: int, *, reason: str) -> None:
 
 
 def report_data(definition: ReportDefinition, start: date, end: date) -> dict:
-    """The numbers of one report, as JSON-safe data (frozen into the snapshot)."""
+    """The numbers of one report, as JSON-safe data (frozen into the snapshot). A KPI report
+    reads the previous report of the definition for its changes. Raises ReportStateError for
+    an unknown kind."""
     unit = definition.scope_unit
     data = {
         "kind": definition.kind,
@@ -213,8 +216,11 @@ def report_data(definition: ReportDefinition, start: date, end: date) -> dict:
     }
     if definition.kind == ReportDefinition.Kind.ROI:
         data.update(figures.roi_figures(unit, start, end).as_dict())
+    elif definition.kind == ReportDefinition.Kind.KPI:
+        previous = kpi.previous_report(definition, start)
+        data.update(kpi.kpi_figures(unit, start, end, previous=previous))
     else:
-        raise ReportStateError("KPI reports are not available yet.")
+        raise ReportStateError(f"Unknown report kind {definition.kind!r}.")
     return data
 
 

@@ -58,8 +58,11 @@ def _wait_for(condition, timeout=60.0):
     return False
 
 
+@pytest.mark.parametrize(
+    ("kind", "csv_header"), [("roi", "section,name,value"), ("kpi", "section,plan,objective")]
+)
 def test_due_report_produces_snapshot_files_and_one_email(
-    celery_app_on_redis, settings, tmp_path, unit
+    celery_app_on_redis, settings, tmp_path, unit, kind, csv_header
 ):
     from celery.contrib.testing.worker import start_worker
 
@@ -71,8 +74,8 @@ def test_due_report_produces_snapshot_files_and_one_email(
         definition=ReportDefinition(),
         actor=actor,
         data={
-            "name": "Quarterly ROI",
-            "kind": "roi",
+            "name": f"Quarterly {kind.upper()}",
+            "kind": kind,
             "cadence": "quarterly",
             "recipients": "sponsor@example.org",
         },
@@ -93,8 +96,8 @@ def test_due_report_produces_snapshot_files_and_one_email(
     assert snapshot.status == ReportSnapshot.Status.DONE
     assert snapshot.attempts == 1
     assert snapshot.pdf_file.read().startswith(b"%PDF")
-    assert snapshot.csv_file.read().decode("utf-8-sig").startswith("section,name,value")
-    assert b"Quarterly ROI" in snapshot.html_file.read()
+    assert snapshot.csv_file.read().decode("utf-8-sig").startswith(csv_header)
+    assert f"Quarterly {kind.upper()}".encode() in snapshot.html_file.read()
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["sponsor@example.org"]
     assert mail.outbox[0].attachments[0][1].startswith(b"%PDF")
