@@ -91,6 +91,7 @@ class Command(BaseCommand):
                 )
                 self._build_rollup()
             self._time_report(options["runs"])
+            self._time_kpi_report(options["runs"])
             # The executive dashboard and its API on the same data (issue: dashboard speed).
             call_command("bench_dashboard", unit="division-0", stdout=self.stdout)
         finally:
@@ -419,4 +420,33 @@ class Command(BaseCommand):
             f"  PDF {len(pdf) / 1024:.0f} KB; value {totals_line['value']}, cost "
             f"{totals_line['cost']}, ROI {totals_line['roi_pct']} %, "
             f"{totals_line['records']:,} value records in the quarter"
+        )
+
+    def _time_kpi_report(self, runs: int) -> None:
+        """The quarterly KPI report of the whole organisation: every key result with its value as
+        of the quarter's end (from the weekly check-ins) and its change since the last report."""
+        from reports import services
+        from reports.exports import report_csv
+        from reports.models import ReportDefinition
+
+        definition, _ = ReportDefinition.objects.get_or_create(
+            name="Quarterly KPIs (benchmark)",
+            defaults={"kind": "kpi", "cadence": "quarterly", "period_length": "quarter"},
+        )
+        start, end = services.last_complete_period(definition, date.today())
+        totals = []
+        for _ in range(runs):
+            connections["default"].close()
+            began = time.perf_counter()
+            with CaptureQueriesContext(connection) as queries:
+                data = services.report_data(definition, start, end)
+                report_csv(data)
+                services.render_pdf(services.render_html(data))
+            totals.append(time.perf_counter() - began)
+        self.stdout.write(
+            f"Quarterly KPI report for the whole organisation, {start} to {end}:\n"
+            f"  whole report (figures + HTML + PDF + CSV): median {statistics.median(totals):.3f} s"
+            f" over {runs} runs (min {min(totals):.3f}, max {max(totals):.3f})\n"
+            f"  SQL queries per report: {len(queries)}; "
+            f"{len(data.get('key_results', []))} key results"
         )
