@@ -24,7 +24,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 migrate: install
-	mkdir -p var/broker/processed var/media
+	mkdir -p var/broker/processed var/broker/control var/media
 	$(PY) manage.py migrate --noinput
 
 demo: migrate

@@ -208,6 +208,9 @@ else:
         "data_folder_out": str(BROKER_DIR),
         "processed_folder": str(BROKER_DIR / "processed"),
         "store_processed": False,
+        # Where the worker's control exchanges go (kombu's default is a folder in the current
+        # directory).
+        "control_folder": str(BROKER_DIR / "control"),
     }
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
