@@ -3,8 +3,10 @@
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
+from accounts.models import User
 from value.models import ValueRecord
 from value.tests.factories import SolutionFactory, UnitCostFactory
 
@@ -230,3 +232,19 @@ def test_maker_and_executive_tokens_get_403(story, invoices, hour_cost, persona,
     response = api(user).post(endpoint(story), api_payload(invoices, hour_cost), format="json")
     assert response.status_code == 403
     assert not ValueRecord.objects.exists()
+
+
+def test_the_demo_records_value_from_a_published_story_once(client, db):
+    call_command("seed_demo")
+    records = ValueRecord.objects.filter(origin_key__startswith="story-metric:")
+    first = sorted(records.values_list("origin_key", flat=True))
+    assert first  # the invoice story's keying time, for each month since it was published
+    record = records.select_related("solution").first()
+    assert record.solution.name == "Invoice approvals" and record.source == "measured"
+    # 10 hours a week x 4.33 weeks = 43.3 hours a month
+    assert record.hours_saved == D("43.3")
+    call_command("seed_demo")
+    assert sorted(records.values_list("origin_key", flat=True)) == first
+    client.force_login(User.objects.get(username="coe"))
+    html = client.get(record.solution.get_absolute_url()).content.decode()
+    assert "From story: Supplier invoices approved" in html
