@@ -39,7 +39,7 @@ MAX_MONEY = Decimal("999999999999.99")
 class Method(models.TextChoices):
     TIME_PER_ITEM = "time_per_item", "Minutes per item x items per month (valued per hour)"
     HOURS_PER_PERIOD = "hours_per_period", "Hours per period x periods per month (valued per hour)"
-    COUNT_PER_ITEM = "count_per_item", "Count per item x items per month x cost of one"
+    COUNT_PER_ITEM = "count_per_item", "Count per item (or period) x volume per month x cost of one"
     MONEY_PER_PERIOD = "money_per_period", "Money per period x periods per month"
 
 
