@@ -366,7 +366,8 @@ def story_value_record(
     """Create the value records of story_value_preview in one transaction: one record per
     chosen metric and month, each saved on its own with its origin key. Months that already
     have their record are left as they are and reported. Links the story to `solution` when it
-    had none, and writes one audit event on the story. Raises StoryValueError (nothing saved)."""
+    had none, and writes one audit event on the story when it changed anything. Raises
+    StoryValueError (nothing saved)."""
     # Serialise concurrent runs on one story, so a double submit finds the first one's records.
     locked = Story.objects.select_for_update(of=("self",)).select_related("solution")
     story = locked.get(pk=story.pk)
@@ -378,7 +379,8 @@ def story_value_record(
         source=source,
         solution=solution,
     )
-    if story.solution_id is None:
+    linked = story.solution_id is None
+    if linked:
         story.solution = plan.solution
         story.save(update_fields=["solution", "updated_at"])
     created, already = [], []
@@ -420,6 +422,8 @@ def story_value_record(
                 messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
                 raise StoryValueError([Problem(m, "", index) for m in messages]) from exc
             created.append(record)
+    if not created and not linked:
+        return StoryValueResult(solution=plan.solution, created=[], already_recorded=already)
     audit_record(
         actor=actor,
         verb="story_value_recorded",
@@ -430,5 +434,6 @@ def story_value_record(
         created=len(created),
         already_recorded=len(already),
         total=str(sum((r.amount for r in created), Decimal("0.00"))),
+        linked_solution=linked,
     )
     return StoryValueResult(solution=plan.solution, created=created, already_recorded=already)

@@ -1,9 +1,11 @@
 """Value records from a published story's metrics (value.from_stories)."""
 
+import threading
 from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from accounts.models import AuditEvent
@@ -91,6 +93,8 @@ def test_doing_it_twice_creates_nothing_new(story, invoices, hour_cost, coe_lead
     third = record(story, coe_lead, [conversion])
     assert third.created == [] and len(third.already_recorded) == 3
     assert ValueRecord.objects.count() == 3
+    # Only the runs that created something are in the audit trail.
+    assert AuditEvent.objects.filter(verb="story_value_recorded").count() == 2
 
 
 def test_the_preview_writes_nothing_and_marks_recorded_months(story, invoices, hour_cost, coe_lead):
@@ -228,3 +232,30 @@ def test_default_months_run_from_publication_to_the_last_complete_month(unit):
     assert default_months(story, today=date(2026, 7, 5)) == (MAR, date(2026, 6, 1))
     assert default_months(story, today=date(2026, 3, 25)) == (MAR, MAR)
     assert default_months(story, today=date(2031, 1, 2)) == (date(2028, 1, 1), date(2030, 12, 1))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_record_each_month_once(unit, coe_lead, hour_cost):
+    solution = SolutionFactory(business_unit=unit)
+    story = StoryFactory(business_unit=unit, solution=solution, published=True)
+    metric = StoryMetricFactory(story=story, unit="minutes", before_value=12, after_value=2)
+    conversion = MetricConversion(metric, Method.TIME_PER_ITEM, D("3000"), hour_cost)
+    barrier, results, errors = threading.Barrier(2), [], []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(len(record(story, coe_lead, [conversion]).created))
+        except Exception as exc:  # reported by the assert below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(results) == [0, 3]  # the second run waited for the first and found its records
+    assert ValueRecord.objects.count() == 3
