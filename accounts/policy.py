@@ -180,6 +180,8 @@ RULES: dict[str, Rule] = {
     "stories.like_story": signed_in,
     "stories.manage_sessions": coe,
     "stories.manage_newsletters": coe,
+    # Turning a published story's measured metrics into value records: the CoE's judgement.
+    "stories.record_value": coe,
     # Reports and dashboard
     "reports.view_dashboard": reader,
     "reports.view_reports": reader,

@@ -12,6 +12,8 @@ from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
 from accounts.models import BusinessUnit, User
+from value.from_stories import MetricConversion, default_months, story_value_record
+from value.models import Solution
 
 from .models import (
     Newsletter,
@@ -124,6 +126,10 @@ STORIES = [
         ],
         "likes": ["coe", "exec", "maker2"],
         "scores": (5, 5, 3, 4, 5),
+        # The solution in the inventory, and the metric the CoE turned into monthly value:
+        # (metric name, method, volume per month) - 10 hours a week x 4.33 weeks a month.
+        "solution": "Invoice approvals",
+        "value_from": [("Time spent keying invoices", "hours_per_period", "4.33")],
     },
     {
         "title": "Vehicle inspections on a phone, no more paper checklists",
@@ -356,6 +362,29 @@ def _story(spec: dict, users: dict, now) -> Story:
     return story
 
 
+def _record_value(spec: dict, story: Story, coe: User) -> int:
+    """Turn the story's chosen metrics into value records of its solution for the months since
+    publication, as the CoE would from the story's page. The origin keys make a re-run add only
+    months that have passed since. Returns the number of records created."""
+    solution = Solution.objects.filter(name=spec.get("solution", "")).first()
+    if solution is None or not story.is_published:
+        return 0
+    metrics = {metric.name: metric for metric in story.metrics.all()}
+    month_from, month_to = default_months(story)
+    result = story_value_record(
+        story=story,
+        actor=coe,
+        conversions=[
+            MetricConversion(metric=metrics[name], method=method, volume=Decimal(volume))
+            for name, method, volume in spec["value_from"]
+        ],
+        month_from=month_from,
+        month_to=month_to,
+        solution=solution,
+    )
+    return len(result.created)
+
+
 def seed() -> str:
     """Create the demo stories, session and newsletter when they are missing."""
     users = {
@@ -365,6 +394,8 @@ def seed() -> str:
     now = timezone.now()
     stories = [_story(spec, users, now) for spec in STORIES]
     published = [s for s in stories if s.is_published]
+    pairs = zip(STORIES, stories, strict=True)
+    recorded = sum(_record_value(spec, story, users["coe"]) for spec, story in pairs)
 
     session, created = ShowAndTellSession.objects.get_or_create(
         title="Spring show and tell: paper out, phones in",
@@ -413,4 +444,4 @@ def seed() -> str:
             )
         newsletter.sent_count = 4
         newsletter.save(update_fields=["sent_count"])
-    return f"{len(stories)} stories, 1 session, 1 newsletter"
+    return f"{len(stories)} stories, 1 session, 1 newsletter, {recorded} value records from stories"

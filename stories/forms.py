@@ -6,7 +6,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts.models import BusinessUnit, User
-from value.models import Solution
+from value.forms import MonthField
+from value.from_stories import Method
+from value.models import Solution, UnitCost, ValueRecord
 
 from .models import ShowAndTellSession, Story
 from .uploads import MAX_IMAGES_PER_STORY, clean_image
@@ -394,3 +396,56 @@ class NewsletterForm(forms.Form):
             raise ValidationError("Number at least one story to include it.")
         cleaned["ordered_stories"] = [story for _, _, story in sorted(chosen)]
         return cleaned
+
+
+class StoryValueForm(forms.Form):
+    """Turning a published story's metrics into value records: the months, where the figures
+    come from and, for a story not yet linked to one, the solution. Each metric's conversion is
+    a StoryMetricValueForm."""
+
+    solution = forms.ModelChoiceField(
+        queryset=Solution.objects.none(),
+        help_text="The story is not linked to a solution yet: saving links it to this one.",
+    )
+    month_from = MonthField(label="First month")
+    month_to = MonthField(label="Last month", help_text="At most 36 months, up to this month.")
+    source = forms.ChoiceField(choices=ValueRecord.Source.choices)
+    note = forms.CharField(
+        max_length=255,
+        required=False,
+        help_text="On every record. Empty: the story's title and the metric's name.",
+    )
+
+    def __init__(self, *args, story, solutions, **kwargs):
+        super().__init__(*args, **kwargs)
+        if story.solution_id:
+            del self.fields["solution"]
+        else:
+            self.fields["solution"].queryset = solutions
+
+
+class StoryMetricValueForm(forms.Form):
+    """How one metric of a story turns into value each month."""
+
+    include = forms.BooleanField(required=False, label="Record this metric")
+    method = forms.ChoiceField(choices=Method.choices, label="How it converts")
+    volume = forms.DecimalField(
+        required=False,
+        max_digits=12,
+        decimal_places=2,
+        label="Volume per month",
+        help_text="Items per month (e.g. invoices), or periods per month (4.33 for a weekly "
+        "figure, 1 for a monthly one).",
+    )
+    unit_cost = forms.ModelChoiceField(
+        queryset=UnitCost.objects.none(),
+        required=False,
+        label="Cost from the library",
+        help_text="For time: an hourly cost (empty uses the unit's staff-hour rate). For counts: "
+        "the cost of one such thing.",
+    )
+
+    def __init__(self, *args, metric, unit_costs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.metric = metric
+        self.fields["unit_cost"].queryset = unit_costs

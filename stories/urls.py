@@ -52,6 +52,9 @@ urlpatterns = [
     path("<uuid:uuid>/submit/", views.StorySubmitView.as_view(), name="story_submit"),
     path("<uuid:uuid>/review/", views.StoryReviewView.as_view(), name="story_review"),
     path("<uuid:uuid>/score/", views.StoryScoreView.as_view(), name="story_score"),
+    path(
+        "<uuid:uuid>/record-value/", views.StoryRecordValueView.as_view(), name="story_record_value"
+    ),
     path("<uuid:uuid>/like/", views.StoryLikeView.as_view(), name="story_like"),
     path("<uuid:uuid>/outline.md", views.StoryOutlineView.as_view(), name="story_outline"),
 ]

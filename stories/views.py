@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -15,6 +16,8 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from accounts.models import Organisation
 from accounts.policy import PolicyRequiredMixin, can, require
+from value import from_stories
+from value.models import Solution, UnitCost, ValueRecord
 
 from . import services
 from .forms import (
@@ -28,6 +31,8 @@ from .forms import (
     SessionForm,
     SlotForm,
     StoryForm,
+    StoryMetricValueForm,
+    StoryValueForm,
     formset_rows,
 )
 from .models import (
@@ -164,6 +169,7 @@ class StoryDetailView(PolicyRequiredMixin, DetailView):
         context.update(
             may_edit=can(user, "stories.edit_story", story),
             may_review=may_review,
+            may_record_value=story.is_published and can(user, "stories.record_value", story),
             show_trail=may_review or story.author_id == user.pk,
             like_count=story.likes.count(),
             liked=story.likes.filter(user=user).exists(),
@@ -451,6 +457,114 @@ class StoryScoreView(PolicyRequiredMixin, View):
         else:
             messages.success(request, f"Scores saved: {story.score_total} of 25.")
         return redirect(story)
+
+
+# ---------------------------------------------------------------------------------------------
+# Value from a story
+
+
+class StoryRecordValueView(PolicyRequiredMixin, View):
+    """Turn a published story's metrics into value records of its solution. "Preview" shows
+    the hours and money per month for each metric; "Save" records them (idempotent: months
+    already recorded are counted, not doubled) and goes to the solution's page."""
+
+    permission_action = "stories.record_value"
+    template_name = "stories/story_record_value.html"
+
+    def get_story(self, uuid) -> Story:
+        stories = Story.objects.visible_to(self.request.user).select_related(
+            "solution", "business_unit"
+        )
+        story = get_object_or_404(stories, uuid=uuid)
+        require(self.request.user, "stories.record_value", story)
+        return story
+
+    def _forms(self, story, data=None):
+        start, end = from_stories.default_months(story)
+        form = StoryValueForm(
+            data,
+            story=story,
+            solutions=Solution.objects.editable_by(self.request.user).order_by("name"),
+            initial={
+                "month_from": start,
+                "month_to": end,
+                "source": ValueRecord.Source.MEASURED,
+            },
+        )
+        unit_costs = UnitCost.objects.select_related("business_unit")
+        metric_forms = [
+            StoryMetricValueForm(
+                data,
+                metric=metric,
+                unit_costs=unit_costs,
+                prefix=f"metric-{metric.uuid}",
+                initial={
+                    "include": True,
+                    "method": from_stories.suggested_method(metric),
+                    "volume": from_stories.suggested_volume(metric),
+                },
+            )
+            for metric in story.metrics.all()
+        ]
+        return form, metric_forms
+
+    def render_page(self, story, form, metric_forms, plan=None, status=200):
+        context = {"story": story, "form": form, "metric_forms": metric_forms, "plan": plan}
+        context["currency"] = Organisation.current().currency
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, uuid):
+        story = self.get_story(uuid)
+        if not story.is_published:
+            messages.error(request, "Only published stories can be turned into value records.")
+            return redirect(story)
+        return self.render_page(story, *self._forms(story))
+
+    def post(self, request, uuid):
+        story = self.get_story(uuid)
+        form, metric_forms = self._forms(story, request.POST)
+        valid = [f.is_valid() for f in (form, *metric_forms)]  # every form, for every error
+        if not all(valid):
+            return self.render_page(story, form, metric_forms, status=400)
+        chosen = [f for f in metric_forms if f.cleaned_data["include"]]
+        data = form.cleaned_data
+        arguments = {
+            "story": story,
+            "conversions": [
+                from_stories.MetricConversion(
+                    metric=f.metric,
+                    method=f.cleaned_data["method"],
+                    volume=f.cleaned_data["volume"],
+                    unit_cost=f.cleaned_data["unit_cost"],
+                )
+                for f in chosen
+            ],
+            "month_from": data["month_from"],
+            "month_to": data["month_to"],
+            "source": data["source"],
+            "solution": data.get("solution"),
+        }
+        try:
+            if "save" in request.POST:
+                result = from_stories.story_value_record(
+                    actor=request.user, note=data["note"], **arguments
+                )
+            else:
+                plan = from_stories.story_value_preview(**arguments)
+        except from_stories.StoryValueError as error:
+            for problem in error.problems:
+                target = form if problem.index is None else chosen[problem.index]
+                field = problem.field if problem.field in target.fields else None
+                target.add_error(field, problem.message)
+            return self.render_page(story, form, metric_forms, status=400)
+        if "save" not in request.POST:
+            return self.render_page(story, form, metric_forms, plan=plan)
+        created, already = len(result.created), len(result.already_recorded)
+        text = f"{created} value record{pluralize(created)} created from this story"
+        if already:
+            text += f"; {already} {pluralize(already, 'was,were')} already recorded"
+        messages.success(request, text + ".")
+        return redirect(result.solution)
 
 
 # ---------------------------------------------------------------------------------------------

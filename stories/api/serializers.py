@@ -4,7 +4,8 @@ from rest_framework import serializers
 
 from accounts.models import BusinessUnit, User
 from accounts.policy import is_coe
-from value.models import Solution
+from value.from_stories import Method
+from value.models import Solution, UnitCost, ValueRecord
 
 from ..models import (
     Newsletter,
@@ -188,6 +189,79 @@ class StoryScoreInputSerializer(serializers.Serializer):
 class StoryLikeOutputSerializer(serializers.Serializer):
     liked = serializers.BooleanField()
     like_count = serializers.IntegerField()
+
+
+class StoryMetricValueInputSerializer(serializers.Serializer):
+    """How one metric of the story turns into value each month."""
+
+    metric = serializers.UUIDField(help_text="The uuid of one of the story's metrics.")
+    method = serializers.ChoiceField(choices=Method.choices)
+    volume = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        help_text="Items per month, or periods per month (4.33 for a weekly figure).",
+    )
+    unit_cost = serializers.SlugRelatedField(
+        slug_field="uuid",
+        queryset=UnitCost.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="A cost from the library: hourly for time, the cost of one thing for counts.",
+    )
+
+
+class StoryRecordValueInputSerializer(serializers.Serializer):
+    """Months, source and metrics of "record value"; months as YYYY-MM or any day in them.
+    The months default to those since publication."""
+
+    metrics = StoryMetricValueInputSerializer(many=True, max_length=50)
+    month_from = serializers.DateField(required=False, input_formats=["%Y-%m", "%Y-%m-%d"])
+    month_to = serializers.DateField(required=False, input_formats=["%Y-%m", "%Y-%m-%d"])
+    source = serializers.ChoiceField(
+        choices=ValueRecord.Source.choices, default=ValueRecord.Source.MEASURED
+    )
+    solution = serializers.SlugRelatedField(
+        slug_field="uuid",
+        queryset=Solution.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="For a story not linked to a solution yet: links it to this one.",
+    )
+    note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+
+
+class StoryValueRecordSerializer(serializers.ModelSerializer):
+    """A value record created from a story metric."""
+
+    solution = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+
+    class Meta:
+        model = ValueRecord
+        fields = [
+            "uuid",
+            "solution",
+            "month",
+            "hours_saved",
+            "hourly_rate",
+            "cost_avoided",
+            "amount",
+            "source",
+            "note",
+            "origin_key",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class StoryAlreadyRecordedSerializer(serializers.Serializer):
+    metric = serializers.UUIDField()
+    month = serializers.DateField()
+
+
+class StoryRecordValueOutputSerializer(serializers.Serializer):
+    solution = serializers.UUIDField()
+    created = StoryValueRecordSerializer(many=True)
+    already_recorded = StoryAlreadyRecordedSerializer(many=True)
 
 
 class SessionSlotSerializer(serializers.ModelSerializer):

@@ -8,6 +8,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from config.api import PolicyModelViewSet, PolicyReadOnlyViewSet
+from value import from_stories
 
 from .. import services
 from ..models import Newsletter, NewsletterItem, ShowAndTellSession, Story, StoryMetric
@@ -17,6 +18,8 @@ from .serializers import (
     ShowAndTellSessionSerializer,
     StoryLikeOutputSerializer,
     StoryMetricListSerializer,
+    StoryRecordValueInputSerializer,
+    StoryRecordValueOutputSerializer,
     StoryReviewInputSerializer,
     StoryScoreInputSerializer,
     StorySerializer,
@@ -63,6 +66,7 @@ class StoryViewSet(PolicyModelViewSet):
         "review": "stories.review_story",
         "score": "stories.review_story",
         "like": "stories.like_story",
+        "record_value": "stories.record_value",
     }
     filterset_fields = ["status", "business_unit__slug", "solution_kind", "tags__slug"]
     search_fields = ["title", "overview"]
@@ -163,6 +167,74 @@ class StoryViewSet(PolicyModelViewSet):
             raise ValidationError({"detail": "Only published stories can be liked."})
         liked = services.story_toggle_like(story=story, user=request.user)
         return Response({"liked": liked, "like_count": story.likes.count()})
+
+    @extend_schema(
+        request=StoryRecordValueInputSerializer,
+        responses={201: StoryRecordValueOutputSerializer, 200: StoryRecordValueOutputSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="record-value")
+    def record_value(self, request, uuid=None):
+        """Turn the published story's metrics into value records of its solution, one per metric
+        and month. 201 with the records created; 200 when every month was already recorded."""
+        story = self.get_object()
+        payload = StoryRecordValueInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        metrics = {m.uuid: m for m in story.metrics.all()}
+        unknown = [
+            index for index, row in enumerate(data["metrics"]) if row["metric"] not in metrics
+        ]
+        if unknown:
+            raise ValidationError(
+                {"metrics": {i: {"metric": ["Not a metric of this story."]} for i in unknown}}
+            )
+        default_from, default_to = from_stories.default_months(story)
+        try:
+            result = from_stories.story_value_record(
+                story=story,
+                actor=request.user,
+                conversions=[
+                    from_stories.MetricConversion(
+                        metric=metrics[row["metric"]],
+                        method=row["method"],
+                        volume=row["volume"],
+                        unit_cost=row.get("unit_cost"),
+                    )
+                    for row in data["metrics"]
+                ],
+                month_from=data.get("month_from", default_from),
+                month_to=data.get("month_to", default_to),
+                source=data["source"],
+                solution=data.get("solution"),
+                note=data["note"],
+            )
+        except from_stories.StoryValueError as error:
+            raise ValidationError(_problems(error)) from None
+        body = StoryRecordValueOutputSerializer(
+            {
+                "solution": result.solution.uuid,
+                "created": result.created,
+                "already_recorded": [
+                    {"metric": metric.uuid, "month": month}
+                    for metric, month in result.already_recorded
+                ],
+            }
+        ).data
+        code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
+        return Response(body, status=code)
+
+
+def _problems(error: "from_stories.StoryValueError") -> dict:
+    """The reasons of a refused "record value", keyed like the input: `{"month_to": [...]}`,
+    `{"metrics": {0: {"volume": [...]}}}`, or `{"detail": [...]}` for the request as a whole."""
+    body: dict = {}
+    for problem in error.problems:
+        if problem.index is None:
+            body.setdefault(problem.field or "detail", []).append(problem.message)
+        else:
+            row = body.setdefault("metrics", {}).setdefault(problem.index, {})
+            row.setdefault(problem.field or "non_field_errors", []).append(problem.message)
+    return body
 
 
 class StoryMetricViewSet(PolicyReadOnlyViewSet):
