@@ -499,7 +499,7 @@ class StoryRecordValueView(PolicyRequiredMixin, View):
                 unit_costs=unit_costs,
                 prefix=f"metric-{metric.uuid}",
                 initial={
-                    "include": True,
+                    "include": from_stories.suggested_include(metric),
                     "method": from_stories.suggested_method(metric),
                     "volume": from_stories.suggested_volume(metric),
                 },

@@ -181,6 +181,12 @@ def suggested_method(metric: StoryMetric) -> str:
     return Method.COUNT_PER_ITEM
 
 
+def suggested_include(metric: StoryMetric) -> bool:
+    """Ticked at first: metrics that save something and whose volume can be guessed, so that a
+    first Preview shows figures rather than errors; the CoE ticks the others by hand."""
+    return metric.after_value < metric.before_value and suggested_volume(metric) is not None
+
+
 def suggested_volume(metric: StoryMetric) -> Decimal | None:
     """Periods per month for a metric stated per week or per month; None when unknown."""
     period = metric.period.lower()

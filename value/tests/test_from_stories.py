@@ -17,6 +17,7 @@ from value.from_stories import (
     default_months,
     story_value_preview,
     story_value_record,
+    suggested_include,
 )
 from value.models import ValueRecord
 
@@ -259,3 +260,13 @@ def test_two_runs_at_once_record_each_month_once(unit, coe_lead, hour_cost):
     assert errors == []
     assert sorted(results) == [0, 3]  # the second run waited for the first and found its records
     assert ValueRecord.objects.count() == 3
+
+
+def test_only_metrics_that_save_and_have_a_known_volume_are_ticked_at_first(story):
+    weekly = StoryMetricFactory(story=story, unit="hours", period="per week", before_value=12,
+                                after_value=2)  # fmt: skip
+    rising = StoryMetricFactory(story=story, unit="%", period="per week", before_value=20,
+                                after_value=85)  # fmt: skip
+    unknown = StoryMetricFactory(story=story, unit="days", period="", before_value=6,
+                                 after_value=1)  # fmt: skip
+    assert [suggested_include(m) for m in (weekly, rising, unknown)] == [True, False, False]
