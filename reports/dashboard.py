@@ -15,7 +15,7 @@ whole previous quarter; "all time" starts in the month of the first go-live or v
 
 import logging
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.cache import cache
@@ -98,6 +98,13 @@ def period_bounds(key: str, today: date, first_day: date | None) -> tuple[date, 
     return start, month_end
 
 
+def _moments(start: date, end: date) -> tuple[datetime, datetime]:
+    """The first and last moment of the days from `start` to `end` in the site's time zone, to
+    compare timestamps with (a cast of the column to a date could not use its index)."""
+    first = timezone.make_aware(datetime.combine(start, time.min))
+    return first, timezone.make_aware(datetime.combine(end, time.max))
+
+
 def period_label(start: date, end: date) -> str:
     if start.year == end.year:
         return f"{start:%b} to {end:%b %Y}"
@@ -148,7 +155,7 @@ def _scalars(unit_ids, start: date, end: date) -> dict:
         stories = stories.filter(business_unit_id__in=unit_ids)
     # Solutions live on the period's last day (a month's end): the roll-up's running count.
     live = UnitMonthCost.objects.in_units(unit_ids).filter(month__lte=end)
-    in_period = stories.filter(published_at__date__gte=start, published_at__date__lte=end)
+    in_period = stories.filter(published_at__range=_moments(start, end))
     # Active makers: people owning a solution live in the period, or who published a story in it.
     live_in_period = solutions.filter(go_live_on__lte=end).filter(
         Q(retired_on__isnull=True) | Q(retired_on__gte=start)
@@ -361,9 +368,7 @@ def _strategy(unit_ids, today: date) -> dict:
 def _stories(unit_ids, start: date, end: date) -> dict:
     """The newest and the most valuable stories published in the period. One query: the two
     short lists are picked by two limited subqueries and read together."""
-    published = Story.objects.published().filter(
-        published_at__date__gte=start, published_at__date__lte=end
-    )
+    published = Story.objects.published().filter(published_at__range=_moments(start, end))
     if unit_ids is not None:
         published = published.filter(business_unit_id__in=unit_ids)
     newest = published.order_by("-published_at", "-pk").values("pk")[:STORY_ROWS]
