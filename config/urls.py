@@ -9,6 +9,7 @@ from . import views
 urlpatterns = [
     path("", account_views.HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon),
     path("media/<path:path>", views.media, name="media"),
     path("accounts/", include(auth_urlpatterns)),
     path("accounts/", include("accounts.urls")),

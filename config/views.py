@@ -6,9 +6,16 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import FileResponse, Http404, HttpResponseServerError, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponsePermanentRedirect,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.template import loader
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -74,3 +81,10 @@ def permission_denied(request, exception):
 def server_error(request):
     # Rendered without the request's context processors: the failure may be the database itself.
     return HttpResponseServerError(loader.get_template("500.html").render({}))
+
+
+@login_not_required
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links to: send them to the icon (resolved
+    per request, as the static files manifest exists only after collectstatic)."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

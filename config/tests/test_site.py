@@ -81,3 +81,10 @@ def test_pages_carry_a_content_security_policy(client, maker):
 
 def test_media_is_not_served_to_anonymous_users(client, db):
     assert client.get("/media/anything.png").status_code == 302
+
+
+def test_favicon_is_served_to_anyone(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.svg")
+    assert client.get(response["Location"]).status_code == 200
