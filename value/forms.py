@@ -1,6 +1,5 @@
 """Forms of the value app: one per use case. They validate; services write."""
 
-from datetime import date
 from decimal import Decimal
 
 from django import forms
@@ -10,8 +9,22 @@ from accounts.models import BusinessUnit, User
 from accounts.policy import is_coe
 
 from .models import ProgrammeCost, Solution, UnitCost, ValueRecord
+from .validation import (
+    AMOUNT_FIELDS,
+    NON_FIELD,
+    check_period,
+    check_solution_dates,
+    check_unit_cost,
+    check_value_amounts,
+    check_value_month,
+)
 
 NOT_NEGATIVE = [MinValueValidator(Decimal("0"))]
+
+
+def _add_errors(form, errors: dict[str, str]) -> None:
+    for field, message in errors.items():
+        form.add_error(None if field == NON_FIELD else field, message)
 
 
 def _amount(label: str, *, required: bool = False, help_text: str = "", places: int = 2):
@@ -76,11 +89,9 @@ class SolutionForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        live, retired = cleaned.get("go_live_on"), cleaned.get("retired_on")
-        if retired and not live:
-            self.add_error("retired_on", "Give the go-live date first.")
-        elif live and retired and retired < live:
-            self.add_error("retired_on", "The retirement date cannot be before the go-live date.")
+        _add_errors(
+            self, check_solution_dates(cleaned.get("go_live_on"), cleaned.get("retired_on"))
+        )
         return cleaned
 
 
@@ -112,18 +123,14 @@ class ValueRecordForm(forms.Form):
 
     def clean_month(self):
         month = self.cleaned_data["month"]
-        if month > date.today():
-            raise forms.ValidationError("Value can only be recorded for this month or earlier.")
+        _add_errors(self, check_value_month(month))
         return month
 
     def clean(self):
         cleaned = super().clean()
-        amounts = [
-            cleaned.get(n) for n in ("hours_saved", "cost_avoided", "revenue", "other_value")
-        ]
-        if not self.errors and not any(amounts):
-            raise forms.ValidationError("Enter hours saved or an amount.")
-        for name in ("hours_saved", "cost_avoided", "revenue", "other_value"):
+        if not self.errors:
+            _add_errors(self, check_value_amounts(cleaned))
+        for name in AMOUNT_FIELDS:
             if cleaned.get(name) is None and name not in self.errors:
                 cleaned[name] = Decimal("0")
         return cleaned
@@ -176,8 +183,7 @@ class CalculatorForm(forms.Form):
 
     def clean_month(self):
         month = self.cleaned_data["month"]
-        if month > date.today():
-            raise forms.ValidationError("Value can only be recorded for this month or earlier.")
+        _add_errors(self, check_value_month(month))
         return month
 
     def clean(self):
@@ -209,8 +215,7 @@ class UnitCostForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("is_staff_hour") and cleaned.get("measure") != UnitCost.Measure.HOUR:
-            self.add_error("measure", "A staff-hour rate is measured per hour.")
+        _add_errors(self, check_unit_cost(cleaned.get("is_staff_hour"), cleaned.get("measure")))
         return cleaned
 
     def validate_unique(self):
@@ -237,9 +242,7 @@ class ProgrammeCostForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
-        if starts and ends and ends < starts:
-            self.add_error("ends_on", "The period cannot end before it starts.")
+        _add_errors(self, check_period(cleaned.get("starts_on"), cleaned.get("ends_on")))
         return cleaned
 
 

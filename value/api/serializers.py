@@ -1,10 +1,30 @@
 from datetime import date
 
 from rest_framework import serializers
+from rest_framework.settings import api_settings
 
 from accounts.models import BusinessUnit
 from accounts.policy import is_coe
 from value.models import ProgrammeCost, Solution, UnitCost, ValueRecord
+from value.validation import (
+    NON_FIELD,
+    check_period,
+    check_solution_dates,
+    check_unit_cost,
+    check_value_amounts,
+    check_value_month,
+)
+
+
+def _raise(errors: dict[str, str], *, field: str | None = None) -> None:
+    """Raise the errors of a value.validation check; `field` for a field's own validator."""
+    if not errors:
+        return
+    if field is not None:
+        raise serializers.ValidationError(errors[field])
+    raise serializers.ValidationError(
+        {api_settings.NON_FIELD_ERRORS_KEY if k == NON_FIELD else k: v for k, v in errors.items()}
+    )
 
 
 class SolutionSerializer(serializers.ModelSerializer):
@@ -45,10 +65,7 @@ class SolutionSerializer(serializers.ModelSerializer):
     def validate(self, attrs):
         live = attrs.get("go_live_on", getattr(self.instance, "go_live_on", None))
         retired = attrs.get("retired_on", getattr(self.instance, "retired_on", None))
-        if retired and (not live or retired < live):
-            raise serializers.ValidationError(
-                {"retired_on": "The retirement date must be on or after the go-live date."}
-            )
+        _raise(check_solution_dates(live, retired))
         return attrs
 
 
@@ -86,8 +103,7 @@ class ValueRecordSerializer(serializers.ModelSerializer):
             self.fields["solution"].queryset = Solution.objects.editable_by(request.user)
 
     def validate_month(self, month: date) -> date:
-        if month > date.today():
-            raise serializers.ValidationError("Value can only be recorded for past months.")
+        _raise(check_value_month(month), field="month")
         return month.replace(day=1)
 
     def validate_source(self, source: str) -> str:
@@ -97,9 +113,7 @@ class ValueRecordSerializer(serializers.ModelSerializer):
         return source
 
     def validate(self, attrs):
-        amounts = [attrs.get(n) for n in ("hours_saved", "cost_avoided", "revenue", "other_value")]
-        if not any(amounts):
-            raise serializers.ValidationError("Enter hours saved or an amount.")
+        _raise(check_value_amounts(attrs))
         return attrs
 
 
@@ -123,8 +137,7 @@ class UnitCostSerializer(serializers.ModelSerializer):
             taken = taken.exclude(pk=self.instance.pk)
         if taken.exists():
             raise serializers.ValidationError({"name": "This unit already has this entry."})
-        if attrs.get("is_staff_hour") and measure != UnitCost.Measure.HOUR:
-            raise serializers.ValidationError({"measure": "A staff-hour rate is per hour."})
+        _raise(check_unit_cost(attrs.get("is_staff_hour"), measure))
         return attrs
 
 
@@ -141,10 +154,7 @@ class ProgrammeCostSerializer(serializers.ModelSerializer):
     def validate(self, attrs):
         starts = attrs.get("starts_on", getattr(self.instance, "starts_on", None))
         ends = attrs.get("ends_on", getattr(self.instance, "ends_on", None))
-        if starts and ends and ends < starts:
-            raise serializers.ValidationError(
-                {"ends_on": "The period cannot end before it starts."}
-            )
+        _raise(check_period(starts, ends))
         return attrs
 
 
