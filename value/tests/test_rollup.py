@@ -2,11 +2,13 @@
 
 import io
 import random
+import threading
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.contrib.admin.sites import site
+from django.db import connection, transaction
 from django.test import RequestFactory
 
 from accounts.tests.factories import BusinessUnitFactory
@@ -186,3 +188,44 @@ def test_rebuild_restores_what_sql_changed(unit):
     assert figures.period_figures(unit, *Q1).value == Decimal("100.00")
     assert rollup.rebuild() == 2  # one value row, one cost row
     assert figures.period_figures(unit, *Q1).value == Decimal("900.00")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_in_one_unit_both_reach_the_roll_up(unit, coe_lead):
+    """The first writer holds its transaction open after refreshing; the second must wait for it
+    (the unit's row lock) and then recompute with both records, not overwrite the roll-up with
+    its own view that lacks the first record."""
+    first_app = SolutionFactory(business_unit=unit)
+    second_app = SolutionFactory(business_unit=unit)
+    refreshed, release, errors = threading.Event(), threading.Event(), []
+
+    def write(solution, amount, hold):
+        try:
+            with transaction.atomic():
+                services.value_record_create(
+                    solution=solution,
+                    month=date(2026, 2, 1),
+                    actor=coe_lead,
+                    source=ValueRecord.Source.MEASURED,
+                    cost_avoided=Decimal(amount),
+                )
+                if hold:
+                    refreshed.set()
+                    release.wait(timeout=10)
+        except Exception as exc:  # reported by the assert below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=write, args=(first_app, "100", True))
+    first.start()
+    refreshed.wait(timeout=10)
+    second = threading.Thread(target=write, args=(second_app, "20", False))
+    second.start()
+    second.join(timeout=0.5)
+    assert second.is_alive()  # waiting for the first writer's lock
+    release.set()
+    first.join()
+    second.join()
+    assert errors == []
+    assert figures.period_figures(unit, *Q1).value == Decimal("120.00")
