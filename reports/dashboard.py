@@ -131,18 +131,6 @@ def unit_choices() -> list[dict]:
     return ordered
 
 
-def _subtree(units: list[dict], unit_id: int) -> list[int]:
-    children = defaultdict(list)
-    for row in units:
-        children[row["parent_id"]].append(row["id"])
-    ids, stack = [], [unit_id]
-    while stack:
-        current = stack.pop()
-        ids.append(current)
-        stack.extend(children.get(current, []))
-    return ids
-
-
 # Panels -------------------------------------------------------------------------------------
 
 
@@ -432,13 +420,13 @@ def dashboard_figures(
     `units` is `unit_choices()` when the caller has it already (saves a query). Raises
     DashboardInputError for an unknown period. Queries (never more with more data):
     units (1), currency + adoption counts + first day (1), maturity (1), key results (1),
-    stories (1), value via value.figures.roi_figures (6, or 7 with a unit: its subtree).
+    stories (1), value via value.figures.roi_figures (5: it reuses `units`).
     """
     today = today or timezone.localdate()
     if period_key not in PERIODS:
         raise DashboardInputError(f"Unknown period {period_key!r}. Allowed: {', '.join(PERIODS)}.")
     units = unit_choices() if units is None else units
-    unit_ids = None if unit is None else _subtree(units, unit.pk)
+    unit_ids = None if unit is None else figures.subtree_of(units, unit.pk)
     start, end = period_bounds(period_key, today, None)
     # "All time" counts everything up to today; the same query tells where its months begin.
     scalars = _scalars(unit_ids, ALL_TIME_FROM if period_key == "all_time" else start, end)
@@ -446,7 +434,7 @@ def dashboard_figures(
         firsts = [day for day in (scalars["first_live"], scalars["first_record"]) if day]
         start, end = period_bounds(period_key, today, min(firsts) if firsts else None)
 
-    roi = figures.roi_figures(unit, start, end, sections=("by_unit",))
+    roi = figures.roi_figures(unit, start, end, sections=("by_unit",), units=units)
     value = roi.as_dict()
     totals = value["totals"]
     return {
