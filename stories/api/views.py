@@ -3,6 +3,7 @@
 import uuid as uuidlib
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -153,13 +154,20 @@ class StoryViewSet(
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, partial=True, **kwargs)
 
-    def _set_images(self, story, rows) -> None:
+    @transaction.atomic
+    def _change_images(self, story, change) -> Story:
+        """Save `change(pictures)` (story_update's image rows, from the pictures the story has
+        now) through the edit service. The story is locked first and read afresh, so two
+        uploads at once both keep their picture and no concurrent edit is undone."""
+        story = Story.objects.select_for_update().get(pk=story.pk)
+        rows = change(list(story.images.all()))
         try:
             services.story_update(
                 story=story, editor=self.request.user, images=rows, **_unchanged_content(story)
             )
         except DjangoValidationError as error:
             raise ValidationError({"image": error.messages}) from None
+        return story
 
     @extend_schema(request=StoryImageInputSerializer, responses={201: StoryImageSerializer})
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
@@ -168,20 +176,27 @@ class StoryViewSet(
         is a draft or sent back, the CoE always. A file that is not a PNG, JPEG or WebP
         picture, is over 5 MB or 6000 x 6000 pixels is a 400 with the reason."""
         story = self.get_object()
-        # Counted before the upload is stored, as the page's form does.
-        if story.images.count() >= MAX_IMAGES_PER_STORY:
-            raise ValidationError(
-                {"image": [f"A story may have at most {MAX_IMAGES_PER_STORY} pictures."]}
-            )
         payload = StoryImageInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        existing = list(story.images.all())
-        rows = [{"uuid": i.uuid, "caption": i.caption} for i in existing]
-        rows.append(
-            {"file": payload.validated_data["image"], "caption": payload.validated_data["caption"]}
-        )
-        self._set_images(story, rows)
-        image = story.images.exclude(pk__in=[i.pk for i in existing]).get()
+        before: list = []
+
+        def add(pictures):
+            # Counted before the upload is stored, as the page's form does.
+            if len(pictures) >= MAX_IMAGES_PER_STORY:
+                raise ValidationError(
+                    {"image": [f"A story may have at most {MAX_IMAGES_PER_STORY} pictures."]}
+                )
+            before.extend(i.pk for i in pictures)
+            kept = [{"uuid": i.uuid, "caption": i.caption} for i in pictures]
+            added = {
+                "file": payload.validated_data["image"],
+                "caption": payload.validated_data["caption"],
+            }
+            return [*kept, added]
+
+        with transaction.atomic():
+            story = self._change_images(story, add)
+            image = story.images.exclude(pk__in=before).get()
         return Response(
             StoryImageSerializer(image, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,
@@ -201,13 +216,14 @@ class StoryViewSet(
             target = uuidlib.UUID(image_uuid)
         except ValueError:
             raise NotFound from None
-        existing = list(story.images.all())
-        if target not in {i.uuid for i in existing}:
-            raise NotFound
-        self._set_images(
-            story,
-            [{"uuid": i.uuid, "caption": i.caption, "delete": i.uuid == target} for i in existing],
-        )
+
+        def remove(pictures):
+            if target not in {i.uuid for i in pictures}:
+                raise NotFound
+            return [{"uuid": i.uuid, "caption": i.caption, "delete": i.uuid == target}
+                    for i in pictures]  # fmt: skip
+
+        self._change_images(story, remove)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, responses=StorySerializer)

@@ -5,6 +5,7 @@ from rest_framework import serializers
 from accounts.models import BusinessUnit
 from accounts.policy import is_coe
 from value.models import ProgrammeCost, Solution, UnitCost, ValueRecord
+from value.views import default_period
 
 
 class SolutionSerializer(serializers.ModelSerializer):
@@ -158,9 +159,13 @@ class FiguresQuerySerializer(serializers.Serializer):
     end = serializers.DateField(required=False)
 
     def validate(self, attrs):
-        start, end = attrs.get("start"), attrs.get("end")
-        if start and end and end < start:
+        # A bound left out is the default period's, and the limits hold for the period that
+        # results: an `end` far in the future alone is as long a period as both given.
+        default_start, default_end = default_period()
+        start = attrs.setdefault("start", default_start)
+        end = attrs.setdefault("end", default_end)
+        if end < start:
             raise serializers.ValidationError({"end": "The period cannot end before it starts."})
-        if start and end and (end - start).days > 3 * 366:
+        if (end - start).days > 3 * 366:
             raise serializers.ValidationError({"end": "At most three years at a time."})
         return attrs
