@@ -9,7 +9,11 @@ class PolicyPermission(BasePermission):
     """A viewset names its actions in `policy_actions`, e.g. `{"read": "stories.view_story",
     "write": "stories.edit_story", "create": "stories.submit_story"}`;
     "read" covers safe methods, "write" every other one, and a key equal to a viewset action
-    (`create`, `publish`, ...) overrides both for that action."""
+    (`create`, `publish`, ...) overrides both for that action.
+
+    When a viewset's rows are not what its rule judges (a story metric is read as its story is),
+    the viewset names that thing in `policy_object(obj)`; None asks whether the user may take
+    the action at all, for rows whose queryset alone decides who sees them."""
 
     def _action(self, request, view) -> str:
         actions = view.policy_actions
@@ -23,4 +27,7 @@ class PolicyPermission(BasePermission):
         return can(request.user, self._action(request, view))
 
     def has_object_permission(self, request, view, obj) -> bool:
+        policy_object = getattr(view, "policy_object", None)
+        if policy_object is not None:
+            obj = policy_object(obj)
         return can(request.user, self._action(request, view), obj)

@@ -1,7 +1,10 @@
+from collections import Counter
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from adoption.models import Assessment
+from accounts.models import BusinessUnit
+from adoption.models import LEVEL_CHOICES, Answer, Assessment
 from adoption.scoring import score_answers
 from adoption.services import answers_of
 
@@ -34,6 +37,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "subject_name",
             "title",
             "status",
+            "revision",
             "model_version",
             "created_at",
             "submitted_at",
@@ -85,3 +89,65 @@ class RecommendationSerializer(serializers.Serializer):
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_opportunities(self, obj) -> list[dict]:
         return [{"key": o.key, "text": o.text} for o in obj.opportunities]
+
+
+class AssessmentStartInputSerializer(serializers.Serializer):
+    """What the start page asks: a business unit (null: the whole organisation) and a title."""
+
+    business_unit = serializers.SlugRelatedField(
+        slug_field="slug", queryset=BusinessUnit.objects.all(), allow_null=True, required=False
+    )
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class AnswerSerializer(serializers.ModelSerializer):
+    """One answer with the texts it was given; `options` maps each level to its text."""
+
+    area = serializers.CharField(source="area.key", read_only=True)
+    options = serializers.DictField(source="option_texts", child=serializers.CharField())
+    not_sure = serializers.BooleanField(source="is_unsure")
+
+    class Meta:
+        model = Answer
+        fields = ["question_key", "area", "question_text", "options", "level", "not_sure", "note"]
+        read_only_fields = fields
+
+
+class AssessmentAnswersSerializer(serializers.Serializer):
+    """The answers of an assessment and the revision to send back with the next change."""
+
+    revision = serializers.IntegerField()
+    answers = AnswerSerializer(many=True)
+
+
+class AnswerInputSerializer(serializers.Serializer):
+    """One answer to set: a level, or "not sure", or neither (which clears it)."""
+
+    question_key = serializers.CharField(max_length=12)
+    level = serializers.ChoiceField(
+        choices=LEVEL_CHOICES, allow_null=True, required=False, default=None
+    )
+    not_sure = serializers.BooleanField(required=False, default=False)
+    note = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        if attrs["level"] is not None and attrs["not_sure"]:
+            raise serializers.ValidationError(
+                {"not_sure": "Choose a level or “not sure”, not both."}
+            )
+        return attrs
+
+
+class AssessmentAnswersInputSerializer(serializers.Serializer):
+    """Answers to save in a draft. `revision` is the one read with the answers: if someone
+    saved in between, nothing is written (409). Questions left out keep their answers."""
+
+    revision = serializers.IntegerField(min_value=0, max_value=2_147_483_647)
+    answers = AnswerInputSerializer(many=True, allow_empty=False, max_length=500)
+
+    def validate_answers(self, answers):
+        counts = Counter(item["question_key"] for item in answers)
+        repeated = sorted(key for key, count in counts.items() if count > 1)
+        if repeated:
+            raise serializers.ValidationError(f"Answered more than once: {', '.join(repeated)}.")
+        return answers

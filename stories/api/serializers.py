@@ -1,5 +1,6 @@
 """Serializers of the stories API. They shape and validate data; the views call services."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from accounts.models import BusinessUnit, User
@@ -16,6 +17,7 @@ from ..models import (
     StoryMetric,
     StoryQuote,
 )
+from ..uploads import clean_image
 
 
 class StoryMetricSerializer(serializers.ModelSerializer):
@@ -51,6 +53,21 @@ class StoryImageSerializer(serializers.ModelSerializer):
     class Meta:
         model = StoryImage
         fields = ["uuid", "url", "caption", "width", "height"]
+
+
+class StoryImageInputSerializer(serializers.Serializer):
+    """A new picture for a story: checked, size-capped and re-encoded like the page's upload."""
+
+    image = serializers.FileField(
+        help_text="PNG, JPEG or WebP, at most 5 MB and 6000 x 6000 pixels."
+    )
+    caption = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+    def validate_image(self, upload):
+        try:
+            return clean_image(upload)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
 
 
 class StorySerializer(serializers.ModelSerializer):
@@ -314,3 +331,17 @@ class NewsletterSerializer(serializers.ModelSerializer):
 
     def get_stories(self, newsletter) -> list[str]:
         return [str(item.story.uuid) for item in newsletter.items.all()]
+
+
+class NewsletterWriteSerializer(serializers.Serializer):
+    """A draft issue: its subject, intro and the published stories in it, in this order."""
+
+    subject = serializers.CharField(max_length=160)
+    intro = serializers.CharField(required=False, allow_blank=True, default="")
+    stories = serializers.ListField(child=serializers.UUIDField(), min_length=1, max_length=60)
+
+    def validate_stories(self, uuids):
+        repeated = sorted({str(u) for u in uuids if uuids.count(u) > 1})
+        if repeated:
+            raise serializers.ValidationError(f"Listed more than once: {', '.join(repeated)}.")
+        return uuids

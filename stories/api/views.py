@@ -1,21 +1,31 @@
 """The stories API: the same policy and services as the pages."""
 
+import uuid as uuidlib
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from config.api import PolicyModelViewSet, PolicyReadOnlyViewSet
+from config.api import PolicyModelViewSet, PolicyReadOnlyViewSet, PolicyViewSetMixin
 from value import from_stories
 
 from .. import services
 from ..models import Newsletter, NewsletterItem, ShowAndTellSession, Story, StoryMetric
-from ..services import StoryStateError
+from ..services import NewsletterStateError, StoryStateError
+from ..uploads import MAX_IMAGES_PER_STORY
 from .serializers import (
     NewsletterSerializer,
+    NewsletterWriteSerializer,
     ShowAndTellSessionSerializer,
+    StoryImageInputSerializer,
+    StoryImageSerializer,
     StoryLikeOutputSerializer,
     StoryMetricListSerializer,
     StoryRecordValueInputSerializer,
@@ -53,11 +63,44 @@ def _current_content(story: Story) -> dict:
     }
 
 
-class StoryViewSet(PolicyModelViewSet):
-    """Stories: everyone reads published ones; makers write their own drafts; the CoE reviews."""
+def _unchanged_content(story: Story) -> dict:
+    """story_update's arguments that keep a story's text, tags, metrics and quotes as they
+    are: picture changes go through the same service as a full edit."""
+    return {
+        "data": {},
+        "tags": [tag.name for tag in story.tags.all()],
+        "metrics": [
+            {
+                "uuid": m.uuid,
+                "name": m.name,
+                "unit": m.unit,
+                "before_value": m.before_value,
+                "after_value": m.after_value,
+                "period": m.period,
+            }
+            for m in story.metrics.all()
+        ],
+        "quotes": [{"who": q.who, "role": q.role, "text": q.text} for q in story.quotes.all()],
+    }
+
+
+IMAGE_UUID = OpenApiParameter("image_uuid", OpenApiTypes.UUID, OpenApiParameter.PATH)
+
+
+class StoryViewSet(
+    PolicyViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Stories: everyone reads published ones; makers write their own drafts; the CoE reviews.
+    Stories are never deleted through the API (DELETE is only for their pictures)."""
 
     serializer_class = StorySerializer
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    lookup_field = "uuid"
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
     policy_actions = {
         "read": "stories.view_story",
         "write": "stories.edit_story",
@@ -114,6 +157,78 @@ class StoryViewSet(PolicyModelViewSet):
     @extend_schema(request=StoryWriteSerializer, responses=StorySerializer)
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, partial=True, **kwargs)
+
+    @transaction.atomic
+    def _change_images(self, story, change) -> Story:
+        """Save `change(pictures)` (story_update's image rows, from the pictures the story has
+        now) through the edit service. The story is locked first and read afresh, so two
+        uploads at once both keep their picture and no concurrent edit is undone."""
+        story = Story.objects.select_for_update().get(pk=story.pk)
+        rows = change(list(story.images.all()))
+        try:
+            services.story_update(
+                story=story, editor=self.request.user, images=rows, **_unchanged_content(story)
+            )
+        except DjangoValidationError as error:
+            raise ValidationError({"image": error.messages}) from None
+        return story
+
+    @extend_schema(request=StoryImageInputSerializer, responses={201: StoryImageSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def images(self, request, uuid=None):
+        """Add a picture (multipart `image`, optional `caption`): the author while the story
+        is a draft or sent back, the CoE always. A file that is not a PNG, JPEG or WebP
+        picture, is over 5 MB or 6000 x 6000 pixels is a 400 with the reason."""
+        story = self.get_object()
+        payload = StoryImageInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        before: list = []
+
+        def add(pictures):
+            # Counted before the upload is stored, as the page's form does.
+            if len(pictures) >= MAX_IMAGES_PER_STORY:
+                raise ValidationError(
+                    {"image": [f"A story may have at most {MAX_IMAGES_PER_STORY} pictures."]}
+                )
+            before.extend(i.pk for i in pictures)
+            kept = [{"uuid": i.uuid, "caption": i.caption} for i in pictures]
+            added = {
+                "file": payload.validated_data["image"],
+                "caption": payload.validated_data["caption"],
+            }
+            return [*kept, added]
+
+        with transaction.atomic():
+            story = self._change_images(story, add)
+            image = story.images.exclude(pk__in=before).get()
+        return Response(
+            StoryImageSerializer(image, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(parameters=[IMAGE_UUID], request=None, responses={204: None})
+    @action(
+        detail=True,
+        methods=["delete"],
+        url_path=r"images/(?P<image_uuid>[0-9a-fA-F-]{32,36})",
+        url_name="image",
+    )
+    def delete_image(self, request, uuid=None, image_uuid=None):
+        """Remove one picture from a story (who may: as for adding one)."""
+        story = self.get_object()
+        try:
+            target = uuidlib.UUID(image_uuid)
+        except ValueError:
+            raise NotFound from None
+
+        def remove(pictures):
+            if target not in {i.uuid for i in pictures}:
+                raise NotFound
+            return [{"uuid": i.uuid, "caption": i.caption, "delete": i.uuid == target}
+                    for i in pictures]  # fmt: skip
+
+        self._change_images(story, remove)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, responses=StorySerializer)
     @action(detail=True, methods=["post"])
@@ -245,6 +360,9 @@ class StoryMetricViewSet(PolicyReadOnlyViewSet):
     filterset_fields = ["story__uuid"]
     ordering_fields = ["name"]
 
+    def policy_object(self, metric):
+        return metric.story  # a metric is read as its story is
+
     def get_queryset(self):
         stories = Story.objects.visible_to(self.request.user).published()
         return (
@@ -264,6 +382,10 @@ class ShowAndTellSessionViewSet(PolicyModelViewSet):
     search_fields = ["title"]
     ordering_fields = ["starts_at", "title"]
 
+    def policy_object(self, session):
+        # "stories.view_story" judges stories; which sessions a user sees is visible_to's call.
+        return None
+
     def get_queryset(self):
         return (
             ShowAndTellSession.objects.visible_to(self.request.user)
@@ -282,14 +404,28 @@ class ShowAndTellSessionViewSet(PolicyModelViewSet):
         )
 
 
-class NewsletterViewSet(PolicyReadOnlyViewSet):
-    """Newsletter issues: the archive of sent ones (and drafts for the CoE)."""
+class NewsletterViewSet(
+    PolicyViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Newsletter issues: the archive of sent ones for everyone; the CoE composes drafts from
+    published stories and sends them (each subscriber gets an issue at most once)."""
 
     serializer_class = NewsletterSerializer
+    lookup_field = "uuid"
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
     policy_actions = {"read": "stories.view_story", "write": "stories.manage_newsletters"}
     filterset_fields = ["status"]
     search_fields = ["subject"]
     ordering_fields = ["sent_at", "created_at"]
+
+    def policy_object(self, newsletter):
+        # "stories.view_story" judges stories; drafts are hidden from readers by visible_to.
+        return None
 
     def get_queryset(self):
         return (
@@ -299,3 +435,64 @@ class NewsletterViewSet(PolicyReadOnlyViewSet):
             )
             .order_by("-sent_at", "-created_at")
         )
+
+    def _read(self, newsletter, code=status.HTTP_200_OK):
+        newsletter = self.get_queryset().get(pk=newsletter.pk)
+        return Response(self.get_serializer(newsletter).data, status=code)
+
+    def _save(self, request, newsletter=None, partial=False):
+        payload = NewsletterWriteSerializer(data=request.data, partial=partial)
+        payload.is_valid(raise_exception=True)
+        if partial:
+            # A partial update starts from the issue as it is.
+            current = {
+                "subject": newsletter.subject,
+                "intro": newsletter.intro,
+                "stories": [str(item.story.uuid) for item in newsletter.items.all()],
+            }
+            payload = NewsletterWriteSerializer(data={**current, **request.data})
+            payload.is_valid(raise_exception=True)
+        uuids = payload.validated_data["stories"]
+        found = {s.uuid: s for s in Story.objects.visible_to(request.user).filter(uuid__in=uuids)}
+        missing = [str(u) for u in uuids if u not in found]
+        if missing:
+            raise ValidationError({"stories": f"No such story: {', '.join(missing)}."})
+        try:
+            return services.newsletter_save(
+                actor=request.user,
+                newsletter=newsletter,
+                subject=payload.validated_data["subject"],
+                intro=payload.validated_data["intro"],
+                stories=[found[u] for u in uuids],
+            )
+        except NewsletterStateError as error:
+            raise ValidationError({"detail": str(error)}) from None
+
+    @extend_schema(request=NewsletterWriteSerializer, responses={201: NewsletterSerializer})
+    def create(self, request, *args, **kwargs):
+        """Compose a draft issue from published stories, in the order given."""
+        return self._read(self._save(request), status.HTTP_201_CREATED)
+
+    @extend_schema(request=NewsletterWriteSerializer, responses=NewsletterSerializer)
+    def update(self, request, *args, **kwargs):
+        """Change a draft issue; a sent one is a 400."""
+        newsletter = self.get_object()
+        return self._read(self._save(request, newsletter, partial=kwargs.get("partial", False)))
+
+    @extend_schema(request=NewsletterWriteSerializer, responses=NewsletterSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+    @extend_schema(request=None, responses=NewsletterSerializer)
+    @action(detail=True, methods=["post"])
+    def send(self, request, uuid=None):
+        """Send a draft issue to every active subscriber, in the background. Sending again
+        (or an issue without stories) is a 400: nobody gets an issue twice."""
+        newsletter = self.get_object()
+        try:
+            services.newsletter_send(
+                newsletter=newsletter, actor=request.user, base_url=request.build_absolute_uri("/")
+            )
+        except NewsletterStateError as error:
+            raise ValidationError({"detail": str(error)}) from None
+        return self._read(newsletter)

@@ -14,6 +14,7 @@ from value.validation import (
     check_value_amounts,
     check_value_month,
 )
+from value.views import default_period
 
 
 def _raise(errors: dict[str, str], *, field: str | None = None) -> None:
@@ -168,9 +169,13 @@ class FiguresQuerySerializer(serializers.Serializer):
     end = serializers.DateField(required=False)
 
     def validate(self, attrs):
-        start, end = attrs.get("start"), attrs.get("end")
-        if start and end and end < start:
+        # A bound left out is the default period's, and the limits hold for the period that
+        # results: an `end` far in the future alone is as long a period as both given.
+        default_start, default_end = default_period()
+        start = attrs.setdefault("start", default_start)
+        end = attrs.setdefault("end", default_end)
+        if end < start:
             raise serializers.ValidationError({"end": "The period cannot end before it starts."})
-        if start and end and (end - start).days > 3 * 366:
+        if (end - start).days > 3 * 366:
             raise serializers.ValidationError({"end": "At most three years at a time."})
         return attrs

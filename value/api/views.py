@@ -9,7 +9,6 @@ from accounts.api.permissions import PolicyPermission
 from config.api import PolicyModelViewSet
 from value import figures, services
 from value.models import ProgrammeCost, Solution, UnitCost, ValueRecord
-from value.views import default_period
 
 from .serializers import (
     FiguresQuerySerializer,
@@ -153,10 +152,6 @@ class ValueFiguresViewSet(viewsets.ViewSet):
     def list(self, request):
         query = FiguresQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        start, end = default_period()
-        start = query.validated_data.get("start", start)
-        end = query.validated_data.get("end", end)
-        if end < start:
-            raise ValidationError({"end": "The period cannot end before it starts."})
+        start, end = query.validated_data["start"], query.validated_data["end"]
         result = figures.roi_figures(query.validated_data.get("unit"), start, end)
         return Response(result.as_dict())

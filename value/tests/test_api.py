@@ -142,6 +142,15 @@ def test_figures_endpoint_gives_the_hand_computed_roi(api, executive, unit):
     assert bad.status_code == 400
 
 
+@pytest.mark.parametrize(
+    "query", [{"end": "5779-03-01"}, {"start": "1900-01-01"}, {"end": "1900-01-01"}]
+)
+def test_figures_period_limits_hold_when_one_bound_is_left_out(api, executive, query):
+    api.force_authenticate(executive)
+    response = api.get("/api/v1/value-figures/", query)
+    assert response.status_code == 400 and "end" in response.json()
+
+
 def test_figures_are_for_readers(api, maker):
     api.force_authenticate(maker)
     assert api.get("/api/v1/value-figures/").status_code == 403
