@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test lint format bench install install-dev migrate demo clean
+.PHONY: run test lint format bench install install-dev migrate demo demo-check clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,20 @@ test: install-dev
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
+	$(MAKE) --no-print-directory demo-check
+
+## demo-check: the demo organisation builds, twice, on the embedded set-up `make run` uses (SQLite,
+## folder broker), whatever database the tests ran on.
+demo-check: install
+	mkdir -p var/broker/processed var/broker/control
+	rm -f var/demo-check.sqlite3
+	export DATABASE_URL=sqlite:///$(CURDIR)/var/demo-check.sqlite3 REDIS_URL= && \
+	  $(PY) manage.py migrate --noinput -v0 && \
+	  $(PY) manage.py load_content >/dev/null && \
+	  $(PY) manage.py seed_demo >/dev/null && \
+	  $(PY) manage.py seed_demo >/dev/null
+	rm -f var/demo-check.sqlite3
+	@echo "Demo organisation builds on SQLite (twice)."
 
 lint: install-dev
 	$(VENV)/bin/ruff check --fix .

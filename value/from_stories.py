@@ -342,9 +342,11 @@ def story_value_preview(
     for key in ValueRecord.objects.filter(origin_key__in=keys).values_list("origin_key", flat=True):
         plan, month = keys[key]
         plan.recorded.add(month)
+    # Records of these months that did not come from this story's metrics (by their origin key).
+    story_keys = [origin_key(metric, month) for metric in story.metrics.all() for month in months]
     other_records = (
         ValueRecord.objects.filter(solution=solution, month__in=months)
-        .exclude(calculation__contains={"story": str(story.uuid)})
+        .exclude(origin_key__in=story_keys)
         .count()
     )
     return StoryValuePlan(
