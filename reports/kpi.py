@@ -11,8 +11,9 @@ Rules (also in the README):
   baseline before the first one; progress and status are the plan pages' own rules
   (KeyResult.progress() and .status(), i.e. strategy.progress), evaluated on that last day. A
   report of a past period therefore shows that period's figures, whatever was checked in later.
-  KPIs: the newest measurement dated on or before the last day. KPIs have no target, so no
-  progress or status; their change says whether it moved the way the KPI wants.
+  KPIs: the newest measurement dated on or before the last day; a KPI with a target is on track
+  while that value meets it (strategy.progress.kpi_status); the change says whether it moved the
+  way the KPI wants.
 - Change since the last report: against the previous report of the same definition (the newest
   one generated that ended before this period starts), using the figures it froze. An item that
   report did not list, and every item when there is no earlier report, is compared with its value
@@ -165,6 +166,7 @@ def _kpis(unit_ids, end: date, since: date, frozen: dict) -> list[dict]:
     rows = []
     for kpi in kpis:
         value = kpi.value_at_end
+        status = kpi.status(value)  # against the target, when the KPI has one
         before = frozen.get(str(kpi.uuid))
         previous = before["value"] if before else _text(kpi.value_at_since)
         change = _change(value, previous) if value is not None else None
@@ -188,6 +190,10 @@ def _kpis(unit_ids, end: date, since: date, frozen: dict) -> list[dict]:
                 "change": change,
                 "change_text": signed(change),
                 "trend": trend,
+                "target": _text(kpi.target),
+                "target_text": kpi.format(kpi.target) if kpi.target is not None else "",
+                "status": status or "",
+                "status_label": rules.STATUS_LABELS.get(status, ""),
             }
         )
     return rows

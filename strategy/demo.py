@@ -227,6 +227,9 @@ def seed() -> None:
             "owner": coe,
         },
     )
+    # Targets: spend at most EUR 12,000 a month; at least 40 active makers.
+    Kpi.objects.filter(pk=spend.pk, target__isnull=True).update(target=Decimal("12000"))
+    Kpi.objects.filter(pk=makers.pk, target__isnull=True).update(target=Decimal("40"))
     licences.kpi = spend
     licences.save(update_fields=["kpi"])
     for month, (euros, people) in enumerate([(11400, 31), (11650, 34), (11800, 38), (11750, 37)]):

@@ -205,6 +205,7 @@ class KpiForm(forms.ModelForm):
             "unit",
             "currency",
             "direction",
+            "target",
             "frequency",
             "owner",
             "business_unit",

@@ -253,6 +253,14 @@ class Kpi(models.Model):
         max_length=3, blank=True, help_text="ISO 4217 code, needed when the unit is currency."
     )
     direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.HIGHER)
+    target = models.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Where it should be: at least this (higher is better) or at most this (lower "
+        "is better). Leave empty for a KPI you only watch.",
+    )
     frequency = models.CharField(
         max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY
     )
@@ -284,6 +292,10 @@ class Kpi(models.Model):
 
     def format(self, value) -> str:
         return format_value(value, self.unit, self.currency)
+
+    def status(self, value) -> str | None:
+        """on_track / off_track for `value` against the target (None without either)."""
+        return rules.kpi_status(self.direction, self.target, value)
 
 
 class KpiMeasurement(models.Model):

@@ -8,6 +8,8 @@ Status thresholds (also in the README):
 - milestone: "done" once done; past due "off track"; not done in the last quarter of its period
   (expected progress at least 75 %) "at risk"; before that "on track".
 - stay above / stay below: met and past the due date "done"; met "on track"; not met "off track".
+- a KPI with a target: "on track" while its latest value meets it (at least the target when higher
+  is better, at most when lower is), else "off track"; no status without a target or a value.
 """
 
 from datetime import date
@@ -89,3 +91,11 @@ def plan_progress(objective_progress) -> float | None:
     if not values:
         return None
     return round(sum(values) / len(values), 1)
+
+
+def kpi_status(direction: str, target, value) -> str | None:
+    """A KPI's status by the rule in this module's docstring (direction "higher" or "lower")."""
+    if target is None or value is None:
+        return None
+    kind = "stay_above" if direction == "higher" else "stay_below"
+    return ON_TRACK if kr_progress(kind, 0, target, value) >= 100 else OFF_TRACK

@@ -39,6 +39,14 @@ from .models import (
 from .progress import STATUS_COLOURS, STATUS_LABELS
 
 
+def annotate_kpi(kpi, latest_value):
+    """Attach the KPI's status against its target (none without a target or a value)."""
+    kpi.status_key = kpi.status(latest_value)
+    kpi.status_text = STATUS_LABELS.get(kpi.status_key, "")
+    kpi.status_colour = STATUS_COLOURS.get(kpi.status_key, "")
+    return kpi
+
+
 def annotate_key_result(kr, today):
     """Attach the figures a template shows (progress, expected, status) to a key result."""
     kr.progress_value = kr.progress()
@@ -475,6 +483,12 @@ class KpiListView(PolicyRequiredMixin, ListView):
             .select_related("owner", "business_unit")
         )
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for kpi in context["kpis"]:
+            annotate_kpi(kpi, kpi.latest_value)
+        return context
+
 
 class KpiDetailView(PolicyRequiredMixin, DetailView):
     permission_action = "strategy.view_plan"
@@ -490,6 +504,7 @@ class KpiDetailView(PolicyRequiredMixin, DetailView):
         kpi = self.object
         measurements = list(kpi.measurements.select_related("recorded_by").order_by("measured_on"))
         context["measurements"] = measurements
+        annotate_kpi(kpi, measurements[-1].value if measurements else None)
         context["key_results"] = kpi.key_results.alive().select_related("objective__plan")
         context["chart"] = {
             "labels": [m.measured_on.isoformat() for m in measurements],

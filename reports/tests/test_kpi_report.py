@@ -27,7 +27,7 @@ from reports import kpi, services
 from reports.models import ReportDefinition, ReportSnapshot
 from reports.tasks import snapshot_build_task
 from reports.tests.factories import ReportDefinitionFactory
-from strategy.models import KeyResult, Plan
+from strategy.models import KeyResult, Kpi, Plan
 from strategy.services import key_result_check_in, kpi_record_measurement
 from strategy.tests.factories import KeyResultFactory, KpiFactory, ObjectiveFactory, PlanFactory
 
@@ -307,3 +307,18 @@ def test_query_count_does_not_grow(unit, size, kpi_definition, django_assert_max
     # + the organisation (for the currency), the previous report
     with django_assert_max_num_queries(5):
         services.report_data(kpi_definition, *FEB)
+
+
+def test_kpis_with_a_target_have_a_status(kpis):
+    """February: 34 makers against at least 36 is off track; a spend of EUR 11,650 against at most
+    EUR 12,000 is on track; a KPI without a target has no status."""
+    Kpi.objects.filter(pk=kpis["makers"].pk).update(target=Decimal("36"))
+    Kpi.objects.filter(pk=kpis["spend"].pk).update(target=Decimal("12000"))
+    KpiFactory(name="Watched only")
+    rows = {row["name"]: row for row in kpi.kpi_figures(None, *FEB)["kpis"]}
+    assert (rows["Active makers"]["status"], rows["Active makers"]["target_text"]) == (
+        "off_track",
+        "36 people",
+    )
+    assert rows["Licence spend"]["status_label"] == "On track"
+    assert (rows["Watched only"]["status"], rows["Watched only"]["target"]) == ("", None)

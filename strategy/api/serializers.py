@@ -248,6 +248,7 @@ class KpiSerializer(serializers.ModelSerializer):
             "unit",
             "currency",
             "direction",
+            "target",
             "frequency",
             "owner",
             "business_unit",

@@ -3,11 +3,13 @@ its due date. Period: 1 to 11 Jan 2026 (10 days), so 6 Jan is exactly half-way (
 Every expectation below is worked out by hand."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
 from strategy.progress import (
     expected_progress,
+    kpi_status,
     kr_progress,
     kr_status,
     plan_progress,
@@ -137,3 +139,19 @@ def test_plan_progress_is_the_mean_of_objectives_with_key_results():
 def test_equal_target_and_baseline_does_not_divide_by_zero():
     assert kr_progress("increase", 5, 5, 5) == 100.0
     assert kr_progress("increase", 5, 5, 4) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("direction", "target", "value", "expected"),
+    [
+        ("higher", 40, 40, "on_track"),  # meeting the target exactly is enough
+        ("higher", 40, 39, "off_track"),
+        ("lower", 12000, 11650, "on_track"),
+        ("lower", 12000, 12000.01, "off_track"),
+        ("higher", None, 50, None),  # a KPI you only watch
+        ("higher", 40, None, None),  # not measured yet
+    ],
+)
+def test_kpi_status(direction, target, value, expected):
+    value = None if value is None else Decimal(str(value))
+    assert kpi_status(direction, target, value) == expected

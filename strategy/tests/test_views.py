@@ -442,3 +442,20 @@ def test_executive_home_shows_active_plans(client, executive, kr):
     client.force_login(executive)
     content = client.get("/").content.decode()
     assert "Active adoption plans" in content and kr.objective.plan.title in content
+
+
+def test_kpi_target_is_saved_and_shown_with_its_status(client, coe_lead):
+    client.force_login(coe_lead)
+    response = client.post(
+        reverse("strategy:kpi_create"),
+        {"name": "Active makers", "unit": "people", "direction": "higher", "target": "40",
+         "frequency": "monthly", "currency": ""},
+    )  # fmt: skip
+    kpi = Kpi.objects.get(name="Active makers")
+    assert response.status_code == 302 and kpi.target == Decimal("40")
+    services.kpi_record_measurement(
+        kpi=kpi, measured_on=date(2026, 3, 1), value=Decimal("37"), actor=coe_lead
+    )
+    for url in (reverse("strategy:kpi_list"), kpi.get_absolute_url()):
+        content = client.get(url).content.decode()
+        assert "40 people" in content and "Off track" in content
