@@ -212,6 +212,7 @@ def seed() -> None:
             "unit": "currency",
             "currency": "EUR",
             "direction": Kpi.Direction.LOWER,
+            "target": Decimal("12000"),  # at most EUR 12,000 a month
             "frequency": "monthly",
             "owner": coe,
             "business_unit": it,
@@ -223,13 +224,11 @@ def seed() -> None:
             "description": "People who changed an app or flow in the last 30 days.",
             "unit": "people",
             "direction": Kpi.Direction.HIGHER,
+            "target": Decimal("40"),  # at least 40 active makers
             "frequency": "monthly",
             "owner": coe,
         },
     )
-    # Targets: spend at most EUR 12,000 a month; at least 40 active makers.
-    Kpi.objects.filter(pk=spend.pk, target__isnull=True).update(target=Decimal("12000"))
-    Kpi.objects.filter(pk=makers.pk, target__isnull=True).update(target=Decimal("40"))
     licences.kpi = spend
     licences.save(update_fields=["kpi"])
     for month, (euros, people) in enumerate([(11400, 31), (11650, 34), (11800, 38), (11750, 37)]):
