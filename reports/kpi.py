@@ -72,8 +72,14 @@ def _measurement_as_of(day: date, field: str) -> Subquery:
     return Subquery(newest.values(field)[:1])
 
 
+CENT = Decimal("0.01")
+
+
 def _text(number) -> str | None:
-    return None if number is None else str(number)
+    """Figures are stored with two decimals; written with two whatever the database returned."""
+    if number is None:
+        return None
+    return str(number.quantize(CENT)) if isinstance(number, Decimal) else str(number)
 
 
 def signed(number) -> str:
@@ -88,7 +94,7 @@ def signed(number) -> str:
 def _change(value, previous) -> str | None:
     if previous is None:
         return None
-    return str(Decimal(value) - Decimal(previous))
+    return str((Decimal(value) - Decimal(previous)).quantize(CENT))
 
 
 def _key_results(unit_ids, start: date, end: date, since: date, frozen: dict) -> list[dict]:
