@@ -284,20 +284,7 @@ class StoryFormView(PolicyRequiredMixin, View):
         form = StoryForm(data, instance=story, initial=initial, submitting=submitting)
         metrics_initial = quotes_initial = images_initial = None
         if story is not None:
-            metrics_initial = [
-                {
-                    "uuid": m.uuid,
-                    "name": m.name,
-                    "unit": m.unit,
-                    "before_value": m.before_value,
-                    "after_value": m.after_value,
-                    "period": m.period,
-                }
-                for m in story.metrics.all()
-            ]
-            quotes_initial = [
-                {"who": q.who, "role": q.role, "text": q.text} for q in story.quotes.all()
-            ]
+            metrics_initial, quotes_initial = services.story_content_rows(story)
             images_initial = [{"uuid": i.uuid, "caption": i.caption} for i in story.images.all()]
         metrics = MetricFormSet(data, prefix="metrics", initial=metrics_initial)
         quotes = QuoteFormSet(data, prefix="quotes", initial=quotes_initial)

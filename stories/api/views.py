@@ -66,22 +66,9 @@ def _current_content(story: Story) -> dict:
 def _unchanged_content(story: Story) -> dict:
     """story_update's arguments that keep a story's text, tags, metrics and quotes as they
     are: picture changes go through the same service as a full edit."""
-    return {
-        "data": {},
-        "tags": [tag.name for tag in story.tags.all()],
-        "metrics": [
-            {
-                "uuid": m.uuid,
-                "name": m.name,
-                "unit": m.unit,
-                "before_value": m.before_value,
-                "after_value": m.after_value,
-                "period": m.period,
-            }
-            for m in story.metrics.all()
-        ],
-        "quotes": [{"who": q.who, "role": q.role, "text": q.text} for q in story.quotes.all()],
-    }
+    metrics, quotes = services.story_content_rows(story)
+    tags = [tag.name for tag in story.tags.all()]
+    return {"data": {}, "tags": tags, "metrics": metrics, "quotes": quotes}
 
 
 IMAGE_UUID = OpenApiParameter("image_uuid", OpenApiTypes.UUID, OpenApiParameter.PATH)

@@ -23,7 +23,13 @@ from .review import (
     story_submit,
 )
 from .sessions import session_add_slot, session_remove_slot, session_save
-from .story import story_create, story_refresh_search, story_toggle_like, story_update
+from .story import (
+    story_content_rows,
+    story_create,
+    story_refresh_search,
+    story_toggle_like,
+    story_update,
+)
 
 __all__ = [
     "NewsletterStateError",
@@ -39,6 +45,7 @@ __all__ = [
     "session_remove_slot",
     "session_save",
     "story_approve",
+    "story_content_rows",
     "story_create",
     "story_notification_send",
     "story_publish",

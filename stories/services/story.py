@@ -210,3 +210,21 @@ def story_toggle_like(*, story: Story, user) -> bool:
         return False
     StoryLike.objects.get_or_create(story=story, user=user)
     return True
+
+
+def story_content_rows(story: Story) -> tuple[list[dict], list[dict]]:
+    """The story's metrics and quotes as story_update() takes them (and the edit form shows
+    them): an edit that leaves them alone passes them back unchanged."""
+    metrics = [
+        {
+            "uuid": m.uuid,
+            "name": m.name,
+            "unit": m.unit,
+            "before_value": m.before_value,
+            "after_value": m.after_value,
+            "period": m.period,
+        }
+        for m in story.metrics.all()
+    ]
+    quotes = [{"who": q.who, "role": q.role, "text": q.text} for q in story.quotes.all()]
+    return metrics, quotes
