@@ -75,12 +75,29 @@ class User(AbstractUser):
         BusinessUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
     )
     job_title = models.CharField(max_length=150, blank=True)
+    department = models.CharField(max_length=150, blank=True)
+    # Microsoft Entra ID identity: (tenant id, object id) is the stable key of a person, shared by
+    # Entra sign-in and the Power Platform inventory's owner ids; e-mail and names may change.
+    entra_tenant_id = models.CharField(max_length=36, blank=True)
+    entra_object_id = models.CharField(max_length=36, blank=True)
+    # Each person's own time zone (IANA name; empty: the installation's) and language (empty: the
+    # browser's), for reminders' quiet hours and the interface.
+    time_zone = models.CharField(max_length=64, blank=True)
+    language = models.CharField(max_length=10, blank=True)
 
     objects = UserManager()
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
         ordering = ["first_name", "last_name", "username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entra_tenant_id", "entra_object_id"],
+                condition=~models.Q(entra_object_id=""),
+                name="user_unique_entra_identity",
+            ),
+        ]
+        indexes = [models.Index(fields=["entra_object_id"], name="user_entra_object_id")]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
