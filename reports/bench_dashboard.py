@@ -33,7 +33,7 @@ def _executive() -> User:
     return user
 
 
-class _SqlClock:
+class SqlClock:
     """An execute wrapper that adds up the time spent in the database driver's execute."""
 
     def __init__(self):
@@ -47,7 +47,7 @@ class _SqlClock:
             self.seconds += time.perf_counter() - began
 
 
-def _p95(samples: list[float]) -> float:
+def p95(samples: list[float]) -> float:
     ordered = sorted(samples)
     return ordered[max(0, round(0.95 * len(ordered)) - 1)]
 
@@ -55,7 +55,7 @@ def _p95(samples: list[float]) -> float:
 def _line(label: str, samples: list[float]) -> str:
     return (
         f"{label}: median {statistics.median(samples) * 1000:.1f} ms, "
-        f"p95 {_p95(samples) * 1000:.1f} ms"
+        f"p95 {p95(samples) * 1000:.1f} ms"
     )
 
 
@@ -88,7 +88,7 @@ def time_dashboard(stdout, unit_slug: str, runs: int = 20) -> dict:
             raw, figures_times = [], []
             for _ in range(runs):
                 unit = dashboard.resolve_unit(params.get("unit"), units)
-                sql = _SqlClock()
+                sql = SqlClock()
                 with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(sql):
                     began = time.perf_counter()
                     dashboard.dashboard_figures(unit=unit, units=units)
@@ -110,9 +110,9 @@ def time_dashboard(stdout, unit_slug: str, runs: int = 20) -> dict:
                 )
                 results[(scope, name)] = {
                     "cold_median": statistics.median(cold),
-                    "cold_p95": _p95(cold),
+                    "cold_p95": p95(cold),
                     "warm_median": statistics.median(warm),
-                    "warm_p95": _p95(warm),
+                    "warm_p95": p95(warm),
                     "queries": cold_queries,
                     "raw_median": statistics.median(raw),
                 }

@@ -94,6 +94,8 @@ class Command(BaseCommand):
             self._time_kpi_report(options["runs"])
             # The executive dashboard and its API on the same data (issue: dashboard speed).
             call_command("bench_dashboard", unit="division-0", stdout=self.stdout)
+            # Every page and API list as every role, then the busiest pages under load.
+            call_command("bench_pages", runs=options["runs"], load_seconds=30, stdout=self.stdout)
         finally:
             connections["default"].close()
             if options["keep"]:
