@@ -5,6 +5,7 @@ import json
 from django import forms
 
 from accounts.models import BusinessUnit
+from config.pickers import use_picker
 from maturity.models import Area
 
 from .exports import ImportError_, parse_import
@@ -12,36 +13,31 @@ from .models import LEVEL_CHOICES
 from .services import AnswerInput
 
 UNSURE = "unsure"
-ORGANISATION = ""
 MAX_IMPORT_BYTES = 1_000_000
 
 
-def subject_choices() -> list[tuple[str, str]]:
-    units = BusinessUnit.objects.with_depth()
-    return [(ORGANISATION, "Whole organisation")] + [
-        (unit.slug, "\u2003" * unit.depth + unit.name) for unit in units
-    ]
-
-
 class SubjectChoiceMixin:
-    """A `subject` choice of the whole organisation or a business unit, cleaned to the unit
-    (None for the whole organisation)."""
+    """A `subject` choice of the whole organisation (empty) or a business unit, searched as you
+    type (config.pickers); cleaned to the unit, or None for the whole organisation."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["subject"].choices = subject_choices()
+        use_picker(self.fields["subject"], "units")
 
-    def clean_subject(self) -> BusinessUnit | None:
-        slug = self.cleaned_data["subject"]
-        return BusinessUnit.objects.get(slug=slug) if slug else None
+
+def subject_field(label: str, help_text: str) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        BusinessUnit.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label="Whole organisation",
+        label=label,
+        help_text=help_text,
+    )
 
 
 class AssessmentStartForm(SubjectChoiceMixin, forms.Form):
-    subject = forms.ChoiceField(
-        label="What to assess",
-        required=False,
-        help_text="The whole organisation, or one business unit.",
-    )
+    subject = subject_field("What to assess", "The whole organisation, or one business unit.")
     title = forms.CharField(
         max_length=200,
         required=False,
@@ -152,10 +148,8 @@ class AssessmentImportForm(SubjectChoiceMixin, forms.Form):
         label="Exported assessment (JSON)",
         help_text="A file downloaded with “Export JSON” from one assessment's page.",
     )
-    subject = forms.ChoiceField(
-        label="Import as an assessment of",
-        required=False,
-        help_text="Usually the unit the file was exported from.",
+    subject = subject_field(
+        "Import as an assessment of", "Usually the unit the file was exported from."
     )
 
     def clean_file(self):

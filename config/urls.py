@@ -4,13 +4,14 @@ from django.urls import include, path
 from accounts import views as account_views
 from accounts.urls import auth_urlpatterns
 
-from . import views
+from . import pickers, views
 
 urlpatterns = [
     path("", account_views.HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
     path("media/<path:path>", views.media, name="media"),
+    path("pickers/<slug:name>/", pickers.search, name="picker_search"),
     path("accounts/", include(auth_urlpatterns)),
     path("accounts/", include("accounts.urls")),
     path("maturity/", include("maturity.urls")),

@@ -77,14 +77,18 @@ class DashboardView(DashboardMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         form, data = self.load()
         context = self.get_context_data(form=form, data=data)
-        # Options with their selected flag worked out once here: the unit list can be long.
         chosen = {"unit": form["unit"].value() or "", "period": form["period"].value()}
         chosen["period"] = chosen["period"] or dashboard.DEFAULT_PERIOD
-        for name in ("unit", "period"):
-            context[f"{name}_options"] = [
-                (value, label, str(value) == str(chosen[name]))
-                for value, label in form.fields[name].choices
-            ]
+        context["period_options"] = [
+            (value, label, str(value) == str(chosen["period"]))
+            for value, label in form.fields["period"].choices
+        ]
+        # The unit is searched as you type (config.pickers): only the choice shown is rendered.
+        context["unit_options"] = [
+            (value, label.strip(), True)
+            for value, label in form.fields["unit"].choices
+            if value and value == chosen["unit"]
+        ]
         if data is not None:
             context["charts"] = chart_data(data)
         # A bad selector value is the caller's mistake: 400, with the reason next to the field.

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from accounts.models import BusinessUnit
+from config.pickers import use_picker
 
 from . import services
 from .models import ReportDefinition, validate_cron
@@ -48,6 +49,7 @@ class ReportDefinitionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["scope_unit"].queryset = BusinessUnit.objects.order_by("name")
         self.fields["scope_unit"].empty_label = "Whole organisation"
+        use_picker(self.fields["scope_unit"], "units")
         self.fields["period_length"].help_text = (
             "For a custom schedule: what one report covers. Monthly and quarterly cadences "
             "cover the month or quarter before."

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts.models import BusinessUnit, User
+from config.pickers import use_picker
 from value.forms import MonthField
 from value.from_stories import Method
 from value.models import Solution, UnitCost, ValueRecord
@@ -116,6 +117,8 @@ class StoryForm(forms.ModelForm):
             "business_unit"
         ).order_by("name")
         self.fields["solution"].required = False
+        use_picker(self.fields["business_unit"], "units")
+        use_picker(self.fields["solution"], "solutions")
         if self.instance.pk:
             self.fields["tags"].initial = ", ".join(t.name for t in self.instance.tags.all())
 
@@ -279,6 +282,7 @@ class LibraryFilterForm(forms.Form):
         required=False,
         label="Business unit",
         to_field_name="slug",
+        empty_label="All units",
     )
     kind = forms.ChoiceField(
         choices=[("", "All kinds"), *Solution.Kind.choices], required=False, label="Solution kind"
@@ -287,6 +291,10 @@ class LibraryFilterForm(forms.Form):
     year = forms.IntegerField(required=False, min_value=2000, max_value=2100)
     measured = forms.BooleanField(required=False, label="Has measured impact")
     sort = forms.ChoiceField(choices=SORTS, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        use_picker(self.fields["unit"], "units")
 
 
 class SessionForm(forms.ModelForm):
@@ -333,6 +341,7 @@ class SessionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["host"].queryset = User.objects.filter(is_active=True)
         self.fields["host"].required = True
+        use_picker(self.fields["host"], "people")
 
     def clean(self):
         cleaned = super().clean()
@@ -357,6 +366,8 @@ class SlotForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["story"].queryset = Story.objects.published().order_by("title")
         self.fields["presenter"].queryset = User.objects.filter(is_active=True)
+        use_picker(self.fields["story"], "stories")
+        use_picker(self.fields["presenter"], "people")
 
 
 class NewsletterForm(forms.Form):
@@ -422,6 +433,7 @@ class StoryValueForm(forms.Form):
             del self.fields["solution"]
         else:
             self.fields["solution"].queryset = solutions
+            use_picker(self.fields["solution"], "solutions")
 
 
 class StoryMetricValueForm(forms.Form):
@@ -449,3 +461,4 @@ class StoryMetricValueForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.metric = metric
         self.fields["unit_cost"].queryset = unit_costs
+        use_picker(self.fields["unit_cost"], "unit-costs")

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from accounts.models import BusinessUnit
+from config.pickers import use_picker
 from maturity.models import Area, Opportunity
 
 from .models import Initiative, KeyResult, Kpi, Objective, Plan, PlanTemplate
@@ -44,6 +45,12 @@ class PlanForm(forms.ModelForm):
         self.fields["business_unit"].empty_label = "Whole organisation"
         self.fields["sponsor"].queryset = _people()
         self.fields["owner"].queryset = _people()
+        for name, picker in (
+            ("business_unit", "units"),
+            ("sponsor", "people"),
+            ("owner", "people"),
+        ):
+            use_picker(self.fields[name], picker)
 
     def clean(self):
         data = super().clean()
@@ -71,6 +78,8 @@ class PlanFromTemplateForm(forms.Form):
         self.template = template
         self.fields["sponsor"].queryset = _people()
         self.fields["sponsor"].empty_label = "Not named yet"
+        use_picker(self.fields["business_unit"], "units")
+        use_picker(self.fields["sponsor"], "people")
         self.fields["title"].initial = template.title
         for kr in template.blanks:
             self.fields[f"blank_{kr['key']}"] = forms.DecimalField(
@@ -112,6 +121,7 @@ class ObjectiveForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = _people()
+        use_picker(self.fields["owner"], "people")
 
 
 class KeyResultForm(forms.ModelForm):
@@ -137,6 +147,8 @@ class KeyResultForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = _people()
         self.fields["kpi"].queryset = Kpi.objects.order_by("name")
+        use_picker(self.fields["owner"], "people")
+        use_picker(self.fields["kpi"], "kpis")
         self.fields["currency"].widget.attrs["placeholder"] = "EUR"
 
     def clean(self):
@@ -194,6 +206,7 @@ class InitiativeForm(forms.ModelForm):
         self.fields["areas"].queryset = Area.objects.all()
         self.fields["opportunities"].queryset = Opportunity.objects.select_related("level")
         self.fields["opportunities"].widget.attrs["size"] = 6
+        use_picker(self.fields["owner"], "people")
 
 
 class KpiForm(forms.ModelForm):
@@ -217,6 +230,8 @@ class KpiForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = _people()
         self.fields["business_unit"].empty_label = "Whole organisation"
+        use_picker(self.fields["owner"], "people")
+        use_picker(self.fields["business_unit"], "units")
 
     def clean(self):
         data = super().clean()

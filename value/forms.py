@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 
 from accounts.models import BusinessUnit, User
 from accounts.policy import is_coe
+from config.pickers import use_picker
 
 from .models import ProgrammeCost, Solution, UnitCost, ValueRecord
 from .validation import (
@@ -84,6 +85,8 @@ class SolutionForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = User.objects.filter(is_active=True)
+        use_picker(self.fields["owner"], "people")
+        use_picker(self.fields["business_unit"], "units")
         if not is_coe(user):
             del self.fields["owner"]
 
@@ -115,6 +118,7 @@ class ValueRecordForm(forms.Form):
     def __init__(self, *args, user, solutions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["solution"].queryset = solutions
+        use_picker(self.fields["solution"], "solutions")
         if not is_coe(user):
             # Only the CoE verifies value; a maker's record is an estimate or a measurement.
             self.fields["source"].choices = [
@@ -176,6 +180,8 @@ class CalculatorForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["solution"].queryset = solutions
         self.fields["unit_cost"].queryset = UnitCost.objects.select_related("business_unit")
+        use_picker(self.fields["solution"], "solutions")
+        use_picker(self.fields["unit_cost"], "unit-costs")
         if not is_coe(user):
             self.fields["source"].choices = [
                 c for c in ValueRecord.Source.choices if c[0] != ValueRecord.Source.COE_VERIFIED
@@ -212,6 +218,7 @@ class UnitCostForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["business_unit"].queryset = BusinessUnit.objects.order_by("name")
         self.fields["business_unit"].empty_label = "Whole organisation"
+        use_picker(self.fields["business_unit"], "units")
 
     def clean(self):
         cleaned = super().clean()
@@ -239,6 +246,7 @@ class ProgrammeCostForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["business_unit"].queryset = BusinessUnit.objects.order_by("name")
         self.fields["business_unit"].empty_label = "Whole organisation"
+        use_picker(self.fields["business_unit"], "units")
 
     def clean(self):
         cleaned = super().clean()
@@ -270,6 +278,10 @@ class PeriodForm(forms.Form):
     )
     start = MonthField(required=False)
     end = MonthField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        use_picker(self.fields["unit"], "units")
 
     def clean(self):
         cleaned = super().clean()

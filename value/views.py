@@ -88,20 +88,31 @@ class SolutionListView(PolicyRequiredMixin, ListView):
         query = self.request.GET.get("q", "").strip()
         if query:
             solutions = solutions.filter(Q(name__icontains=query) | Q(environment__icontains=query))
+        self.unit = None
         unit_slug = self.request.GET.get("unit", "")
         if unit_slug:
-            unit = BusinessUnit.objects.filter(slug=unit_slug).first()
-            if unit is not None:
+            self.unit = BusinessUnit.objects.filter(slug=unit_slug).first()
+            if self.unit is not None:
                 solutions = solutions.filter(
-                    business_unit_id__in=BusinessUnit.objects.subtree_ids(unit)
+                    business_unit_id__in=BusinessUnit.objects.subtree_ids(self.unit)
                 )
-        return solutions.annotate(value_to_date=Sum("value_records__amount")).order_by("name")
+        return solutions.order_by("name")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["units"] = BusinessUnit.objects.order_by("name").only("name", "slug")
+        # Value to date for the rows of this page only: one grouped query over their records,
+        # instead of joining every value record to every solution before paginating.
+        page = list(context["solutions"])  # evaluated once; the template reuses these rows
+        totals = dict(
+            ValueRecord.objects.filter(solution_id__in=[solution.pk for solution in page])
+            .values_list("solution_id")
+            .annotate(total=Sum("amount"))
+        )
+        for solution in page:
+            solution.value_to_date = totals.get(solution.pk)
+        context["solutions"] = context["object_list"] = page
+        context["unit"] = self.unit
         context["query"] = self.request.GET.get("q", "")
-        context["unit_slug"] = self.request.GET.get("unit", "")
         return context
 
 

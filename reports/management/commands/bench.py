@@ -6,6 +6,7 @@ several report runs, the SQL query count and the peak memory."""
 
 import csv
 import io
+import json
 import random
 import resource
 import statistics
@@ -15,9 +16,10 @@ import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, connections
+from django.db import connection, connections, models
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -27,7 +29,12 @@ SOURCES = ["maker_estimate", "measured", "coe_verified"]
 
 
 def _copy(cursor, table: str, columns: list[str], rows) -> None:
-    """Stream rows into `table` with COPY, in batches of 100,000 ("NULL" marks a null)."""
+    """Stream rows into `table` with COPY, in batches of 100,000 ("NULL" marks a null).
+
+    Columns that the rows leave out get their model field's default (or "" for text), so a
+    field added to a model later does not break the benchmark with a NOT NULL violation."""
+    extras = _defaults(table, columns)
+    columns = columns + [column for column, _ in extras]
     batch = []
 
     def flush():
@@ -40,11 +47,32 @@ def _copy(cursor, table: str, columns: list[str], rows) -> None:
         batch.clear()
 
     for row in rows:
-        batch.append(row)
+        batch.append(list(row) + [_csv_value(default()) for _, default in extras])
         if len(batch) >= 100_000:
             flush()
     if batch:
         flush()
+
+
+def _defaults(table: str, columns: list[str]) -> list[tuple[str, object]]:
+    """The NOT NULL columns of `table`'s model that `columns` leave out, each with a function
+    giving its default for one row (called per row: a default may be a fresh UUID)."""
+    model = next(m for m in apps.get_models() if m._meta.db_table == table)
+    extras = []
+    for field in model._meta.concrete_fields:
+        if field.primary_key or field.null or field.column in columns:
+            continue
+        if field.has_default():
+            extras.append((field.column, field.get_default))
+        elif isinstance(field, models.CharField | models.TextField):
+            extras.append((field.column, str))
+    return extras
+
+
+def _csv_value(value):
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    return json.dumps(value) if isinstance(value, dict | list) else value
 
 
 class Command(BaseCommand):
