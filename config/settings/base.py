@@ -105,6 +105,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# The sign-in page lists the demo logins (local settings only).
+SHOW_DEMO_LOGINS = False
 
 # Sign-in lockout: five wrong passwords for one account lock it for 15 minutes (per client
 # address, so that a stranger cannot lock a colleague out from elsewhere).
