@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "config.middleware.MethodNotAllowedPageMiddleware",
     "config.middleware.LoginRequiredByDefaultMiddleware",
     # Axes must come last: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
