@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "value",
     "stories",
     "reports",
+    "idempotency",
 ]
 
 MIDDLEWARE = [
@@ -58,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "config.middleware.MethodNotAllowedPageMiddleware",
+    "idempotency.middleware.OneSubmissionPerFormMiddleware",
     "config.middleware.LoginRequiredByDefaultMiddleware",
     # Axes must come last: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -262,6 +264,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "value-rollup-rebuild": {
         "task": "value.tasks.rollup_rebuild_task",
         "schedule": crontab(hour=2, minute=30),
+    },
+    # Daily at 03:10: forget the one-time tokens of forms sent more than a week ago.
+    "idempotency-prune-form-tokens": {
+        "task": "idempotency.tasks.form_tokens_prune_task",
+        "schedule": crontab(hour=3, minute=10),
     },
 }
 
