@@ -133,6 +133,7 @@ class KeyResultForm(forms.ModelForm):
             "kpi",
         ]
         widgets = {"starts_on": DATE, "due_on": DATE}
+        labels = {"kpi": _("KPI")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
