@@ -247,7 +247,7 @@ def story_pictures(spec: dict) -> list[tuple[str, ContentFile]]:
     steps = [step.strip(" .") for step in spec.get("architecture", "").split("→") if step.strip()]
     if len(steps) > 1:
         drawn.append(
-            ("How it works: " + " → ".join(steps), flow_diagram("How it works", steps, accent))
+            ("How it works: " + " → ".join(steps), flow_diagram(spec["title"], steps, accent))
         )
     if spec.get("metrics"):
         metric = spec["metrics"][0]

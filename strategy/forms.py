@@ -161,7 +161,7 @@ class CheckInForm(forms.Form):
         help_text=_("How sure are you that the target will be met? 0 = not at all, 10 = certain."),
     )
     comment = forms.CharField(
-        label=_("Note"),
+        label=_("Comment"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
@@ -189,7 +189,7 @@ class CheckInForm(forms.Form):
         ):
             self.add_error(
                 "comment",
-                _("The value has not changed since the last check-in: say why in a note."),
+                _("The value has not changed since the last check-in: say why in a comment."),
             )
         return cleaned
 

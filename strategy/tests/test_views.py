@@ -480,7 +480,7 @@ def test_check_in_with_an_unchanged_value_needs_a_note(client, maker, kr):
     response = client.post(url, {"value": "30", "confidence": "8"})
     assert response.status_code == 400
     assert response.context["check_in_form"].errors["comment"] == [
-        "The value has not changed since the last check-in: say why in a note."
+        "The value has not changed since the last check-in: say why in a comment."
     ]
     assert kr.check_ins.count() == 1
     response = client.post(url, {"value": "30", "confidence": "7", "comment": "Blocked by audit"})
