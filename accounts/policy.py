@@ -198,10 +198,19 @@ def can(user, action: str, obj=None) -> bool:
     return rule(user, obj)
 
 
+class PolicyDenied(PermissionDenied):
+    """A 403 that names the refused action (for the one-line refusal log, config.refusals);
+    it carries no message, so the API still answers with DRF's standard wording."""
+
+    def __init__(self, action: str):
+        super().__init__()
+        self.action = action
+
+
 def require(user, action: str, obj=None) -> None:
-    """Raise PermissionDenied (403) unless `user` may take `action`."""
+    """Raise PolicyDenied, a PermissionDenied (403), unless `user` may take `action`."""
     if not can(user, action, obj):
-        raise PermissionDenied
+        raise PolicyDenied(action)
 
 
 class PolicyRequiredMixin:

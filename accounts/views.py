@@ -96,7 +96,7 @@ class SignInView(LoginView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if settings.DEBUG:
+        if settings.SHOW_DEMO_LOGINS:
             from .demo import DEMO_PASSWORD, USERS
 
             context["demo_logins"] = [(u[0], u[5].label) for u in USERS]

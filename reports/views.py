@@ -71,7 +71,6 @@ class DefinitionDetailView(PolicyRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["snapshots"] = self.object.snapshots.all()[:60]
-        context["cron"] = services.cron_of(self.object)
         if can(self.request.user, "reports.manage_reports"):
             context.setdefault(
                 "generate_form",

@@ -1,20 +1,18 @@
 """Demo success stories, a past show-and-tell session and a sent newsletter (idempotent).
 
-Stories are looked up by title; nothing is created twice. Pictures are drawn here with Pillow."""
+Stories are looked up by title; nothing is created twice. Their pictures are drawn with Pillow
+(stories.demo_pictures)."""
 
-import io
-import uuid
 from datetime import time, timedelta
 from decimal import Decimal
 
-from django.core.files.base import ContentFile
 from django.utils import timezone
-from PIL import Image, ImageDraw, ImageFont
 
 from accounts.models import BusinessUnit, User
 from value.from_stories import MetricConversion, default_months, story_value_record
 from value.models import Solution
 
+from .demo_pictures import story_pictures
 from .models import (
     Newsletter,
     NewsletterDelivery,
@@ -32,41 +30,6 @@ from .models import (
 from .services.story import _set_tags, story_refresh_search
 
 P = Story.Status
-
-
-def _font(size: int):
-    try:
-        return ImageFont.load_default(size=size)
-    except TypeError:  # Pillow without scalable default font
-        return ImageFont.load_default()
-
-
-def _picture(kind: str, label: str) -> ContentFile:
-    """A simple 1200x675 illustration: a pile of paper ("before") or a phone screen ("after")."""
-    image = Image.new("RGB", (1200, 675), "#f1eef8" if kind == "before" else "#e8f4ee")
-    draw = ImageDraw.Draw(image)
-    draw.text((48, 36), label, fill="#3b2a6b", font=_font(44))
-    if kind == "before":
-        for i in range(9):
-            x, y = 120 + i * 18, 470 - i * 34
-            draw.rectangle([x, y, x + 300, y + 150], fill="white", outline="#888", width=3)
-            for line in range(4):
-                draw.line([x + 24, y + 30 + line * 28, x + 260, y + 30 + line * 28], fill="#bbb")
-        draw.ellipse([760, 300, 880, 420], outline="#c0392b", width=10)
-        draw.line([820, 320, 820, 365], fill="#c0392b", width=10)
-        draw.line([820, 365, 850, 385], fill="#c0392b", width=10)
-        draw.text((700, 460), "days of waiting", fill="#c0392b", font=_font(36))
-    else:
-        draw.rounded_rectangle([460, 130, 740, 640], radius=36, fill="#222")
-        draw.rectangle([480, 180, 720, 590], fill="white")
-        for row in range(4):
-            y = 210 + row * 90
-            draw.rectangle([500, y, 700, y + 60], fill="#e8f4ee", outline="#2e8b57", width=2)
-            draw.line([515, y + 32, 535, y + 50, 565, y + 12], fill="#2e8b57", width=6)
-        draw.text((800, 360), "done in minutes", fill="#2e8b57", font=_font(36))
-    out = io.BytesIO()
-    image.save(out, "PNG", optimize=True)
-    return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.png")
 
 
 STORIES = [
@@ -338,11 +301,8 @@ def _story(spec: dict, users: dict, now) -> Story:
     for position, (who, role, text) in enumerate(spec["quotes"]):
         StoryQuote.objects.create(story=story, who=who, role=role, text=text, position=position)
     if spec["status"] != P.DRAFT:
-        for position, (kind, label) in enumerate(
-            [("before", "Before: paper and waiting"), ("after", "After: done in minutes")]
-        ):
-            picture = _picture(kind, label)
-            image = StoryImage(story=story, caption=label, position=position)
+        for position, (caption, picture) in enumerate(story_pictures(spec)):
+            image = StoryImage(story=story, caption=caption[:200], position=position)
             image.image.save(picture.name, picture, save=False)
             image.save()
     previous = ""

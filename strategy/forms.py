@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import BusinessUnit
 from config.pickers import use_picker
@@ -142,6 +143,7 @@ class KeyResultForm(forms.ModelForm):
             "kpi",
         ]
         widgets = {"starts_on": DATE, "due_on": DATE}
+        labels = {"kpi": _("KPI")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -161,20 +163,47 @@ KeyResultFormSet = forms.formset_factory(KeyResultForm, extra=1, max_num=10)
 
 
 class CheckInForm(forms.Form):
-    value = forms.DecimalField(
-        max_digits=16,
-        decimal_places=2,
-        help_text="The value today (for a milestone: 1 when done, 0 when not).",
-    )
+    """A new value, typed in: nothing is pre-filled, so that one click cannot record the last
+    value again. Keeping the value unchanged is allowed, with a note saying why."""
+
+    value = forms.DecimalField(max_digits=16, decimal_places=2)
     confidence = forms.IntegerField(
         min_value=0,
         max_value=10,
-        initial=7,
-        help_text="How sure are you that the target will be met? 0 = not at all, 10 = certain.",
+        help_text=_("How sure are you that the target will be met? 0 = not at all, 10 = certain."),
     )
     comment = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+        label=_("Comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
     )
+
+    def __init__(self, *args, last_check_in=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.last_check_in = last_check_in
+        help_text = _("The value today (for a milestone: 1 when done, 0 when not).")
+        if last_check_in is not None:
+            help_text = _("%(help)s Last check-in: %(value)s, confidence %(confidence)s.") % {
+                "help": help_text,
+                "value": f"{last_check_in.value.normalize():f}",
+                "confidence": last_check_in.confidence,
+            }
+        self.fields["value"].help_text = help_text
+
+    def clean(self):
+        cleaned = super().clean()
+        last = self.last_check_in
+        if (
+            last is not None
+            and cleaned.get("value") == last.value
+            and not cleaned.get("comment", "").strip()
+        ):
+            self.add_error(
+                "comment",
+                _("The value has not changed since the last check-in: say why in a comment."),
+            )
+        return cleaned
 
 
 class InitiativeForm(forms.ModelForm):

@@ -276,23 +276,29 @@ def kpi_record_measurement(
 
 def load_plan_templates() -> str:
     """Load or refresh the built-in plan templates from strategy/content/templates/*.json by
-    their `key` (a CONTENT_STEPS entry; safe to run again)."""
-    created = updated = 0
+    their `key` (a CONTENT_STEPS entry; safe to run again). Only templates whose content
+    differs are written and counted as updated."""
+    created = updated = unchanged = 0
+    existing = {t.key: t for t in PlanTemplate.objects.all()}
     for path in sorted(TEMPLATE_DIR.glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
-        _, was_created = PlanTemplate.objects.update_or_create(
-            key=data["key"],
-            defaults={
-                "title": data["title"],
-                "summary": data["summary"],
-                "vision": data["vision"],
-                "order": data.get("order", 0),
-                "body": {"objectives": data["objectives"], "initiatives": data["initiatives"]},
-            },
-        )
-        created += was_created
-        updated += not was_created
-    return f"{created} plan templates created, {updated} updated"
+        fields = {
+            "title": data["title"],
+            "summary": data["summary"],
+            "vision": data["vision"],
+            "order": data.get("order", 0),
+            "body": {"objectives": data["objectives"], "initiatives": data["initiatives"]},
+        }
+        template = existing.get(data["key"])
+        if template is None:
+            PlanTemplate.objects.create(key=data["key"], **fields)
+            created += 1
+        elif any(getattr(template, name) != value for name, value in fields.items()):
+            PlanTemplate.objects.filter(pk=template.pk).update(**fields, loaded_at=timezone.now())
+            updated += 1
+        else:
+            unchanged += 1
+    return f"{created} plan templates created, {updated} updated, {unchanged} unchanged"
 
 
 def fill_blank(title: str, value: Decimal, unit: str = "percent") -> str:

@@ -297,7 +297,7 @@ class KeyResultDetailView(PolicyRequiredMixin, DetailView):
         }
         if can(self.request.user, "strategy.check_in", kr) and not kr.is_deleted:
             context["check_in_form"] = kwargs.get("check_in_form") or CheckInForm(
-                initial={"value": kr.value}
+                last_check_in=history[-1] if history else None
             )
         return context
 
@@ -318,7 +318,9 @@ class CheckInCreateView(PolicyRequiredMixin, KeyResultObjectMixin, View):
     def post(self, request, uuid):
         kr = self.get_key_result()
         require(request.user, "strategy.check_in", kr)
-        form = CheckInForm(request.POST)
+        form = CheckInForm(
+            request.POST, last_check_in=kr.check_ins.order_by("created_at", "pk").last()
+        )
         if not form.is_valid():
             view = KeyResultDetailView()
             view.setup(request, uuid=uuid)

@@ -271,10 +271,12 @@ class SolutionImportForm(forms.Form):
 class PeriodForm(forms.Form):
     """The period (and scope) of the value overview."""
 
+    # By slug, as on the dashboard, the library and the API (`?unit=finance`).
     unit = forms.ModelChoiceField(
         queryset=BusinessUnit.objects.order_by("name"),
         required=False,
         empty_label="Whole organisation",
+        to_field_name="slug",
     )
     start = MonthField(required=False)
     end = MonthField(required=False)

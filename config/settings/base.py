@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "value",
     "stories",
     "reports",
+    "idempotency",
 ]
 
 MIDDLEWARE = [
@@ -57,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "config.middleware.MethodNotAllowedPageMiddleware",
+    "idempotency.middleware.OneSubmissionPerFormMiddleware",
     "config.middleware.LoginRequiredByDefaultMiddleware",
     # Axes must come last: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -105,6 +108,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# The sign-in page lists the demo logins (local settings only).
+SHOW_DEMO_LOGINS = False
 
 # Sign-in lockout: five wrong passwords for one account lock it for 15 minutes (per client
 # address, so that a stranger cannot lock a colleague out from elsewhere).
@@ -260,13 +265,25 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "value.tasks.rollup_rebuild_task",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Daily at 03:10: forget the one-time tokens of forms sent more than a week ago.
+    "idempotency-prune-form-tokens": {
+        "task": "idempotency.tasks.form_tokens_prune_task",
+        "schedule": crontab(hour=3, minute=10),
+    },
 }
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "filters": {"one_line_per_refusal": {"()": "config.refusals.OneLinePerRefusal"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # Django's own console handler (DEBUG only) would print each record a second time
+        # beside the root's.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.request": {"filters": ["one_line_per_refusal"]},
+    },
 }

@@ -21,6 +21,19 @@ def roi_template(db):
     return PlanTemplate.objects.get(key="realize-value")
 
 
+def test_loading_unchanged_templates_counts_no_update(roi_template):
+    count = PlanTemplate.objects.count()
+    assert (
+        services.load_plan_templates() == f"0 plan templates created, 0 updated, {count} unchanged"
+    )
+    PlanTemplate.objects.filter(key="realize-value").update(title="Edited in the admin")
+    assert services.load_plan_templates() == (
+        f"0 plan templates created, 1 updated, {count - 1} unchanged"
+    )
+    roi_template.refresh_from_db()
+    assert roi_template.title != "Edited in the admin"
+
+
 def test_loading_templates_twice_keeps_one_row_per_key(roi_template):
     count = PlanTemplate.objects.count()
     assert "0 plan templates created" in services.load_plan_templates()

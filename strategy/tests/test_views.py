@@ -1,3 +1,4 @@
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -459,3 +460,28 @@ def test_kpi_target_is_saved_and_shown_with_its_status(client, coe_lead):
     for url in (reverse("strategy:kpi_list"), kpi.get_absolute_url()):
         content = client.get(url).content.decode()
         assert "40 people" in content and "Off track" in content
+
+
+def test_check_in_form_is_not_filled_with_the_last_check_in(client, maker, kr):
+    services.key_result_check_in(key_result=kr, value=Decimal("30.50"), confidence=8, author=maker)
+    client.force_login(maker)
+    page = client.get(kr.get_absolute_url()).content.decode()
+    value_input = re.search(r'<input[^>]*name="value"[^>]*>', page).group(0)
+    confidence_input = re.search(r'<input[^>]*name="confidence"[^>]*>', page).group(0)
+    assert "value=" not in value_input.replace('name="value"', "")
+    assert "value=" not in confidence_input
+    assert "Last check-in: 30.5, confidence 8." in page
+
+
+def test_check_in_with_an_unchanged_value_needs_a_note(client, maker, kr):
+    services.key_result_check_in(key_result=kr, value=Decimal(30), confidence=8, author=maker)
+    client.force_login(maker)
+    url = reverse("strategy:check_in_create", args=[kr.uuid])
+    response = client.post(url, {"value": "30", "confidence": "8"})
+    assert response.status_code == 400
+    assert response.context["check_in_form"].errors["comment"] == [
+        "The value has not changed since the last check-in: say why in a comment."
+    ]
+    assert kr.check_ins.count() == 1
+    response = client.post(url, {"value": "30", "confidence": "7", "comment": "Blocked by audit"})
+    assert response.status_code == 302 and kr.check_ins.count() == 2

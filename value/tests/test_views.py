@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from accounts.tests.factories import BusinessUnitFactory
 from value.models import ProgrammeCost, Solution, UnitCost, ValueRecord
 from value.tests.factories import SolutionFactory, UnitCostFactory, ValueRecordFactory
 
@@ -349,3 +350,21 @@ def test_home_panel_shows_value_to_executives(client, executive, unit):
     content = client.get("/").content
     assert b"Value, last 12 months" in content
     assert b"EUR 1,234" in content
+
+
+def test_overview_scopes_by_unit_slug_as_the_dashboard_does(client, executive, unit):
+    child = BusinessUnitFactory(name="Payables", slug="payables", parent=unit)
+    ValueRecordFactory(solution=SolutionFactory(business_unit=child))
+    client.force_login(executive)
+    response = client.get(reverse("value:overview"), {"unit": "finance"})
+    assert response.context["scope_unit"] == unit
+    page = response.content.decode()
+    assert '<option value="finance" selected>Finance</option>' in page
+    # The by-unit table links to a unit's own scope with the same parameter.
+    assert 'href="?unit=payables"' in page
+    assert (
+        client.get(reverse("value:overview"), {"unit": "payables"}).context["scope_unit"] == child
+    )
+    # A numeric id is not a unit's address any more: the form says so, the figures stay whole.
+    response = client.get(reverse("value:overview"), {"unit": str(unit.pk)})
+    assert response.context["scope_unit"] is None and "unit" in response.context["form"].errors
