@@ -1,14 +1,8 @@
 """Site-wide views: health check, error pages and uploaded media."""
 
-import mimetypes
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import (
-    FileResponse,
-    Http404,
     HttpResponsePermanentRedirect,
     HttpResponseServerError,
     JsonResponse,
@@ -20,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .celery import app as celery_app
+from .files import media_response
 
 
 def _database_ok() -> bool:
@@ -57,17 +52,9 @@ def healthz(request):
 
 @require_GET
 def media(request, path: str):
-    """Uploaded files for signed-in users only, never sniffed as another type by the browser."""
-    root = Path(settings.MEDIA_ROOT).resolve()
-    file = (root / path).resolve()
-    if root not in file.parents or not file.is_file():
-        raise Http404
-    content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-    response = FileResponse(file.open("rb"), content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    """A stored file, to those whom the policy lets see the object it belongs to (config.files);
+    anything else is a 404."""
+    return media_response(request.user, path)
 
 
 def page_not_found(request, exception):

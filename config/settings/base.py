@@ -127,6 +127,11 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# Stored files are served by a view that asks the policy first (config/files.py). In production the
+# web server can stream them on the view's word: MEDIA_X_ACCEL_REDIRECT names the prefix of an
+# nginx `internal` location over MEDIA_ROOT; MEDIA_X_SENDFILE=true sends X-Sendfile (Apache).
+MEDIA_X_ACCEL_REDIRECT = env("MEDIA_X_ACCEL_REDIRECT", default="")
+MEDIA_X_SENDFILE = env.bool("MEDIA_X_SENDFILE", default=False)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 STORAGES = {
