@@ -4,8 +4,10 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 
 from accounts.models import BusinessUnit, User
+from config.widgets import SearchSelect
 from value.forms import MonthField
 from value.from_stories import Method
 from value.models import Solution, UnitCost, ValueRecord
@@ -62,6 +64,16 @@ class StoryForm(forms.ModelForm):
         help_text="Comma-separated keywords, e.g. invoices, approvals, field work.",
     )
     submission_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    # Only solutions the story's author may see (set in __init__), found by searching the API
+    # rather than listed in full: an organisation has thousands.
+    solution = forms.ModelChoiceField(
+        queryset=Solution.objects.none(),
+        to_field_name="uuid",
+        required=False,
+        label="Solution in the inventory",
+        help_text="Optional: the app or flow, if it is in the solution inventory already.",
+        widget=SearchSelect(search_url=reverse_lazy("solution-list")),
+    )
 
     class Meta:
         model = Story
@@ -80,7 +92,6 @@ class StoryForm(forms.ModelForm):
         ]
         labels = {
             "solution_kind": "What kind of solution",
-            "solution": "Solution in the inventory",
             "highlight_1": "Key highlight 1",
             "highlight_2": "Key highlight 2",
             "highlight_3": "Key highlight 3 (optional)",
@@ -89,7 +100,6 @@ class StoryForm(forms.ModelForm):
         }
         help_texts = {
             "title": "A headline that says what changed, e.g. “Invoices approved in a day”.",
-            "solution": "Optional: the app or flow, if it is in the solution inventory already.",
             "highlight_1": "The two or three points a reader must take away.",
             "team_members": "One person per line, e.g. “Morgan Maker, accounts payable”.",
             "hours_saved_per_year": "Your best estimate; the CoE may check it with you.",
@@ -103,7 +113,7 @@ class StoryForm(forms.ModelForm):
             "team_members": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, submitting: bool = False, **kwargs):
+    def __init__(self, *args, author: User, submitting: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.submitting = submitting
         for field, (label, guidance) in SECTION_GUIDANCE.items():
@@ -112,10 +122,9 @@ class StoryForm(forms.ModelForm):
         self.fields["title"].required = True
         self.fields["overview"].required = True
         self.fields["business_unit"].queryset = BusinessUnit.objects.order_by("name")
-        self.fields["solution"].queryset = Solution.objects.select_related(
-            "business_unit"
+        self.fields["solution"].queryset = Solution.objects.linkable_to_story(
+            author, keep_id=self.instance.solution_id
         ).order_by("name")
-        self.fields["solution"].required = False
         if self.instance.pk:
             self.fields["tags"].initial = ", ".join(t.name for t in self.instance.tags.all())
 

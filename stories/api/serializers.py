@@ -136,8 +136,10 @@ class StoryWriteSerializer(serializers.Serializer):
         slug_field="slug", queryset=BusinessUnit.objects.all()
     )
     solution_kind = serializers.ChoiceField(choices=Solution.Kind.choices)
+    # Only solutions the story's author may see: context["author"] (and context["keep_solution_id"],
+    # the one an edited story names already). Any other uuid reads as "does not exist".
     solution = serializers.SlugRelatedField(
-        slug_field="uuid", queryset=Solution.objects.all(), required=False, allow_null=True
+        slug_field="uuid", queryset=Solution.objects.none(), required=False, allow_null=True
     )
     overview = serializers.CharField()
     business_scenario = serializers.CharField(required=False, allow_blank=True, default="")
@@ -164,6 +166,14 @@ class StoryWriteSerializer(serializers.Serializer):
     metrics = StoryMetricSerializer(many=True, required=False, default=list)
     quotes = StoryQuoteSerializer(many=True, required=False, default=list)
     submission_token = serializers.UUIDField(required=False, allow_null=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        author = self.context.get("author")
+        if author is not None:
+            self.fields["solution"].queryset = Solution.objects.linkable_to_story(
+                author, keep_id=self.context.get("keep_solution_id")
+            )
 
     def to_service(self) -> dict:
         """cleaned data → keyword arguments of story_create / story_update."""
