@@ -1,6 +1,7 @@
 """Site-wide views: health check, error pages and uploaded media."""
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import connection
 from django.http import (
     HttpResponsePermanentRedirect,
@@ -10,11 +11,15 @@ from django.http import (
 from django.shortcuts import render
 from django.template import loader
 from django.templatetags.static import static
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .celery import app as celery_app
 from .files import media_response
+from .middleware import request_too_large
+
+TOO_LARGE = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
 
 
 def _database_ok() -> bool:
@@ -55,6 +60,14 @@ def media(request, path: str):
     """A stored file, to those whom the policy lets see the object it belongs to (config.files);
     anything else is a 404."""
     return media_response(request.user, path)
+
+
+def bad_request(request, exception):
+    """400, except for a body Django refused as too large (form fields over
+    DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields or files): that is a 413 with its reason."""
+    if isinstance(exception, TOO_LARGE):
+        return request_too_large(request)
+    return defaults.bad_request(request, exception)
 
 
 def page_not_found(request, exception):

@@ -161,7 +161,7 @@ class QuoteForm(forms.Form):
 
     who = forms.CharField(max_length=120, label="Who said it")
     role = forms.CharField(max_length=120, required=False, label="Their role")
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Quote")
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Quote", max_length=1000)
 
 
 class ImageForm(forms.Form):
@@ -245,6 +245,7 @@ class ReviewForm(forms.Form):
     action = forms.ChoiceField(choices=ACTIONS)
     comment = forms.CharField(
         required=False,
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Required when sending back or rejecting; the author receives it by e-mail.",
     )
@@ -374,6 +375,7 @@ class NewsletterForm(forms.Form):
     subject = forms.CharField(max_length=160)
     intro = forms.CharField(
         required=False,
+        max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="A few lines opening the issue." + MARKDOWN_HINT,
     )

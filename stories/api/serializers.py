@@ -141,13 +141,25 @@ class StoryWriteSerializer(serializers.Serializer):
     solution = serializers.SlugRelatedField(
         slug_field="uuid", queryset=Solution.objects.none(), required=False, allow_null=True
     )
-    overview = serializers.CharField()
-    business_scenario = serializers.CharField(required=False, allow_blank=True, default="")
-    before_process = serializers.CharField(required=False, allow_blank=True, default="")
-    solution_summary = serializers.CharField(required=False, allow_blank=True, default="")
-    impact_summary = serializers.CharField(required=False, allow_blank=True, default="")
-    architecture = serializers.CharField(required=False, allow_blank=True, default="")
-    meet_the_team = serializers.CharField(required=False, allow_blank=True, default="")
+    overview = serializers.CharField(max_length=3000)
+    business_scenario = serializers.CharField(
+        max_length=10000, required=False, allow_blank=True, default=""
+    )
+    before_process = serializers.CharField(
+        max_length=10000, required=False, allow_blank=True, default=""
+    )
+    solution_summary = serializers.CharField(
+        max_length=10000, required=False, allow_blank=True, default=""
+    )
+    impact_summary = serializers.CharField(
+        max_length=10000, required=False, allow_blank=True, default=""
+    )
+    architecture = serializers.CharField(
+        max_length=10000, required=False, allow_blank=True, default=""
+    )
+    meet_the_team = serializers.CharField(
+        max_length=10000, required=False, allow_blank=True, default=""
+    )
     highlights = serializers.ListField(
         child=serializers.CharField(max_length=200), max_length=3, required=False, default=list
     )
@@ -163,8 +175,8 @@ class StoryWriteSerializer(serializers.Serializer):
     cost_saved_per_year = serializers.DecimalField(
         max_digits=12, decimal_places=2, required=False, allow_null=True, min_value=0
     )
-    metrics = StoryMetricSerializer(many=True, required=False, default=list)
-    quotes = StoryQuoteSerializer(many=True, required=False, default=list)
+    metrics = StoryMetricSerializer(many=True, required=False, default=list, max_length=20)
+    quotes = StoryQuoteSerializer(many=True, required=False, default=list, max_length=10)
     submission_token = serializers.UUIDField(required=False, allow_null=True)
 
     def __init__(self, *args, **kwargs):
@@ -347,7 +359,7 @@ class NewsletterWriteSerializer(serializers.Serializer):
     """A draft issue: its subject, intro and the published stories in it, in this order."""
 
     subject = serializers.CharField(max_length=160)
-    intro = serializers.CharField(required=False, allow_blank=True, default="")
+    intro = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
     stories = serializers.ListField(child=serializers.UUIDField(), min_length=1, max_length=60)
 
     def validate_stories(self, uuids):
