@@ -11,8 +11,9 @@ import io
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.db import models
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import renderers, status, viewsets
+from rest_framework import renderers, serializers, status, viewsets
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.pagination import PageNumberPagination
@@ -20,6 +21,7 @@ from rest_framework.views import exception_handler
 
 from accounts.api.permissions import PolicyPermission
 
+from .dates import FilterSet, SerializerDateField
 from .middleware import megabytes
 
 # Query parameters that are not filters: paging, ordering, search, output format.
@@ -33,8 +35,14 @@ class StandardPagination(PageNumberPagination):
     max_page_size = 100  # a larger page_size is capped, never refused
 
 
+# Every ModelSerializer reads a model's DateField with the field that says "no such date".
+serializers.ModelSerializer.serializer_field_mapping[models.DateField] = SerializerDateField
+
+
 class StrictFilterBackend(DjangoFilterBackend):
     """django-filter, but a parameter that names no filter is a 400 with the reason."""
+
+    filterset_base = FilterSet
 
     def filter_queryset(self, request, queryset, view):
         filterset_class = self.get_filterset_class(view, queryset)

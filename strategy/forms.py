@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from accounts.models import BusinessUnit
+from config.dates import DateField
 from maturity.models import Area, Opportunity
 
 from .models import Initiative, KeyResult, Kpi, Objective, Plan, PlanTemplate
@@ -37,6 +38,7 @@ class PlanForm(forms.ModelForm):
             "status",
         ]
         widgets = {"starts_on": DATE, "ends_on": DATE, "vision": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"starts_on": DateField, "ends_on": DateField}
         labels = {"business_unit": "Scope", "owner": "CoE owner", "sponsor": "Executive sponsor"}
 
     def __init__(self, *args, **kwargs):
@@ -57,8 +59,8 @@ class PlanFromTemplateForm(forms.Form):
     """The plan's frame plus one figure per blank of the template's key results."""
 
     title = forms.CharField(max_length=200)
-    starts_on = forms.DateField(widget=DATE, label="Starts on")
-    ends_on = forms.DateField(widget=DATE, label="Ends on")
+    starts_on = DateField(widget=DATE, label="Starts on")
+    ends_on = DateField(widget=DATE, label="Ends on")
     business_unit = forms.ModelChoiceField(
         BusinessUnit.objects.all(), required=False, empty_label="Whole organisation", label="Scope"
     )
@@ -132,6 +134,7 @@ class KeyResultForm(forms.ModelForm):
             "kpi",
         ]
         widgets = {"starts_on": DATE, "due_on": DATE}
+        field_classes = {"starts_on": DateField, "due_on": DateField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -185,6 +188,7 @@ class InitiativeForm(forms.ModelForm):
             "objectives": forms.CheckboxSelectMultiple,
             "areas": forms.CheckboxSelectMultiple,
         }
+        field_classes = {"target_on": DateField}
         labels = {"areas": "Maturity areas", "opportunities": "Maturity opportunities"}
 
     def __init__(self, *args, plan: Plan, **kwargs):
@@ -225,7 +229,7 @@ class KpiForm(forms.ModelForm):
 
 
 class MeasurementForm(forms.Form):
-    measured_on = forms.DateField(widget=DATE, label="Date")
+    measured_on = DateField(widget=DATE, label="Date")
     value = forms.DecimalField(max_digits=16, decimal_places=2)
     note = forms.CharField(max_length=255, required=False)
 

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from accounts.models import BusinessUnit, User
 from accounts.policy import is_coe
+from config.dates import SerializerDateField
 from value.from_stories import Method
 from value.models import Solution, UnitCost, ValueRecord
 
@@ -254,8 +255,8 @@ class StoryRecordValueInputSerializer(serializers.Serializer):
     The months default to those since publication."""
 
     metrics = StoryMetricValueInputSerializer(many=True, max_length=50)
-    month_from = serializers.DateField(required=False, input_formats=["%Y-%m", "%Y-%m-%d"])
-    month_to = serializers.DateField(required=False, input_formats=["%Y-%m", "%Y-%m-%d"])
+    month_from = SerializerDateField(required=False, input_formats=["%Y-%m", "%Y-%m-%d"])
+    month_to = SerializerDateField(required=False, input_formats=["%Y-%m", "%Y-%m-%d"])
     source = serializers.ChoiceField(
         choices=ValueRecord.Source.choices, default=ValueRecord.Source.MEASURED
     )
