@@ -5,6 +5,7 @@ import json
 from django import forms
 
 from accounts.models import BusinessUnit
+from config.dates import DateField
 from config.pickers import use_picker
 from maturity.models import Area
 
@@ -109,7 +110,7 @@ class TargetsForm(forms.Form):
                 required=False,
                 initial=str(target.level) if target else "",
             )
-            self.fields[f"date_{area.key}"] = forms.DateField(
+            self.fields[f"date_{area.key}"] = DateField(
                 label=f"{area.name}: reach by",
                 required=False,
                 initial=target.target_on if target else None,

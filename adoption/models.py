@@ -24,7 +24,7 @@ class Question(models.Model):
     key = models.CharField(max_length=12, unique=True, help_text="Stable id, e.g. SV-1.")
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="questions")
     text = models.CharField(max_length=300)
-    help_text = models.TextField(blank=True)
+    help_text = models.TextField(max_length=2000, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(
         default=True, help_text="Inactive questions are left out of new assessments."
@@ -169,7 +169,7 @@ class Answer(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     level = models.PositiveSmallIntegerField(null=True, blank=True, choices=LEVEL_CHOICES)
     is_unsure = models.BooleanField(default=False, help_text="Answered “not sure”.")
-    note = models.TextField(blank=True, help_text="Evidence or comment.")
+    note = models.TextField(max_length=4000, blank=True, help_text="Evidence or comment.")
 
     class Meta:
         ordering = ["area__order", "order"]

@@ -9,13 +9,20 @@ config/api_urls.py collects those lists under /api/v1/.
 import csv
 import io
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.db import models
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import renderers, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework import renderers, serializers, status, viewsets
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.views import exception_handler
 
 from accounts.api.permissions import PolicyPermission
+
+from .dates import FilterSet, SerializerDateField
+from .middleware import megabytes
 
 # Query parameters that are not filters: paging, ordering, search, output format.
 RESERVED_PARAMS = {"page", "page_size", "ordering", "search", "format"}
@@ -28,8 +35,14 @@ class StandardPagination(PageNumberPagination):
     max_page_size = 100  # a larger page_size is capped, never refused
 
 
+# Every ModelSerializer reads a model's DateField with the field that says "no such date".
+serializers.ModelSerializer.serializer_field_mapping[models.DateField] = SerializerDateField
+
+
 class StrictFilterBackend(DjangoFilterBackend):
     """django-filter, but a parameter that names no filter is a 400 with the reason."""
+
+    filterset_base = FilterSet
 
     def filter_queryset(self, request, queryset, view):
         filterset_class = self.get_filterset_class(view, queryset)
@@ -104,6 +117,32 @@ class CSVRenderer(renderers.BaseRenderer):
         return out.getvalue().encode(self.charset)
 
 
+class RequestTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "request_too_large"
+
+
+def api_exception_handler(exc, context):
+    """DRF's exception handler, plus: a body Django refused as too large (a multipart upload
+    whose fields pass DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields) is a 413, and errors are
+    always JSON, whatever `?format=` asked for (a CSV of an error message helps nobody)."""
+    if isinstance(exc, (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)):
+        size = megabytes(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        exc = RequestTooLarge(f"The request is larger than {size}, the most this API accepts.")
+    response = exception_handler(exc, context)
+    request = context.get("request")
+    if response is not None and request is not None:
+        _answer_in_json(request)
+    return response
+
+
+def _answer_in_json(request) -> None:
+    renderer = getattr(request, "accepted_renderer", None)
+    if renderer is None or renderer.format == "csv":
+        request.accepted_renderer = renderers.JSONRenderer()
+        request.accepted_media_type = "application/json"
+
+
 class PolicyViewSetMixin:
     """Policy, pagination, filtering, ordering and CSV for every viewset.
 
@@ -116,6 +155,12 @@ class PolicyViewSetMixin:
     renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
     ordering_fields: list[str] = []
     policy_actions: dict[str, str] = {}
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # An error a view returns itself (not raised) is JSON too, like those raised.
+        if getattr(response, "status_code", 200) >= 400:
+            _answer_in_json(request)
+        return super().finalize_response(request, response, *args, **kwargs)
 
     def paginate_queryset(self, queryset):
         # A CSV export is the whole filtered list (up to a cap), not one page of it.

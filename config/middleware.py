@@ -1,9 +1,13 @@
 """Every page requires a signed-in user unless its view is marked with @login_not_required."""
 
+from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
-from django.http import HttpResponseBadRequest, HttpResponseNotAllowed
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 
 class LoginRequiredByDefaultMiddleware(LoginRequiredMiddleware):
@@ -58,3 +62,58 @@ class MethodNotAllowedPageMiddleware:
         page = render(request, "405.html", {"back_url": back}, status=405)
         page["Allow"] = response["Allow"]
         return page
+
+
+class RequestSizeLimitMiddleware:
+    """A request body over the limit is refused with 413 before anything reads it: a friendly page
+    on the site, a JSON reason on the API. (Django alone checks DATA_UPLOAD_MAX_MEMORY_SIZE only
+    when a form reads the body, and then answers 400; DRF's JSON parser does not check at all.)
+
+    Uploads (multipart) may be larger, up to MAX_UPLOAD_REQUEST_SIZE: several pictures of a story
+    in one form. Their text fields are still held to DATA_UPLOAD_MAX_MEMORY_SIZE by Django, and
+    config.views.bad_request turns that refusal into a 413 as well."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        content_type = request.META.get("CONTENT_TYPE", "")
+        limit = (
+            settings.MAX_UPLOAD_REQUEST_SIZE
+            if content_type.startswith("multipart/form-data")
+            else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        )
+        if limit is not None and length > limit:
+            return request_too_large(request, limit)
+        if content_type.startswith("multipart/form-data") and not _is_api(request):
+            # Parse the site's uploads here (CSRF checking would, a step later) so that fields over
+            # the limit are a 413 page, not Django's 400 (a debug page with DEBUG on).
+            try:
+                request.POST  # noqa: B018
+            except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):
+                return request_too_large(request)
+        return self.get_response(request)
+
+
+def request_too_large(request, limit: int | None = None) -> HttpResponse:
+    """413: JSON with the reason for the API, the site's page for everything else."""
+    reason = _("The request is larger than %(size)s, the most this site accepts.") % {
+        "size": megabytes(limit or settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    }
+    if _is_api(request):
+        return JsonResponse({"detail": reason}, status=413)
+    return HttpResponse(
+        render_to_string("413.html", {"reason": reason}, request=request), status=413
+    )
+
+
+def megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):g} MB"
+
+
+def _is_api(request) -> bool:
+    return request.path_info.startswith("/api/")

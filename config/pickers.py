@@ -104,7 +104,9 @@ PICKERS: dict[str, Picker] = {
     "units": Picker(
         "accounts.view_directory", _units, ("name", "slug"), label=_unit_label, keys=("pk", "slug")
     ),
-    "solutions": Picker("value.list_solutions", _solutions, ("name",), label=_solution_label),
+    "solutions": Picker(
+        "value.list_solutions", _solutions, ("name",), label=_solution_label, keys=("pk", "uuid")
+    ),
     "stories": Picker("stories.view_story", _published_stories, ("title",), keys=("uuid", "pk")),
     "key-results": Picker("strategy.view_plan", _key_results, ("title",)),
     "kpis": Picker("strategy.view_plan", _kpis, ("name",)),

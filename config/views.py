@@ -1,14 +1,9 @@
 """Site-wide views: health check, error pages and uploaded media."""
 
-import mimetypes
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import connection
 from django.http import (
-    FileResponse,
-    Http404,
     HttpResponsePermanentRedirect,
     HttpResponseServerError,
     JsonResponse,
@@ -16,10 +11,15 @@ from django.http import (
 from django.shortcuts import render
 from django.template import loader
 from django.templatetags.static import static
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .celery import app as celery_app
+from .files import media_response
+from .middleware import request_too_large
+
+TOO_LARGE = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
 
 
 def _database_ok() -> bool:
@@ -57,17 +57,17 @@ def healthz(request):
 
 @require_GET
 def media(request, path: str):
-    """Uploaded files for signed-in users only, never sniffed as another type by the browser."""
-    root = Path(settings.MEDIA_ROOT).resolve()
-    file = (root / path).resolve()
-    if root not in file.parents or not file.is_file():
-        raise Http404
-    content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-    response = FileResponse(file.open("rb"), content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    """A stored file, to those whom the policy lets see the object it belongs to (config.files);
+    anything else is a 404."""
+    return media_response(request.user, path)
+
+
+def bad_request(request, exception):
+    """400, except for a body Django refused as too large (form fields over
+    DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields or files): that is a 413 with its reason."""
+    if isinstance(exception, TOO_LARGE):
+        return request_too_large(request)
+    return defaults.bad_request(request, exception)
 
 
 def page_not_found(request, exception):

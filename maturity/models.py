@@ -41,9 +41,11 @@ class Level(models.Model):
     name = models.CharField(max_length=40)
     summary = models.CharField(max_length=255, help_text="One line: what the level means.")
     description = models.TextField(
-        help_text="What a typical organisation at this level looks like."
+        max_length=4000, help_text="What a typical organisation at this level looks like."
     )
-    characteristics = models.TextField(blank=True, help_text="One characteristic per line.")
+    characteristics = models.TextField(
+        max_length=4000, blank=True, help_text="One characteristic per line."
+    )
 
     class Meta:
         ordering = ["number"]
@@ -76,7 +78,7 @@ class Area(models.Model):
     key = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=100)
     section = models.CharField(max_length=20, choices=Section.choices)
-    description = models.TextField(blank=True)
+    description = models.TextField(max_length=4000, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -94,7 +96,7 @@ class AreaLevel(models.Model):
 
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="area_levels")
     level = models.ForeignKey(Level, on_delete=models.CASCADE, related_name="area_levels")
-    characteristics = models.TextField(help_text="One characteristic per line.")
+    characteristics = models.TextField(max_length=4000, help_text="One characteristic per line.")
 
     class Meta:
         ordering = ["area__order", "level__number"]

@@ -63,7 +63,9 @@ class ReportDefinition(models.Model):
         help_text="What one report covers: the last complete month or quarter.",
     )
     recipients = models.TextField(
-        blank=True, help_text="E-mail addresses, one per line or separated by commas."
+        max_length=5000,
+        blank=True,
+        help_text="E-mail addresses, one per line or separated by commas.",
     )
     is_active = models.BooleanField(default=True)
     periodic_task = models.OneToOneField(

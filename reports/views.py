@@ -2,13 +2,14 @@
 
 from django.contrib import messages
 from django.db.models import Count, Max
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views import View
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from accounts.policy import PolicyRequiredMixin, can
+from config.files import file_response
 
 from . import services
 from .forms import GenerateForm, ReportDefinitionForm
@@ -138,15 +139,8 @@ class SnapshotDownloadView(PolicyRequiredMixin, View):
             raise Http404
         if fmt == "html":
             # Shown in the browser, inert: no scripts, no requests, only its own styles.
-            with file.open("rb") as html:
-                response = HttpResponse(html.read(), content_type=content_type)
-            response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
-        else:
-            response = FileResponse(
-                file.open("rb"),
-                content_type=content_type,
-                as_attachment=True,
-                filename=file.name.rsplit("/", 1)[-1],
+            inert = "default-src 'none'; style-src 'unsafe-inline'"
+            return file_response(
+                file, content_type=content_type, headers={"Content-Security-Policy": inert}
             )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return file_response(file, content_type=content_type, as_attachment=True)

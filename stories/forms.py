@@ -63,6 +63,15 @@ class StoryForm(forms.ModelForm):
         help_text="Comma-separated keywords, e.g. invoices, approvals, field work.",
     )
     submission_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    # Only solutions the story's author may see (set in __init__), searched as you type
+    # (config.pickers) rather than listed in full: an organisation has thousands.
+    solution = forms.ModelChoiceField(
+        queryset=Solution.objects.none(),
+        to_field_name="uuid",
+        required=False,
+        label="Solution in the inventory",
+        help_text="Optional: the app or flow, if it is in the solution inventory already.",
+    )
 
     class Meta:
         model = Story
@@ -81,7 +90,6 @@ class StoryForm(forms.ModelForm):
         ]
         labels = {
             "solution_kind": "What kind of solution",
-            "solution": "Solution in the inventory",
             "highlight_1": "Key highlight 1",
             "highlight_2": "Key highlight 2",
             "highlight_3": "Key highlight 3 (optional)",
@@ -90,7 +98,6 @@ class StoryForm(forms.ModelForm):
         }
         help_texts = {
             "title": "A headline that says what changed, e.g. “Invoices approved in a day”.",
-            "solution": "Optional: the app or flow, if it is in the solution inventory already.",
             "highlight_1": "The two or three points a reader must take away.",
             "team_members": "One person per line, e.g. “Morgan Maker, accounts payable”.",
             "hours_saved_per_year": "Your best estimate; the CoE may check it with you.",
@@ -104,7 +111,7 @@ class StoryForm(forms.ModelForm):
             "team_members": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, submitting: bool = False, **kwargs):
+    def __init__(self, *args, author: User, submitting: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.submitting = submitting
         for field, (label, guidance) in SECTION_GUIDANCE.items():
@@ -113,10 +120,9 @@ class StoryForm(forms.ModelForm):
         self.fields["title"].required = True
         self.fields["overview"].required = True
         self.fields["business_unit"].queryset = BusinessUnit.objects.order_by("name")
-        self.fields["solution"].queryset = Solution.objects.select_related(
-            "business_unit"
+        self.fields["solution"].queryset = Solution.objects.linkable_to_story(
+            author, keep_id=self.instance.solution_id
         ).order_by("name")
-        self.fields["solution"].required = False
         use_picker(self.fields["business_unit"], "units")
         use_picker(self.fields["solution"], "solutions")
         if self.instance.pk:
@@ -155,7 +161,7 @@ class QuoteForm(forms.Form):
 
     who = forms.CharField(max_length=120, label="Who said it")
     role = forms.CharField(max_length=120, required=False, label="Their role")
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Quote")
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Quote", max_length=1000)
 
 
 class ImageForm(forms.Form):
@@ -239,6 +245,7 @@ class ReviewForm(forms.Form):
     action = forms.ChoiceField(choices=ACTIONS)
     comment = forms.CharField(
         required=False,
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Required when sending back or rejecting; the author receives it by e-mail.",
     )
@@ -376,6 +383,7 @@ class NewsletterForm(forms.Form):
     subject = forms.CharField(max_length=160)
     intro = forms.CharField(
         required=False,
+        max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="A few lines opening the issue." + MARKDOWN_HINT,
     )

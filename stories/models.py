@@ -80,18 +80,18 @@ class Story(models.Model):
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
 
-    overview = models.TextField()
-    business_scenario = models.TextField(blank=True)
-    before_process = models.TextField(blank=True)
-    solution_summary = models.TextField(blank=True)
-    impact_summary = models.TextField(blank=True)
-    architecture = models.TextField(blank=True)
-    meet_the_team = models.TextField(blank=True)
+    overview = models.TextField(max_length=3000)
+    business_scenario = models.TextField(max_length=10000, blank=True)
+    before_process = models.TextField(max_length=10000, blank=True)
+    solution_summary = models.TextField(max_length=10000, blank=True)
+    impact_summary = models.TextField(max_length=10000, blank=True)
+    architecture = models.TextField(max_length=10000, blank=True)
+    meet_the_team = models.TextField(max_length=10000, blank=True)
 
     highlight_1 = models.CharField(max_length=200, blank=True)
     highlight_2 = models.CharField(max_length=200, blank=True)
     highlight_3 = models.CharField(max_length=200, blank=True)
-    team_members = models.TextField(blank=True)
+    team_members = models.TextField(max_length=3000, blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="stories")
     hours_saved_per_year = models.DecimalField(
         max_digits=10, decimal_places=1, null=True, blank=True
@@ -115,7 +115,7 @@ class Story(models.Model):
     score_scalability = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=SCORE_VALIDATORS
     )
-    rejection_reason = models.TextField(blank=True)
+    rejection_reason = models.TextField(max_length=5000, blank=True)
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -231,7 +231,10 @@ class StoryImage(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="images")
-    image = models.ImageField(upload_to="stories/", width_field="width", height_field="height")
+    # Indexed: /media/ finds the picture (and so the story that guards it) by its stored name.
+    image = models.ImageField(
+        upload_to="stories/", width_field="width", height_field="height", db_index=True
+    )
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     caption = models.CharField(max_length=200, blank=True)
@@ -250,7 +253,7 @@ class StoryQuote(models.Model):
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="quotes")
     who = models.CharField(max_length=120)
     role = models.CharField(max_length=120, blank=True)
-    text = models.TextField()
+    text = models.TextField(max_length=1000)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -281,7 +284,7 @@ class StoryEvent(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
-    comment = models.TextField(blank=True)
+    comment = models.TextField(max_length=5000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -336,7 +339,7 @@ class ShowAndTellSession(models.Model):
     host = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    description = models.TextField(blank=True)
+    description = models.TextField(max_length=4000, blank=True)
     recording_url = models.URLField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -383,7 +386,7 @@ class Newsletter(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     subject = models.CharField(max_length=160)
-    intro = models.TextField(blank=True)
+    intro = models.TextField(max_length=4000, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

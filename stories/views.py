@@ -281,7 +281,10 @@ class StoryFormView(PolicyRequiredMixin, View):
         if story is None:
             user = self.request.user
             initial = {"business_unit": user.business_unit_id, "submission_token": _new_token()}
-        form = StoryForm(data, instance=story, initial=initial, submitting=submitting)
+        author = story.author if story is not None else self.request.user
+        form = StoryForm(
+            data, instance=story, initial=initial, author=author, submitting=submitting
+        )
         metrics_initial = quotes_initial = images_initial = None
         if story is not None:
             metrics_initial, quotes_initial = services.story_content_rows(story)

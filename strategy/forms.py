@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import BusinessUnit
+from config.dates import DateField
 from config.pickers import use_picker
 from maturity.models import Area, Opportunity
 
@@ -39,6 +40,7 @@ class PlanForm(forms.ModelForm):
             "status",
         ]
         widgets = {"starts_on": DATE, "ends_on": DATE, "vision": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"starts_on": DateField, "ends_on": DateField}
         labels = {"business_unit": "Scope", "owner": "CoE owner", "sponsor": "Executive sponsor"}
 
     def __init__(self, *args, **kwargs):
@@ -65,8 +67,8 @@ class PlanFromTemplateForm(forms.Form):
     """The plan's frame plus one figure per blank of the template's key results."""
 
     title = forms.CharField(max_length=200)
-    starts_on = forms.DateField(widget=DATE, label="Starts on")
-    ends_on = forms.DateField(widget=DATE, label="Ends on")
+    starts_on = DateField(widget=DATE, label="Starts on")
+    ends_on = DateField(widget=DATE, label="Ends on")
     business_unit = forms.ModelChoiceField(
         BusinessUnit.objects.all(), required=False, empty_label="Whole organisation", label="Scope"
     )
@@ -144,6 +146,7 @@ class KeyResultForm(forms.ModelForm):
         ]
         widgets = {"starts_on": DATE, "due_on": DATE}
         labels = {"kpi": _("KPI")}
+        field_classes = {"starts_on": DateField, "due_on": DateField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -226,6 +229,7 @@ class InitiativeForm(forms.ModelForm):
             "objectives": forms.CheckboxSelectMultiple,
             "areas": forms.CheckboxSelectMultiple,
         }
+        field_classes = {"target_on": DateField}
         labels = {"areas": "Maturity areas", "opportunities": "Maturity opportunities"}
 
     def __init__(self, *args, plan: Plan, **kwargs):
@@ -269,7 +273,7 @@ class KpiForm(forms.ModelForm):
 
 
 class MeasurementForm(forms.Form):
-    measured_on = forms.DateField(widget=DATE, label="Date")
+    measured_on = DateField(widget=DATE, label="Date")
     value = forms.DecimalField(max_digits=16, decimal_places=2)
     note = forms.CharField(max_length=255, required=False)
 

@@ -67,8 +67,8 @@ class PlanTemplate(models.Model):
 
     key = models.SlugField(max_length=60, unique=True)
     title = models.CharField(max_length=200)
-    summary = models.TextField()
-    vision = models.TextField()
+    summary = models.TextField(max_length=2000)
+    vision = models.TextField(max_length=4000)
     body = models.JSONField(help_text="Objectives, key results (with ___ blanks) and initiatives.")
     order = models.PositiveSmallIntegerField(default=0)
     loaded_at = models.DateTimeField(auto_now=True)
@@ -109,8 +109,9 @@ class Plan(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(max_length=200)
     vision = models.TextField(
+        max_length=4000,
         help_text="One to three sentences: what you want to reach, why it matters and how you "
-        "will get there."
+        "will get there.",
     )
     business_unit = models.ForeignKey(
         "accounts.BusinessUnit",
@@ -213,7 +214,9 @@ class Objective(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="objectives")
     title = models.CharField(max_length=200)
-    why = models.TextField(blank=True, help_text="Why this matters to the organisation.")
+    why = models.TextField(
+        max_length=2000, blank=True, help_text="Why this matters to the organisation."
+    )
     owner = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_objectives"
     )
@@ -247,7 +250,7 @@ class Kpi(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = models.TextField(max_length=4000, blank=True)
     unit = models.CharField(max_length=10, choices=Unit.choices, default=Unit.NUMBER)
     currency = models.CharField(
         max_length=3, blank=True, help_text="ISO 4217 code, needed when the unit is currency."
@@ -443,7 +446,7 @@ class CheckIn(models.Model):
     confidence = models.PositiveSmallIntegerField(
         default=7, help_text="0 = no chance of reaching the target, 10 = certain."
     )
-    comment = models.TextField(blank=True)
+    comment = models.TextField(max_length=2000, blank=True)
     author = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="check_ins"
     )
@@ -494,7 +497,7 @@ class Initiative(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="initiatives")
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = models.TextField(max_length=4000, blank=True)
     horizon = models.CharField(max_length=12, choices=Horizon.choices, default=Horizon.IMMEDIATE)
     owner = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_initiatives"

@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 
 from accounts.models import BusinessUnit, User
 from accounts.policy import is_coe
+from config.dates import DateField
 from config.pickers import use_picker
 
 from .models import ProgrammeCost, Solution, UnitCost, ValueRecord
@@ -39,7 +40,7 @@ def _amount(label: str, *, required: bool = False, help_text: str = "", places: 
     )
 
 
-class MonthField(forms.DateField):
+class MonthField(DateField):
     """A month picked as YYYY-MM (the browser's month input); cleaned to its first day."""
 
     widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
@@ -81,6 +82,7 @@ class SolutionForm(forms.ModelForm):
             "retired_on": forms.DateInput(attrs={"type": "date"}),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
+        field_classes = {"go_live_on": DateField, "retired_on": DateField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -241,6 +243,7 @@ class ProgrammeCostForm(forms.ModelForm):
             "starts_on": forms.DateInput(attrs={"type": "date"}),
             "ends_on": forms.DateInput(attrs={"type": "date"}),
         }
+        field_classes = {"starts_on": DateField, "ends_on": DateField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

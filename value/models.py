@@ -48,7 +48,7 @@ class Solution(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    description = models.TextField(blank=True)
+    description = models.TextField(max_length=4000, blank=True)
     business_unit = models.ForeignKey(
         "accounts.BusinessUnit", on_delete=models.PROTECT, related_name="solutions"
     )

@@ -22,6 +22,15 @@ class SolutionQuerySet(models.QuerySet):
             return self.none()
         return self.filter(owner=user)
 
+    def linkable_to_story(self, author, keep_id: int | None = None) -> "SolutionQuerySet":
+        """Solutions a story by `author` may name: those the author may see (a story must not
+        point its readers, or its author, at a solution they cannot open), plus `keep_id`, the
+        one the story names already, so that editing never drops a link the CoE made."""
+        visible = self.visible_to(author)
+        if keep_id is None:
+            return visible
+        return self.filter(models.Q(pk__in=visible.values("pk")) | models.Q(pk=keep_id))
+
     def in_units(self, unit_ids) -> "SolutionQuerySet":
         """Solutions of the given business units (None means the whole organisation)."""
         return self if unit_ids is None else self.filter(business_unit_id__in=unit_ids)

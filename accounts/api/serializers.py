@@ -17,6 +17,22 @@ class BusinessUnitSerializer(serializers.ModelSerializer):
     class Meta:
         model = BusinessUnit
         fields = ["slug", "name", "parent", "leader"]
+        # DRF's check of unique (parent, name) would make "parent" required; a unit without one
+        # is a top-level unit, so validate() checks the pair itself.
+        validators: list = []
+
+    def validate(self, attrs):
+        current = self.instance
+        parent = attrs.get("parent", current.parent if current else None)
+        name = attrs.get("name", current.name if current else "")
+        clash = BusinessUnit.objects.filter(parent=parent, name__iexact=name)
+        if current is not None:
+            clash = clash.exclude(pk=current.pk)
+        if clash.exists():
+            raise serializers.ValidationError(
+                {"name": "There is a unit with this name at this place in the organisation."}
+            )
+        return attrs
 
 
 class UserSerializer(serializers.ModelSerializer):

@@ -132,10 +132,11 @@ def test_token_create_and_revoke_from_the_profile(client, maker):
     assert api.get("/api/v1/users/").status_code == 401
 
 
-def test_csv_error_body_is_csv_not_a_server_error(maker):
+def test_csv_error_body_is_json_not_a_server_error(maker):
     response = token_client(maker).get("/api/v1/users/?format=csv&colour=blue")
     assert response.status_code == 400
-    assert "colour" in response.content.decode()
+    assert response["Content-Type"] == "application/json"
+    assert "colour" in response.json()
 
 
 def test_nul_character_in_a_parameter_is_a_400(maker):

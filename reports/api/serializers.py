@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import BusinessUnit
+from config.dates import SerializerDateField
 from reports.forms import clean_recipients
 from reports.models import ReportDefinition, ReportSnapshot, validate_cron
 
@@ -84,4 +85,4 @@ class ReportSnapshotSerializer(serializers.ModelSerializer):
 class GenerateInputSerializer(serializers.Serializer):
     """Any day in the past period to report on (its month or quarter is used)."""
 
-    day = serializers.DateField()
+    day = SerializerDateField()

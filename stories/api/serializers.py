@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from accounts.models import BusinessUnit, User
 from accounts.policy import is_coe
+from config.dates import SerializerDateField
 from value.from_stories import Method
 from value.models import Solution, UnitCost, ValueRecord
 
@@ -136,16 +137,30 @@ class StoryWriteSerializer(serializers.Serializer):
         slug_field="slug", queryset=BusinessUnit.objects.all()
     )
     solution_kind = serializers.ChoiceField(choices=Solution.Kind.choices)
+    # Only solutions the story's author may see: context["author"] (and context["keep_solution_id"],
+    # the one an edited story names already). Any other uuid reads as "does not exist".
     solution = serializers.SlugRelatedField(
-        slug_field="uuid", queryset=Solution.objects.all(), required=False, allow_null=True
+        slug_field="uuid", queryset=Solution.objects.none(), required=False, allow_null=True
     )
-    overview = serializers.CharField()
-    business_scenario = serializers.CharField(required=False, allow_blank=True, default="")
-    before_process = serializers.CharField(required=False, allow_blank=True, default="")
-    solution_summary = serializers.CharField(required=False, allow_blank=True, default="")
-    impact_summary = serializers.CharField(required=False, allow_blank=True, default="")
-    architecture = serializers.CharField(required=False, allow_blank=True, default="")
-    meet_the_team = serializers.CharField(required=False, allow_blank=True, default="")
+    overview = serializers.CharField(max_length=3000)
+    business_scenario = serializers.CharField(
+        max_length=10000, required=False, allow_blank=True, default=""
+    )
+    before_process = serializers.CharField(
+        max_length=10000, required=False, allow_blank=True, default=""
+    )
+    solution_summary = serializers.CharField(
+        max_length=10000, required=False, allow_blank=True, default=""
+    )
+    impact_summary = serializers.CharField(
+        max_length=10000, required=False, allow_blank=True, default=""
+    )
+    architecture = serializers.CharField(
+        max_length=10000, required=False, allow_blank=True, default=""
+    )
+    meet_the_team = serializers.CharField(
+        max_length=10000, required=False, allow_blank=True, default=""
+    )
     highlights = serializers.ListField(
         child=serializers.CharField(max_length=200), max_length=3, required=False, default=list
     )
@@ -161,9 +176,17 @@ class StoryWriteSerializer(serializers.Serializer):
     cost_saved_per_year = serializers.DecimalField(
         max_digits=12, decimal_places=2, required=False, allow_null=True, min_value=0
     )
-    metrics = StoryMetricSerializer(many=True, required=False, default=list)
-    quotes = StoryQuoteSerializer(many=True, required=False, default=list)
+    metrics = StoryMetricSerializer(many=True, required=False, default=list, max_length=20)
+    quotes = StoryQuoteSerializer(many=True, required=False, default=list, max_length=10)
     submission_token = serializers.UUIDField(required=False, allow_null=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        author = self.context.get("author")
+        if author is not None:
+            self.fields["solution"].queryset = Solution.objects.linkable_to_story(
+                author, keep_id=self.context.get("keep_solution_id")
+            )
 
     def to_service(self) -> dict:
         """cleaned data → keyword arguments of story_create / story_update."""
@@ -232,8 +255,8 @@ class StoryRecordValueInputSerializer(serializers.Serializer):
     The months default to those since publication."""
 
     metrics = StoryMetricValueInputSerializer(many=True, max_length=50)
-    month_from = serializers.DateField(required=False, input_formats=["%Y-%m", "%Y-%m-%d"])
-    month_to = serializers.DateField(required=False, input_formats=["%Y-%m", "%Y-%m-%d"])
+    month_from = SerializerDateField(required=False, input_formats=["%Y-%m", "%Y-%m-%d"])
+    month_to = SerializerDateField(required=False, input_formats=["%Y-%m", "%Y-%m-%d"])
     source = serializers.ChoiceField(
         choices=ValueRecord.Source.choices, default=ValueRecord.Source.MEASURED
     )
@@ -337,7 +360,7 @@ class NewsletterWriteSerializer(serializers.Serializer):
     """A draft issue: its subject, intro and the published stories in it, in this order."""
 
     subject = serializers.CharField(max_length=160)
-    intro = serializers.CharField(required=False, allow_blank=True, default="")
+    intro = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
     stories = serializers.ListField(child=serializers.UUIDField(), min_length=1, max_length=60)
 
     def validate_stories(self, uuids):

@@ -116,7 +116,7 @@ class StoryViewSet(
 
     @extend_schema(request=StoryWriteSerializer, responses={201: StorySerializer})
     def create(self, request, *args, **kwargs):
-        payload = StoryWriteSerializer(data=request.data)
+        payload = StoryWriteSerializer(data=request.data, context={"author": request.user})
         payload.is_valid(raise_exception=True)
         story, created = services.story_create(
             author=request.user,
@@ -129,11 +129,16 @@ class StoryViewSet(
     @extend_schema(request=StoryWriteSerializer, responses=StorySerializer)
     def update(self, request, *args, **kwargs):
         story = self.get_object()
-        payload = StoryWriteSerializer(data=request.data, partial=kwargs.get("partial", False))
+        context = {"author": story.author, "keep_solution_id": story.solution_id}
+        payload = StoryWriteSerializer(
+            data=request.data, partial=kwargs.get("partial", False), context=context
+        )
         payload.is_valid(raise_exception=True)
         if kwargs.get("partial"):
             # A partial update starts from the story as it is.
-            payload = StoryWriteSerializer(data={**_current_content(story), **request.data})
+            payload = StoryWriteSerializer(
+                data={**_current_content(story), **request.data}, context=context
+            )
             payload.is_valid(raise_exception=True)
         images = [{"uuid": i.uuid, "caption": i.caption} for i in story.images.all()]
         story = services.story_update(

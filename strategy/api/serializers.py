@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import BusinessUnit
+from config.dates import SerializerDateField
 from maturity.models import Area, Opportunity
 from strategy.models import (
     CheckIn,
@@ -277,6 +278,6 @@ class KpiMeasurementSerializer(serializers.ModelSerializer):
 
 
 class MeasurementInputSerializer(serializers.Serializer):
-    measured_on = serializers.DateField()
+    measured_on = SerializerDateField()
     value = serializers.DecimalField(max_digits=16, decimal_places=2)
     note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")

@@ -5,6 +5,7 @@ from rest_framework.settings import api_settings
 
 from accounts.models import BusinessUnit
 from accounts.policy import is_coe
+from config.dates import SerializerDateField
 from value.models import ProgrammeCost, Solution, UnitCost, ValueRecord
 from value.validation import (
     NON_FIELD,
@@ -165,8 +166,8 @@ class FiguresQuerySerializer(serializers.Serializer):
     unit = serializers.SlugRelatedField(
         slug_field="slug", queryset=BusinessUnit.objects.all(), required=False
     )
-    start = serializers.DateField(required=False)
-    end = serializers.DateField(required=False)
+    start = SerializerDateField(required=False)
+    end = SerializerDateField(required=False)
 
     def validate(self, attrs):
         # A bound left out is the default period's, and the limits hold for the period that
