@@ -13,6 +13,7 @@ urlpatterns = [
     path("media/<path:path>", views.media, name="media"),
     path("accounts/", include(auth_urlpatterns)),
     path("accounts/", include("accounts.urls")),
+    path("accounts/entra/", include("entra.urls")),
     path("maturity/", include("maturity.urls")),
     path("assessments/", include("adoption.urls")),
     path("strategy/", include("strategy.urls")),
