@@ -3,6 +3,7 @@ the environment (see .env.example); local.py, test.py and production.py only cha
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -279,6 +280,11 @@ ENTRA_LINK_BY_EMAIL = env.bool("ENTRA_LINK_BY_EMAIL", default=False)
 ENTRA_DEPARTMENT_CLAIM = env("ENTRA_DEPARTMENT_CLAIM", default="department")
 # Off: the password form serves superusers only (break-glass); everyone else uses Entra.
 LOCAL_PASSWORD_SIGN_IN = env.bool("LOCAL_PASSWORD_SIGN_IN", default=True)
+if OIDC_ISSUER:
+    # Sign-out posts a form that the server redirects to Entra's end-session endpoint.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+        "{0.scheme}://{0.netloc}".format(urlsplit(OIDC_ISSUER))
+    )
 
 LOGGING = {
     "version": 1,
