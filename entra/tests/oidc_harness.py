@@ -134,13 +134,17 @@ class TestProvider:
         self.process.wait(timeout=5)
 
 
-def start_provider(tmp_dir: Path) -> TestProvider:
+def start_provider(
+    tmp_dir: Path, *, app_urls=("http://testserver",), port: int = 0
+) -> TestProvider:
+    """Start the provider (on `port`, or any free one) for an application served at `app_urls`."""
     ensure_node_modules()
     keys = [new_signing_jwk("key-1")]
     config = {
+        "port": port,
         "tenant": TENANT,
         "keys": keys,
-        "clients": [client_config("http://testserver")],
+        "clients": [client_config(*app_urls)],
         "accounts": ACCOUNTS,
     }
     path = tmp_dir / "oidc-provider.json"

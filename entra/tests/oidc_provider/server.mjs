@@ -140,7 +140,7 @@ const server = http.createServer(async (req, res) => {
   handler(req, res);
 });
 
-server.listen(0, '127.0.0.1', () => {
+server.listen(initial.port || 0, '127.0.0.1', () => {
   port = server.address().port;
   current = build();
   process.stdout.write(`READY ${port}\n`);
