@@ -1,5 +1,7 @@
 """Rules that turn what Entra ID says about a person into their role and business unit here."""
 
+import uuid
+
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +18,7 @@ class RoleMapping(models.Model):
         APP_ROLE = "app_role", _("App role (the token's roles claim)")
         GROUP = "group", _("Security group object id (the token's groups claim)")
 
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     value = models.CharField(
         _("value"),
@@ -40,6 +43,7 @@ class RoleMapping(models.Model):
 class DepartmentRule(models.Model):
     """One rule: people whose Entra department is this value belong to this business unit."""
 
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     department = models.CharField(
         _("department"), max_length=150, help_text=_("Compared without regard to case.")
     )
