@@ -56,6 +56,7 @@ ACCOUNTS = {
         roles=["CoE.Maker"],
         department="Accounts Payable",
         jobTitle="Payables clerk",
+        xms_pl="en-GB",
     ),
     "lee": person(2, "lee", "Lee Lead", roles=["CoE.Lead"], department="IT"),
     "eve": person(3, "eve", "Eve Sponsor", groups=[EXEC_GROUP], roles=[]),

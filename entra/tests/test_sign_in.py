@@ -36,6 +36,7 @@ def test_first_sign_in_creates_the_user_from_tenant_and_object_id(client, entra,
     assert (user.entra_tenant_id, user.username) == (TENANT, "ana@contoso.example")
     assert (user.first_name, user.last_name, user.email) == ("Ana", "Maker", "ana@contoso.example")
     assert (user.job_title, user.department) == ("Payables clerk", "Accounts Payable")
+    assert user.language == "en-gb"  # the optional claim xms_pl, the user's preferred language
     assert not user.has_usable_password()
     assert roles_of(user) == {Role.MAKER}
     assert int(client.session["_auth_user_id"]) == user.pk
