@@ -4,9 +4,6 @@ page for each role; sign out ends the provider's session too."""
 import copy
 
 import pytest
-from django.contrib.auth.models import Group
-
-from accounts.policy import ROLE_GROUPS
 
 from .oidc_harness import client_config
 
@@ -15,8 +12,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def entra_live(entra, live_server, settings, role_mappings):
-    for name in ROLE_GROUPS.values():  # a transactional test starts without the migration's rows
-        Group.objects.get_or_create(name=name)
     entra.configure(clients=[client_config("http://testserver", live_server.url)])
     policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
     policy["DIRECTIVES"]["form-action"].append(f"http://127.0.0.1:{entra.port}")

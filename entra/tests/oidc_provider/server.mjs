@@ -25,6 +25,9 @@ const PROFILE_CLAIMS = [
 
 let port;
 let current;
+// A key the provider never publishes (made once: RSA key generation is slow on a busy machine).
+const { privateKey: roguePrivate } = await jose.generateKeyPair('RS256', { extractable: true });
+const rogueJwk = { ...(await jose.exportJWK(roguePrivate)), kid: 'rogue-key' };
 
 function build() {
   const prefix = `/${state.tenant}/v2.0`;
@@ -74,11 +77,7 @@ async function alterIdToken(token, tamper) {
   for (const [name, value] of Object.entries(tamper.claims || {})) {
     if (value === null) delete claims[name]; else claims[name] = value;
   }
-  let jwk = state.keys[0];
-  if (tamper.kind === 'unknown_key') {
-    const { privateKey } = await jose.generateKeyPair('RS256', { extractable: true });
-    jwk = { ...(await jose.exportJWK(privateKey)), kid: 'rogue-key' };
-  }
+  const jwk = tamper.kind === 'unknown_key' ? rogueJwk : state.keys[0];
   const key = await jose.importJWK(jwk, 'RS256');
   return new jose.SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: jwk.kid, typ: 'JWT' }).sign(key);
 }
