@@ -3,6 +3,8 @@ the departments that no rule maps yet. The admin's password form follows LOCAL_P
 
 from django.contrib import admin
 
+from accounts.services import audit_record
+
 from .forms import AdminLocalSignInForm, DepartmentRuleForm, RoleMappingForm
 from .models import DepartmentRule, RoleMapping
 
@@ -10,8 +12,25 @@ from .models import DepartmentRule, RoleMapping
 admin.site.login_form = AdminLocalSignInForm
 
 
+class AuditedAdmin(admin.ModelAdmin):
+    """Changes to the rules decide people's roles: each one is an audit row, as on our page."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        verb = "changed" if change else "added"
+        audit_record(actor=request.user, verb=f"entra_{obj._meta.model_name}_{verb}", target=obj)
+
+    def delete_model(self, request, obj):
+        audit_record(actor=request.user, verb=f"entra_{obj._meta.model_name}_removed", target=obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
 @admin.register(RoleMapping)
-class RoleMappingAdmin(admin.ModelAdmin):
+class RoleMappingAdmin(AuditedAdmin):
     form = RoleMappingForm
     list_display = ["value", "kind", "role", "note"]
     list_filter = ["kind", "role"]
@@ -19,7 +38,7 @@ class RoleMappingAdmin(admin.ModelAdmin):
 
 
 @admin.register(DepartmentRule)
-class DepartmentRuleAdmin(admin.ModelAdmin):
+class DepartmentRuleAdmin(AuditedAdmin):
     form = DepartmentRuleForm
     list_display = ["department", "business_unit"]
     list_select_related = ["business_unit"]

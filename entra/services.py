@@ -160,14 +160,14 @@ def role_mapping_create(
 ) -> RoleMapping:
     """Add a mapping (applied at each person's next sign-in); audited."""
     mapping = RoleMapping.objects.create(kind=kind, value=value, role=role, note=note)
-    audit_record(actor=actor, verb="entra_role_mapping_added", target=mapping)
+    audit_record(actor=actor, verb="entra_rolemapping_added", target=mapping)
     return mapping
 
 
 @transaction.atomic
 def role_mapping_delete(*, actor: User, mapping: RoleMapping) -> None:
     """Remove a mapping: its people lose the role at their next sign-in; audited."""
-    audit_record(actor=actor, verb="entra_role_mapping_removed", target=mapping)
+    audit_record(actor=actor, verb="entra_rolemapping_removed", target=mapping)
     mapping.delete()
 
 
@@ -175,12 +175,12 @@ def role_mapping_delete(*, actor: User, mapping: RoleMapping) -> None:
 def department_rule_create(*, actor: User, department: str, business_unit) -> DepartmentRule:
     """Map a department to a business unit (applied at each person's next sign-in); audited."""
     rule = DepartmentRule.objects.create(department=department, business_unit=business_unit)
-    audit_record(actor=actor, verb="entra_department_rule_added", target=rule)
+    audit_record(actor=actor, verb="entra_departmentrule_added", target=rule)
     return rule
 
 
 @transaction.atomic
 def department_rule_delete(*, actor: User, rule: DepartmentRule) -> None:
     """Remove a rule; people keep their current business unit. Audited."""
-    audit_record(actor=actor, verb="entra_department_rule_removed", target=rule)
+    audit_record(actor=actor, verb="entra_departmentrule_removed", target=rule)
     rule.delete()

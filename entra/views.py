@@ -1,6 +1,7 @@
 """Sign in with Microsoft: start (redirect to Entra), callback, the no-access page, sign-out."""
 
 import logging
+import re
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -99,8 +100,9 @@ class EntraCallbackView(View):
 
     def _authenticate(self, request):
         if request.GET.get("error"):
+            error = re.sub(r"[^\w.-]", "_", request.GET["error"])[:60]  # no log injection
             raise SignInRefused(
-                f"provider_error ({request.GET['error'][:60]})",
+                f"provider_error ({error})",
                 _("Microsoft did not sign you in. Please try again or ask your CoE."),
             )
         code, state = request.GET.get("code"), request.GET.get("state")

@@ -63,7 +63,7 @@ def test_admin_adds_and_removes_a_mapping_with_an_audit_row(client, admin_user):
     client.post(reverse("entra:role_mapping_delete", args=[mapping.uuid]))
     assert not RoleMapping.objects.exists()
     verbs = set(AuditEvent.objects.values_list("verb", flat=True))
-    assert {"entra_role_mapping_added", "entra_role_mapping_removed"} <= verbs
+    assert {"entra_rolemapping_added", "entra_rolemapping_removed"} <= verbs
 
 
 def test_duplicate_or_incomplete_mapping_shows_errors_next_to_the_fields(
@@ -100,3 +100,25 @@ def test_admin_menu_links_to_the_rules(client, admin_user, maker):
     assert RULES in client.get("/").content.decode()
     client.force_login(maker)
     assert RULES not in client.get("/").content.decode()
+
+
+def test_django_admin_edits_are_audited_too(client, admin_user):
+    client.force_login(admin_user)
+    add = reverse("admin:entra_rolemapping_add")
+    response = client.post(add, {"kind": "app_role", "value": "CoE.Maker", "role": Role.MAKER})
+    assert response.status_code == 302
+    mapping = RoleMapping.objects.get()
+    delete = reverse("admin:entra_rolemapping_delete", args=[mapping.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    assert not RoleMapping.objects.exists()
+    verbs = list(AuditEvent.objects.order_by("created_at").values_list("verb", flat=True))
+    assert verbs == ["entra_rolemapping_added", "entra_rolemapping_removed"]
+
+
+def test_django_admin_lists_unmapped_departments(client, admin_user):
+    User.objects.create(username="p1", department="Fleet")
+    client.force_login(admin_user)
+    response = client.get(reverse("admin:entra_departmentrule_changelist"))
+    assert response.status_code == 200
+    assert "Departments without a rule" in response.content.decode()
+    assert response.context["unmapped"] == [{"department": "Fleet", "people": 1}]
