@@ -90,6 +90,7 @@ class EntraCallbackView(View):
             return _refuse(request, exc)
         if not roles_of(user):
             logger.info("Entra sign-in: oid=%s has no role here", claims.get("oid"))
+            auth.logout(request)  # whoever was signed in in this browser before is not any more
             request.session[NO_ACCESS] = {"name": str(user), "email": user.email}
             return redirect("entra:no_access")
         next_url = safe_next(request, request.session.get("oidc_login_next"))

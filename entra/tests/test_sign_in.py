@@ -99,6 +99,7 @@ def test_changing_a_mapping_applies_at_the_next_sign_in(client, entra, role_mapp
 
 def test_person_without_a_mapped_role_gets_the_ask_your_coe_page(client, entra, role_mappings):
     lead = UserFactory(username="casey", first_name="Casey", role=Role.COE_LEAD)
+    client.force_login(lead)  # someone else was signed in in this browser
     response = sign_in(client, "nora")
     assert response["Location"] == reverse("entra:no_access")
     assert "_auth_user_id" not in client.session
