@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test lint format bench install install-dev migrate demo demo-check clean
+.PHONY: run test lint format bench install install-dev migrate demo demo-check clean entra-demo
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ demo: migrate
 ## run: set up, migrate, load content and demo data, then serve the web app, worker and beat.
 run: demo
 	PORT=$(PORT) bin/serve
+
+## entra-demo: like run, with "Sign in with Microsoft" against a local test OpenID provider.
+entra-demo: demo
+	PORT=$(PORT) bin/entra-demo
 
 ## test: lint, Django checks, migrations up to date, and the whole test suite.
 test: install-dev

@@ -67,3 +67,11 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+def pick(page, name: str, text: str) -> None:
+    """Choose `text` in the search-as-you-type picker of the field `name` (config.pickers), as a
+    person does: type part of it, wait for the server's matches, click the one wanted."""
+    select_id = page.locator(f"select[name={name}]").get_attribute("id")
+    page.fill(f"#{select_id}-ts-control", text)
+    page.locator(f"#{select_id}-ts-dropdown .option", has_text=text).first.click()

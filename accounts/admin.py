@@ -31,6 +31,8 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
         ("Organisation", {"fields": ("business_unit", "job_title")}),
+        # Linking a local account to its Microsoft Entra ID identity (see README, entra).
+        ("Microsoft Entra ID", {"fields": ("entra_tenant_id", "entra_object_id", "department")}),
     )
     autocomplete_fields = ["business_unit"]
 

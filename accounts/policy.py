@@ -141,6 +141,8 @@ RULES: dict[str, Rule] = {
     # Organisation
     "accounts.view_directory": signed_in,
     "accounts.manage_organisation": admin,
+    # Entra sign-in: which app roles / groups give which role, and departments -> business units
+    "entra.manage_rules": admin,
     # Maturity model (content is edited in the admin)
     "maturity.view_model": signed_in,
     # Assessments

@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from entra.views import SignOutView
+
 from . import views
 
 app_name = "accounts"
@@ -17,7 +19,7 @@ urlpatterns = [
 # namespace, so that the admin and the password-reset e-mail find them.
 auth_urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-out/", SignOutView.as_view(), name="logout"),
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/change/done/",

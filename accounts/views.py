@@ -8,6 +8,8 @@ from django.views.generic import DetailView, ListView, TemplateView
 from rest_framework.authtoken.models import Token
 
 from config.navigation import HOME_PANELS
+from entra.forms import LocalSignInForm
+from entra.signin import sign_in_options
 
 from .models import BusinessUnit
 from .policy import PolicyRequiredMixin, primary_role
@@ -90,12 +92,15 @@ class TokenRevokeView(View):
 
 
 class SignInView(LoginView):
-    """Django's sign-in; on a local demo installation it also lists the demo logins."""
+    """Django's sign-in, with "Sign in with Microsoft" when Entra is configured (see entra); on a
+    local demo installation it also lists the demo logins."""
 
     redirect_authenticated_user = True
+    authentication_form = LocalSignInForm
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context.update(sign_in_options(self.request))
         if settings.SHOW_DEMO_LOGINS:
             from .demo import DEMO_PASSWORD, USERS
 

@@ -166,9 +166,18 @@ class PickerSelect(forms.Select):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         url = reverse("picker_search", args=[self.picker])
-        key = self.choices.field.to_field_name
+        field = self.choices.field
+        key = field.to_field_name
+        if key == field.queryset.model._meta.pk.name:
+            key = None  # a model form's foreign key names its primary key: the default
         context["widget"]["attrs"]["data-picker-url"] = f"{url}?key={key}" if key else url
-        context["widget"]["attrs"]["data-picker-placeholder"] = _("Type to search…")
+        # The empty choice's label ("Whole organisation") says what no choice means.
+        empty = (
+            field.empty_label
+            if field.empty_label and not field.empty_label.startswith("---")
+            else ""
+        )
+        context["widget"]["attrs"]["data-picker-placeholder"] = empty or _("Type to search…")
         return context
 
     def optgroups(self, name, value, attrs=None):

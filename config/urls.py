@@ -14,6 +14,7 @@ urlpatterns = [
     path("pickers/<slug:name>/", pickers.search, name="picker_search"),
     path("accounts/", include(auth_urlpatterns)),
     path("accounts/", include("accounts.urls")),
+    path("accounts/entra/", include("entra.urls")),
     path("maturity/", include("maturity.urls")),
     path("assessments/", include("adoption.urls")),
     path("strategy/", include("strategy.urls")),

@@ -3,6 +3,7 @@ the environment (see .env.example); local.py, test.py and production.py only cha
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "stories",
     "reports",
     "idempotency",
+    "entra",
 ]
 
 MIDDLEWARE = [
@@ -99,6 +101,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "entra.backend.EntraBackend",  # Sign in with Microsoft Entra ID (its callback view only)
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -285,6 +288,27 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=3, minute=10),
     },
 }
+
+# Sign in with Microsoft Entra ID (OpenID Connect; see README). Offered when the issuer, client id
+# and client secret are all set. The tenant id defaults to the first segment of the issuer's path.
+OIDC_ISSUER = env("OIDC_ISSUER", default="")
+OIDC_CLIENT_ID = env("OIDC_CLIENT_ID", default="")
+OIDC_CLIENT_SECRET = env("OIDC_CLIENT_SECRET", default="")
+OIDC_TENANT_ID = env("OIDC_TENANT_ID", default="")
+OIDC_SCOPES = env("OIDC_SCOPES", default="openid profile email")
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=3.0)  # seconds per call to Entra or Graph
+OIDC_CLOCK_SKEW = env.int("OIDC_CLOCK_SKEW", default=120)  # seconds of clock difference tolerated
+OIDC_GRAPH_URL = env("OIDC_GRAPH_URL", default="https://graph.microsoft.com")
+ENTRA_ROLES_FROM_TOKEN = env.bool("ENTRA_ROLES_FROM_TOKEN", default=True)
+ENTRA_LINK_BY_EMAIL = env.bool("ENTRA_LINK_BY_EMAIL", default=False)
+ENTRA_DEPARTMENT_CLAIM = env("ENTRA_DEPARTMENT_CLAIM", default="department")
+# Off: the password form serves superusers only (break-glass); everyone else uses Entra.
+LOCAL_PASSWORD_SIGN_IN = env.bool("LOCAL_PASSWORD_SIGN_IN", default=True)
+if OIDC_ISSUER:
+    # Sign-out posts a form that the server redirects to Entra's end-session endpoint.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+        "{0.scheme}://{0.netloc}".format(urlsplit(OIDC_ISSUER))
+    )
 
 LOGGING = {
     "version": 1,

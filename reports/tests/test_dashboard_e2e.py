@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation
 from accounts.tests.factories import BusinessUnitFactory
-from conftest import PASSWORD
+from conftest import PASSWORD, pick
 from value import figures
 from value.tests.factories import SolutionFactory, ValueRecordFactory
 
@@ -48,7 +48,7 @@ def test_executive_drills_into_a_unit_and_a_period(page, live_server, executive,
     assert page.get_by_test_id("scope").inner_text() == "Whole organisation"
     assert page.locator("#units-chart").is_visible()  # Chart.js drew into the canvas
 
-    page.select_option("select[name=unit]", "payables")
+    pick(page, "unit", "Payables")
     page.get_by_role("button", name="Show").click()
     page.wait_for_url("**unit=payables**")
     assert page.get_by_test_id("scope").inner_text() == "Payables"

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from conftest import PASSWORD
+from conftest import PASSWORD, pick
 from reports import services
 from reports.tests.factories import ReportDefinitionFactory
 from value.models import ValueRecord
@@ -44,7 +44,7 @@ def test_coe_lead_calculates_value_and_generates_a_report(
     page.get_by_role("link", name="Value").first.click()
     page.get_by_role("link", name="Calculator").click()
 
-    page.select_option("select[name=solution]", label=str(solution))
+    pick(page, "solution", solution.name)
     page.fill("input[name=month]", f"{last_month[0]:%Y-%m}")
     page.select_option("select[name=method]", "time")
     page.fill("input[name=before]", "12")

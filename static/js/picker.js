@@ -11,7 +11,9 @@
     new TomSelect(select, {
       valueField: "value",
       labelField: "text",
-      searchField: [],  // the server has already matched; do not filter its answer again
+      searchField: ["text"],
+      // The server has already matched (every word, any field): keep its answer as it is.
+      score: function () { return function () { return 1; }; },
       placeholder: select.dataset.pickerPlaceholder || "",
       maxOptions: null,
       preload: "focus",
@@ -39,12 +41,7 @@
         },
       },
     });
-    // Keep the label: Tom Select's own input is the control a screen reader lands on.
-    var label = select.id && document.querySelector('label[for="' + select.id + '"]');
-    var input = select.tomselect && select.tomselect.control_input;
-    if (label && input) {
-      input.setAttribute("aria-label", label.textContent.trim());
-    }
+    // Tom Select moves the field's <label for> to its own input: the label still names it.
   }
 
   function enhanceAll(root) {
