@@ -28,6 +28,10 @@
           .then(function (response) { return response.json(); })
           .then(function (data) {
             var page = Number(new URL(next, window.location.href).searchParams.get("page"));
+            if (page === 1) {
+              // A new search: forget the matches of the last one (the chosen value stays).
+              this.clearOptions();
+            }
             if (data.more) {
               this.setNextUrl(query, url + join + "q=" + encodeURIComponent(query) + "&page=" + (page + 1));
             }
