@@ -103,6 +103,7 @@ class PlanDetailView(PolicyRequiredMixin, DetailView):
             for kr in objective.live_key_results:
                 annotate_key_result(kr, today)
             objective.progress_value = objective.progress()
+            objective.awaiting_value = objective.awaiting_check_in()
         context["today"] = today
         context["plan_progress"] = plan.progress()
         context["roadmap"] = [

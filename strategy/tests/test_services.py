@@ -144,7 +144,14 @@ def test_objective_and_plan_progress_from_rows(coe_lead):
     KeyResultFactory(objective=second, kind="decrease", baseline=40, target=10, current=25)
     assert first.progress() == 87.5  # (50*1 + 100*3) / 4
     assert second.progress() == 50.0
-    assert plan.progress() == 68.8  # (87.5 + 50) / 2 = 68.75, shown to one decimal
+    assert plan.progress() == Decimal("68.75")  # (87.5 + 50) / 2, exact; shown as 68.8
+    third = ObjectiveFactory(plan=plan)
+    KeyResultFactory(objective=third, baseline=0, target=100, current=None)  # no check-in yet
+    KeyResultFactory(objective=first, baseline=0, target=10, current=None, weight=4)
+    # Key results without a value are left out and counted apart; so is an objective of such.
+    assert first.progress() == Decimal("87.5") and first.awaiting_check_in() == 1
+    assert third.progress() is None and third.awaiting_check_in() == 1
+    assert plan.progress() == Decimal("68.75")
 
 
 def test_plan_step_records_who_and_when(coe_lead):

@@ -459,3 +459,28 @@ def test_kpi_target_is_saved_and_shown_with_its_status(client, coe_lead):
     for url in (reverse("strategy:kpi_list"), kpi.get_absolute_url()):
         content = client.get(url).content.decode()
         assert "40 people" in content and "Off track" in content
+
+
+def test_plan_page_shows_no_check_in_yet_apart_and_rounds_once(client, maker, kr):
+    """kr (increase 0 → 100) has no check-in: "—", never "0 %", and the status "No check-in
+    yet"; its objective's progress is that of the key results with a value. Objectives at 31.25
+    and 56.25 % give a plan at 43.75 → "43.8 %" (rounded once, half-up)."""
+    objective = kr.objective
+    KeyResultFactory(objective=objective, baseline=0, target=80, current=25)  # 31.25 %
+    second = ObjectiveFactory(plan=objective.plan)
+    KeyResultFactory(objective=second, baseline=0, target=80, current=45)  # 56.25 %
+    waiting = ObjectiveFactory(plan=objective.plan, title="Waiting objective")
+    KeyResultFactory(objective=waiting, kind="stay_below", baseline=0, target=5, current=None)
+    client.force_login(maker)
+    html = client.get(objective.plan.get_absolute_url()).content.decode()
+    assert 'data-testid="plan-progress">43.8 %' in html
+    assert '<span data-testid="objective-progress">31.3 %</span>' in html
+    assert "1 key result awaits a first check-in" in html
+    assert "— · no check-in yet</span>" in html  # the waiting objective
+    assert html.count("No check-in yet") == 2  # kr and the stay-below, not on or off track
+    assert "-0.0" not in html
+    detail = client.get(kr.get_absolute_url()).content.decode()
+    assert 'data-testid="kr-current">—' in detail
+    assert 'data-testid="kr-progress">— <span class="badge text-bg-secondary">No check-in yet' in (
+        detail
+    )
