@@ -481,6 +481,8 @@ def dashboard_figures(
                 {
                     "unit": row["unit"],
                     "slug": row["slug"],
+                    "label": row["label"],
+                    "counts": row["counts"],
                     "value": row["value"],
                     "cost": row["cost"],
                     "roi_pct": row["roi_pct"],

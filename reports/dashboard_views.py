@@ -47,7 +47,7 @@ def chart_data(data: dict) -> dict:
             "projected": [number(row["projected_value"]) for row in months],
         },
         "units": {
-            "labels": [row["unit"] for row in units],
+            "labels": [row.get("label", row["unit"]) for row in units],
             "value": [number(row["value"]) for row in units],
         },
     }
