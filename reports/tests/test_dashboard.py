@@ -492,3 +492,22 @@ def test_a_cache_that_is_down_costs_speed_not_the_page(client, executive, org, s
     response = client.get(reverse("dashboard:dashboard"), params)
     assert response.status_code == 200
     assert response.context["data"]["value"]["totals"]["value"] == "3500.00"
+
+
+@pytest.mark.parametrize(
+    ("targets", "drawn"),
+    [([None, None], None), ([None, 400], [None, 400])],
+)
+def test_radar_draws_a_target_series_only_when_a_target_is_set(targets, drawn):
+    from reports.dashboard_views import chart_data
+
+    areas = [
+        {"area": name, "score": 300.0, "target": target}
+        for name, target in zip(("Security", "Support"), targets, strict=True)
+    ]
+    data = {
+        "currency": "EUR",
+        "maturity": {"areas": areas},
+        "value": {"by_month": [], "by_unit": []},
+    }
+    assert chart_data(data)["radar"]["target"] == drawn
