@@ -191,6 +191,7 @@ class PlanFromTemplateView(PolicyRequiredMixin, FormView):
             business_unit=data["business_unit"],
             sponsor=data["sponsor"],
             blanks=form.blanks(),
+            objective_keys=data["objectives"],
         )
         messages.success(self.request, "Plan created from the template. Everything is editable.")
         return HttpResponseRedirect(plan.get_absolute_url())
