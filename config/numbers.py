@@ -5,6 +5,8 @@ plain zero, never "-0.0"."""
 from decimal import ROUND_HALF_UP, Decimal
 
 ONE_DECIMAL = Decimal("0.1")
+TWO_DECIMALS = Decimal("0.01")
+FOUR_DECIMALS = Decimal("0.0001")
 
 
 def round_half_up(value, places: Decimal = ONE_DECIMAL) -> Decimal | None:

@@ -247,7 +247,7 @@ def _maturity(unit, end: date) -> dict:
             {
                 "on": timezone.localtime(entry["at"]).date().isoformat(),
                 "level": scored.overall_level,
-                "mean": None if scored.overall_mean is None else round(scored.overall_mean, 1),
+                "mean": display_float(scored.overall_mean),
             }
         )
     if not ordered:
@@ -263,7 +263,7 @@ def _maturity(unit, end: date) -> dict:
             {
                 "key": s.area.key,
                 "area": s.area.name,
-                "score": None if s.mean is None else round(s.mean, 1),
+                "score": display_float(s.mean),
                 "level": s.level,
                 "target": target,
             }
