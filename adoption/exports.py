@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from config.api import csv_safe
+from config.numbers import FOUR_DECIMALS, TWO_DECIMALS, display_float
 
 from .scoring import score_answers
 
@@ -40,7 +41,7 @@ def assessment_as_dict(assessment) -> dict:
         "created_at": assessment.created_at.isoformat(),
         "submitted_at": assessment.submitted_at.isoformat() if assessment.submitted_at else None,
         "overall_level": score.overall_level,
-        "share_answered": round(score.share_answered, 4),
+        "share_answered": display_float(score.share_answered, FOUR_DECIMALS),
         "areas": [
             {
                 "area": a.area.key,
@@ -48,7 +49,7 @@ def assessment_as_dict(assessment) -> dict:
                 "questions": a.total,
                 "answered": a.answered,
                 "not_sure": a.unsure,
-                "score": round(a.mean, 2) if a.mean is not None else None,
+                "score": display_float(a.mean, TWO_DECIMALS),
                 "level": a.level,
             }
             for a in score.areas

@@ -3,6 +3,7 @@ history, recommendations and the due list."""
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import BusinessUnit
 from accounts.services import audit_record
+from config.numbers import display_float
 from maturity.models import Area, AreaLevel, Level, ModelVersion, Opportunity
 
 from .models import Answer, Assessment, Question, Subject, Target
@@ -312,7 +314,10 @@ class AreaDelta:
     def mean_change(self) -> float | None:
         if self.previous is None or self.current.mean is None or self.previous.mean is None:
             return None
-        return round(self.current.mean - self.previous.mean, 1)
+        # From the exact means (level sums over counts), rounded once, half-up (no "-0.0").
+        current = Decimal(self.current.level_sum) / self.current.answered
+        previous = Decimal(self.previous.level_sum) / self.previous.answered
+        return display_float(current - previous)
 
 
 def previous_assessment(assessment: Assessment) -> Assessment | None:

@@ -11,6 +11,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from accounts.policy import PolicyRequiredMixin, require
+from config.numbers import display_float
 from maturity.models import Area
 
 from . import services
@@ -126,6 +127,10 @@ class AssessmentDetailView(AssessmentObjectMixin, DetailView):
         by_area = {r.area.key: r for r in recommendations}
         for delta in deltas:
             delta.recommendation = by_area[delta.area.key]
+        targets = [
+            by_area[a.area.key].target.level if by_area[a.area.key].target else None
+            for a in score.areas
+        ]
         context.update(
             score=score,
             recommendations=recommendations,
@@ -133,11 +138,9 @@ class AssessmentDetailView(AssessmentObjectMixin, DetailView):
             deltas=deltas,
             chart={
                 "labels": [a.area.name for a in score.areas],
-                "current": [round(a.mean, 1) if a.mean is not None else None for a in score.areas],
-                "target": [
-                    by_area[a.area.key].target.level if by_area[a.area.key].target else None
-                    for a in score.areas
-                ],
+                "current": [display_float(a.mean) for a in score.areas],
+                # No target set anywhere: no "Target" series (and no legend entry for it).
+                "target": targets if any(t is not None for t in targets) else None,
             },
         )
         return context
@@ -342,10 +345,7 @@ class SubjectDetailView(SubjectMixin, DetailView):
                 "series": [
                     {
                         "label": row["area"].name,
-                        "data": [
-                            round(c.mean, 1) if c and c.mean is not None else None
-                            for c in row["cells"]
-                        ],
+                        "data": [display_float(c.mean) if c else None for c in row["cells"]],
                     }
                     for row in trend
                 ],

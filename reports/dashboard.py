@@ -35,6 +35,7 @@ from redis.exceptions import RedisError
 from accounts.models import BusinessUnit, Organisation, User
 from adoption.models import Answer, Target
 from adoption.scoring import AreaScore, AssessmentScore
+from config.numbers import display_float
 from maturity.models import Area
 from stories.models import Story
 from strategy import progress as kr_rules
@@ -60,6 +61,8 @@ CACHE_SECONDS = 300
 ALL_TIME_FROM = date(1900, 1, 1)
 # Statuses worst first: an objective's status in the attention list is that of its worst KR.
 STATUS_ORDER = [kr_rules.OFF_TRACK, kr_rules.AT_RISK, kr_rules.ON_TRACK, kr_rules.DONE]
+# Key results without a value yet are counted apart, never as on or off track.
+COUNTED_STATUSES = [*STATUS_ORDER, kr_rules.NO_CHECK_IN]
 
 
 class DashboardInputError(ValueError):
@@ -244,7 +247,7 @@ def _maturity(unit, end: date) -> dict:
             {
                 "on": timezone.localtime(entry["at"]).date().isoformat(),
                 "level": scored.overall_level,
-                "mean": None if scored.overall_mean is None else round(scored.overall_mean, 1),
+                "mean": display_float(scored.overall_mean),
             }
         )
     if not ordered:
@@ -260,7 +263,7 @@ def _maturity(unit, end: date) -> dict:
             {
                 "key": s.area.key,
                 "area": s.area.name,
-                "score": None if s.mean is None else round(s.mean, 1),
+                "score": display_float(s.mean),
                 "level": s.level,
                 "target": target,
             }
@@ -297,17 +300,17 @@ def _strategy(unit_ids, today: date) -> dict:
     )
     if unit_ids is not None:
         key_results = key_results.filter(objective__plan__business_unit_id__in=unit_ids)
-    counts = dict.fromkeys(STATUS_ORDER, 0)
+    counts = dict.fromkeys(COUNTED_STATUSES, 0)
     objectives: dict[int, dict] = {}
     for kr in key_results:
-        # A key result's value is its latest check-in, or the baseline before the first one.
-        value = kr["baseline"] if kr["current"] is None else kr["current"]
-        progress = kr_rules.kr_progress(kr["kind"], kr["baseline"], kr["target"], value)
+        # A key result's value is its latest check-in; before the first one it has none.
+        progress = kr_rules.kr_progress(kr["kind"], kr["baseline"], kr["target"], kr["current"])
         status = kr_rules.kr_status(kr["kind"], progress, kr["starts_on"], kr["due_on"], today)
         counts[status] += 1
         objective = objectives.setdefault(kr["objective_id"], {**kr, "pairs": [], "statuses": []})
         objective["pairs"].append((progress, kr["weight"]))
-        objective["statuses"].append(status)
+        if status != kr_rules.NO_CHECK_IN:
+            objective["statuses"].append(status)
     plans: dict[int, dict] = {}
     attention = []
     for entry in objectives.values():
@@ -321,6 +324,8 @@ def _strategy(unit_ids, today: date) -> dict:
             },
         )
         plan["objectives"].append(progress)
+        if not entry["statuses"]:
+            continue  # no key result checked in yet: nothing to judge
         worst = min(entry["statuses"], key=STATUS_ORDER.index)
         if worst in (kr_rules.OFF_TRACK, kr_rules.AT_RISK):
             attention.append(
@@ -329,24 +334,29 @@ def _strategy(unit_ids, today: date) -> dict:
                     "uuid": str(entry["objective__uuid"]),
                     "plan": entry["objective__plan__title"],
                     "plan_uuid": str(entry["objective__plan__uuid"]),
-                    "progress": progress,
+                    "progress": display_float(progress),
                     "status": worst,
-                    "status_label": kr_rules.STATUS_LABELS[worst],
+                    "status_label": str(kr_rules.STATUS_LABELS[worst]),
                     "behind": sum(
                         s in (kr_rules.OFF_TRACK, kr_rules.AT_RISK) for s in entry["statuses"]
                     ),
                 }
             )
     plan_rows = [
-        {"plan": p["plan"], "uuid": p["uuid"], "progress": kr_rules.plan_progress(p["objectives"])}
+        {
+            "plan": p["plan"],
+            "uuid": p["uuid"],
+            "progress": display_float(kr_rules.plan_progress(p["objectives"])),
+        }
         for p in plans.values()
     ]
     attention.sort(key=lambda row: (STATUS_ORDER.index(row["status"]), row["progress"] or 0))
     all_objectives = [p for plan in plans.values() for p in plan["objectives"]]
     return {
-        "progress": kr_rules.plan_progress(all_objectives),
+        # Exact objective figures averaged, then rounded once for display.
+        "progress": display_float(kr_rules.plan_progress(all_objectives)),
         "plans": plan_rows,
-        "key_results": {status: counts[status] for status in STATUS_ORDER},
+        "key_results": {status: counts[status] for status in COUNTED_STATUSES},
         "key_result_total": sum(counts.values()),
         "attention": attention[:ATTENTION_ROWS],
         "attention_total": len(attention),
@@ -471,6 +481,8 @@ def dashboard_figures(
                 {
                     "unit": row["unit"],
                     "slug": row["slug"],
+                    "label": row["label"],
+                    "counts": row["counts"],
                     "value": row["value"],
                     "cost": row["cost"],
                     "roi_pct": row["roi_pct"],
@@ -494,7 +506,7 @@ def cached_dashboard_figures(
     """`dashboard_figures` for today, kept in the cache for a few minutes: the page, its PDF and
     the API answer repeated requests without summing the value records again."""
     today = timezone.localdate()
-    key = f"dashboard:v1:{unit.pk if unit else 'org'}:{period_key}:{today.isoformat()}"
+    key = f"dashboard:v2:{unit.pk if unit else 'org'}:{period_key}:{today.isoformat()}"
     try:
         data = cache.get(key)
     except CACHE_ERRORS:  # a cache that is down only costs speed

@@ -33,12 +33,14 @@ def chart_data(data: dict) -> dict:
     areas = data["maturity"]["areas"]
     months = data["value"]["by_month"]
     units = data["value"]["by_unit"]
+    targets = [row["target"] for row in areas]
     return {
         "currency": data["currency"],
         "radar": {
             "labels": [row["area"] for row in areas],
             "current": [row["score"] for row in areas],
-            "target": [row["target"] for row in areas],
+            # Only series with data are drawn: no target set, no "Target" in the legend.
+            "target": targets if any(t is not None for t in targets) else None,
         },
         "trend": {
             "labels": [row["month"][:7] for row in months],
@@ -47,7 +49,7 @@ def chart_data(data: dict) -> dict:
             "projected": [number(row["projected_value"]) for row in months],
         },
         "units": {
-            "labels": [row["unit"] for row in units],
+            "labels": [row.get("label", row["unit"]) for row in units],
             "value": [number(row["value"]) for row in units],
         },
     }

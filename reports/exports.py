@@ -94,7 +94,9 @@ def roi_csv(data: dict) -> bytes:
     for month in data.get("by_month", []):
         row("month", month["month"], month)
     for unit in data.get("by_unit", []):
-        row("unit", unit["unit"], unit)
+        # "Finance (own solutions only)" beside "Finance (with the units below)": never twice
+        # the same name for two different figures (reports frozen before labels keep the name).
+        row("unit", unit.get("label", unit["unit"]), unit)
     for solution in data.get("top_solutions", []):
         row("solution", solution["solution"], solution)
     return ("\ufeff" + out.getvalue()).encode()  # BOM: spreadsheets then read it as UTF-8

@@ -7,8 +7,9 @@ Rules (also in the README):
   executive dashboard).
 - Key results: not deleted, of a plan that is active or closed (a draft is not agreed yet) and
   runs during the period, started by the period's last day.
-- Value as of the period's end: the newest check-in made on or before its last day, or the
-  baseline before the first one; progress and status are the plan pages' own rules
+- Value as of the period's end: the newest check-in made on or before its last day; before the
+  first one a key result has no value, no progress and the status "no check-in yet" (counted
+  apart, never on or off track); progress and status are the plan pages' own rules
   (KeyResult.progress() and .status(), i.e. strategy.progress), evaluated on that last day. A
   report of a past period therefore shows that period's figures, whatever was checked in later.
   KPIs: the newest measurement dated on or before the last day; a KPI with a target is on track
@@ -29,12 +30,13 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from accounts.models import BusinessUnit
+from config.numbers import round_half_up
 from strategy import progress as rules
 from strategy.models import CheckIn, KeyResult, Kpi, KpiMeasurement, Plan
 
 from .models import ReportSnapshot
 
-STATUS_ORDER = [rules.ON_TRACK, rules.AT_RISK, rules.OFF_TRACK, rules.DONE]
+STATUS_ORDER = [rules.ON_TRACK, rules.AT_RISK, rules.OFF_TRACK, rules.DONE, rules.NO_CHECK_IN]
 REPORTED_PLAN_STATUSES = (Plan.Status.ACTIVE, Plan.Status.CLOSED)
 
 
@@ -91,8 +93,23 @@ def signed(number) -> str:
     return f"+{text}" if number > 0 else f"-{text}" if number < 0 else "0"
 
 
+def _decimal(text) -> Decimal | None:
+    return None if text is None else Decimal(str(text))
+
+
+def _float(number) -> float | None:
+    return None if number is None else float(number)
+
+
+def _difference(value, previous) -> Decimal | None:
+    """value - previous; None when either is missing (nothing to compare)."""
+    if value is None or previous is None:
+        return None
+    return round_half_up(Decimal(value) - Decimal(previous), CENT)
+
+
 def _change(value, previous) -> str | None:
-    if previous is None:
+    if previous is None or value is None:
         return None
     return str((Decimal(value) - Decimal(previous)).quantize(CENT))
 
@@ -121,11 +138,14 @@ def _key_results(unit_ids, start: date, end: date, since: date, frozen: dict) ->
         # The previous figures: frozen in the last report, else the value as of `since`.
         kr.current = kr.value_at_since
         before = frozen.get(str(kr.uuid))
-        previous_value = Decimal(before["value"]) if before else kr.value
-        previous_progress = before["progress"] if before else kr.progress()
-        # The model's own rules, fed the value as of the period's end.
+        if before:
+            previous_value = _decimal(before["value"])
+            previous_progress = _decimal(before["progress"])
+        else:
+            previous_value, previous_progress = kr.current, round_half_up(kr.progress())
+        # The model's own rules, fed the value as of the period's end (None: no check-in yet).
         kr.current = kr.value_at_end
-        progress, status = kr.progress(), kr.status(end)
+        progress, status = round_half_up(kr.progress()), kr.status(end)
         plan = kr.objective.plan
         rows.append(
             {
@@ -140,22 +160,23 @@ def _key_results(unit_ids, start: date, end: date, since: date, frozen: dict) ->
                 "currency": kr.currency,
                 "baseline": _text(kr.baseline),
                 "target": _text(kr.target),
-                "value": _text(kr.value),
+                "value": _text(kr.current),
                 "baseline_text": kr.format(kr.baseline),
                 "target_text": kr.format(kr.target),
-                "value_text": kr.format(kr.value),
+                "value_text": kr.format(kr.current),
                 "checked_in_on": (
                     timezone.localdate(kr.checked_in_at).isoformat() if kr.checked_in_at else None
                 ),
                 "due_on": kr.due_on.isoformat(),
-                "progress": progress,
+                # Rounded once (half-up); the change is that of the figures people read.
+                "progress": _float(progress),
                 "status": status,
-                "status_label": rules.STATUS_LABELS[status],
+                "status_label": str(rules.STATUS_LABELS[status]),
                 "previous_value": _text(previous_value),
-                "change": _change(kr.value, previous_value),
-                "change_text": signed(Decimal(kr.value) - previous_value),
-                "previous_progress": previous_progress,
-                "progress_change": round(progress - previous_progress, 1),
+                "change": _change(kr.current, previous_value),
+                "change_text": signed(_difference(kr.current, previous_value)),
+                "previous_progress": _float(previous_progress),
+                "progress_change": _float(_difference(progress, previous_progress)),
             }
         )
     return rows
@@ -199,7 +220,7 @@ def _kpis(unit_ids, end: date, since: date, frozen: dict) -> list[dict]:
                 "target": _text(kpi.target),
                 "target_text": kpi.format(kpi.target) if kpi.target is not None else "",
                 "status": status or "",
-                "status_label": rules.STATUS_LABELS.get(status, ""),
+                "status_label": str(rules.STATUS_LABELS.get(status, "")),
             }
         )
     return rows

@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
+from config.numbers import round_half_up
 from value.models import Solution
 
 from .querysets import NewsletterQuerySet, SessionQuerySet, StoryQuerySet
@@ -222,8 +223,7 @@ class StoryMetric(models.Model):
         before, after = Decimal(str(self.before_value)), Decimal(str(self.after_value))
         if not before:
             return None
-        change = (after - before) / before * 100
-        return change.quantize(Decimal("0.1"))
+        return round_half_up((after - before) / before * 100)  # half-up, never -0.0
 
 
 class StoryImage(models.Model):

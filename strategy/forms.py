@@ -64,7 +64,8 @@ class PlanForm(forms.ModelForm):
 
 
 class PlanFromTemplateForm(forms.Form):
-    """The plan's frame plus one figure per blank of the template's key results."""
+    """The plan's frame, the template's objectives to keep (all ticked at first) and one figure
+    per blank of the key results of the objectives kept."""
 
     title = forms.CharField(max_length=200)
     starts_on = DateField(widget=DATE, label="Starts on")
@@ -84,34 +85,89 @@ class PlanFromTemplateForm(forms.Form):
         use_picker(self.fields["business_unit"], "units")
         use_picker(self.fields["sponsor"], "people")
         self.fields["title"].initial = template.title
+        keys = [o["key"] for o in template.objectives]
+        self.fields["objectives"] = forms.MultipleChoiceField(
+            choices=[(o["key"], o["title"]) for o in template.objectives],
+            initial=keys,
+            widget=forms.CheckboxSelectMultiple,
+            label=_("Objectives to keep"),
+            error_messages={"required": _("Keep at least one objective.")},
+        )
         for kr in template.blanks:
+            # Required only when its objective is kept (see clean()).
             self.fields[f"blank_{kr['key']}"] = forms.DecimalField(
                 label=kr["title"].replace("___", "…"),
-                help_text="The figure that replaces the blank; it becomes the target.",
+                help_text=_("The figure that replaces the blank; it becomes the target."),
                 max_digits=16,
                 decimal_places=2,
                 initial=kr.get("suggested"),
                 min_value=Decimal("0.01"),
+                required=False,
             )
 
     def blank_fields(self):
         return [self[name] for name in self.fields if name.startswith("blank_")]
 
     def frame_fields(self):
-        return [self[name] for name in self.fields if not name.startswith("blank_")]
+        return [
+            self[name]
+            for name in self.fields
+            if not name.startswith("blank_") and name != "objectives"
+        ]
+
+    def picked_keys(self) -> set[str]:
+        """The objectives ticked: the submitted ones, or all of them on a fresh form."""
+        if self.is_bound:
+            return set(self.data.getlist(self.add_prefix("objectives")))
+        return {o["key"] for o in self.template.objectives}
+
+    def objective_groups(self) -> list[dict]:
+        """Per objective of the template: its checkbox state, why, key results (with the blank's
+        field when there is one) and the initiatives serving it, for the page to show."""
+        picked = self.picked_keys()
+        horizons = dict(Initiative.Horizon.choices)
+        return [
+            {
+                "key": o["key"],
+                "title": o["title"],
+                "why": o.get("why", ""),
+                "checked": o["key"] in picked,
+                "key_results": [
+                    {
+                        "title": kr["title"].replace("___", "…"),
+                        "field": self[f"blank_{kr['key']}"] if "___" in kr["title"] else None,
+                    }
+                    for kr in o.get("key_results", [])
+                ],
+                "initiatives": [
+                    {"title": i["title"], "horizon": horizons.get(i["horizon"], i["horizon"])}
+                    for i in self.template.initiatives
+                    if o["key"] in i.get("objectives", [])
+                ],
+            }
+            for o in self.template.objectives
+        ]
 
     def clean(self):
         data = super().clean()
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends and ends <= starts:
             self.add_error("ends_on", "The plan must end after it starts.")
+        picked = set(data.get("objectives") or [])
+        for objective in self.template.objectives:
+            if objective["key"] not in picked:
+                continue
+            for kr in objective.get("key_results", []):
+                name = f"blank_{kr['key']}"
+                if name in self.fields and data.get(name) is None and name not in self.errors:
+                    self.add_error(name, _("Give the figure, or untick this objective."))
         return data
 
     def blanks(self) -> dict:
         return {
             name.removeprefix("blank_"): value
             for name, value in self.cleaned_data.items()
-            if name.startswith("blank_")
+            if name.startswith("blank_") and value is not None
         }
 
 

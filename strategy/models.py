@@ -165,9 +165,9 @@ class Plan(models.Model):
     def scope_label(self) -> str:
         return str(self.business_unit) if self.business_unit_id else "Whole organisation"
 
-    def progress(self) -> float | None:
-        """Mean progress of the plan's objectives (needs objectives with key results prefetched
-        as `objective_list`/`live_key_results`, or reads them)."""
+    def progress(self) -> Decimal | None:
+        """Exact mean progress of the plan's objectives that have one (needs objectives with key
+        results prefetched as `objective_list`/`live_key_results`, or reads them)."""
         objectives = getattr(self, "objective_list", None)
         if objectives is None:
             objectives = list(self.objectives.prefetch_live_key_results())
@@ -233,12 +233,20 @@ class Objective(models.Model):
     def get_absolute_url(self) -> str:
         return f"{self.plan.get_absolute_url()}#objective-{self.uuid}"
 
-    def progress(self) -> float | None:
-        """Weighted mean of the progress of the objective's live key results."""
+    def _key_results(self) -> list:
         key_results = getattr(self, "live_key_results", None)
         if key_results is None:
             key_results = list(self.key_results.alive())
-        return rules.weighted_progress([(kr.progress(), kr.weight) for kr in key_results])
+        return key_results
+
+    def progress(self) -> Decimal | None:
+        """Exact weighted mean progress of the live key results that have a value (None when
+        none has been checked in yet; see strategy.progress)."""
+        return rules.weighted_progress([(kr.progress(), kr.weight) for kr in self._key_results()])
+
+    def awaiting_check_in(self) -> int:
+        """How many live key results have no value yet (left out of the progress)."""
+        return rules.awaiting_check_in(kr.progress() for kr in self._key_results())
 
 
 class Kpi(models.Model):
@@ -414,15 +422,20 @@ class KeyResult(models.Model):
     def format(self, value) -> str:
         return format_value(value, self.unit, self.currency)
 
-    def progress(self) -> float:
-        """Progress towards the target, 0-100 (see strategy.progress.kr_progress)."""
-        return rules.kr_progress(self.kind, self.baseline, self.target, self.value)
+    @property
+    def has_value(self) -> bool:
+        return self.current is not None
 
-    def expected_progress(self, today: date | None = None) -> float:
+    def progress(self) -> Decimal | None:
+        """Exact progress towards the target, 0-100; None before the first check-in (see
+        strategy.progress.kr_progress)."""
+        return rules.kr_progress(self.kind, self.baseline, self.target, self.current)
+
+    def expected_progress(self, today: date | None = None) -> Decimal:
         return rules.expected_progress(self.starts_on, self.due_on, today or timezone.localdate())
 
     def status(self, today: date | None = None) -> str:
-        """on_track / at_risk / off_track / done (see strategy.progress.kr_status)."""
+        """on_track / at_risk / off_track / done / no_check_in (see strategy.progress)."""
         return rules.kr_status(
             self.kind, self.progress(), self.starts_on, self.due_on, today or timezone.localdate()
         )

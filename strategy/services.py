@@ -320,13 +320,27 @@ def plan_create_from_template(
     sponsor=None,
     vision: str = "",
     status: str = Plan.Status.DRAFT,
+    objective_keys: list[str] | None = None,
 ) -> Plan:
-    """Create a plan, its objectives, key results and initiatives from a template. Each key
-    result with a blank takes its target from `blanks[key]` and gets the figure in its title; all
-    key results run over the plan's period and belong to `actor` until reassigned.
+    """Create a plan, its objectives, key results and initiatives from a template. Only the
+    objectives whose keys are in `objective_keys` are created (None: all of them), with their key
+    results and the initiatives that serve at least one of them. Each key result with a blank
+    takes its target from `blanks[key]` and gets the figure in its title; all key results run over
+    the plan's period and belong to `actor` until reassigned.
 
-    Raises StrategyError when a blank has no value."""
-    missing = [kr["key"] for kr in template.blanks if blanks.get(kr["key"]) is None]
+    Raises StrategyError for an unknown objective key, when no objective is picked, or when a
+    blank of a picked objective has no value."""
+    known = [o["key"] for o in template.objectives]
+    picked = set(known if objective_keys is None else objective_keys)
+    if not picked or picked - set(known):
+        raise StrategyError("Pick at least one of the template's objectives.")
+    chosen = [o for o in template.objectives if o["key"] in picked]
+    missing = [
+        kr["key"]
+        for o in chosen
+        for kr in o.get("key_results", [])
+        if BLANK in kr["title"] and blanks.get(kr["key"]) is None
+    ]
     if missing:
         raise StrategyError(f"Fill in every blank: {', '.join(missing)}.")
     plan = plan_create(
@@ -344,7 +358,7 @@ def plan_create_from_template(
         actor=actor,
     )
     objectives_by_key = {}
-    for index, objective_data in enumerate(template.objectives):
+    for index, objective_data in enumerate(chosen):
         objective = Objective.objects.create(
             plan=plan,
             title=objective_data["title"],
@@ -374,7 +388,13 @@ def plan_create_from_template(
                 check_in_frequency=kr.get("frequency", "monthly"),
                 order=kr_index,
             )
-    for index, item in enumerate(template.initiatives):
+    initiatives = [
+        item
+        for item in template.initiatives
+        # An initiative linked to no objective belongs to the whole plan.
+        if not item.get("objectives") or picked & set(item["objectives"])
+    ]
+    for index, item in enumerate(initiatives):
         initiative = Initiative.objects.create(
             plan=plan,
             title=item["title"],
@@ -390,5 +410,11 @@ def plan_create_from_template(
                 if key in objectives_by_key
             ]
         )
-    audit_record(actor=actor, verb="plan_created_from_template", target=plan, template=template.key)
+    audit_record(
+        actor=actor,
+        verb="plan_created_from_template",
+        target=plan,
+        template=template.key,
+        objectives=[o["key"] for o in chosen],
+    )
     return plan

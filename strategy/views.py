@@ -103,6 +103,7 @@ class PlanDetailView(PolicyRequiredMixin, DetailView):
             for kr in objective.live_key_results:
                 annotate_key_result(kr, today)
             objective.progress_value = objective.progress()
+            objective.awaiting_value = objective.awaiting_check_in()
         context["today"] = today
         context["plan_progress"] = plan.progress()
         context["roadmap"] = [
@@ -190,6 +191,7 @@ class PlanFromTemplateView(PolicyRequiredMixin, FormView):
             business_unit=data["business_unit"],
             sponsor=data["sponsor"],
             blanks=form.blanks(),
+            objective_keys=data["objectives"],
         )
         messages.success(self.request, "Plan created from the template. Everything is editable.")
         return HttpResponseRedirect(plan.get_absolute_url())

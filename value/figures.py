@@ -19,8 +19,14 @@ Rules (our own, written down so that every figure can be checked by hand):
   in that unit's scope; organisation-wide programme costs only in the organisation's figures;
 - cost = build + running + programme; net = value - cost; ROI % = net / cost x 100;
 - payback months = investment (build cost of everything live by the end of the period) / the
-  average monthly net operating benefit (value - running - programme, per month); none when that
-  benefit is not positive;
+  average monthly net operating benefit (value - running - programme, per month); none (empty,
+  never 0) when there is no investment to pay back or that benefit is not positive. Payback
+  belongs to a scope and period: month rows have none;
+- ratios (ROI %, variance %, payback) are computed from exact sums and rounded once, half-up, to
+  one decimal (config.numbers), never to "-0.0";
+- by business unit: one row per direct child of the scope with everything below it, and a row of
+  the scope unit's *own* solutions (those booked on the unit itself), labelled as such, so that it
+  is never mistaken for the scope's total;
 - projected value = the business case's monthly value for every month the solution is live; the
   variance is realised - projected.
 """
@@ -33,8 +39,10 @@ from decimal import Decimal
 
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from accounts.models import BusinessUnit
+from config.numbers import round_half_up
 
 from .models import ProgrammeCost, Solution, UnitMonthCost, UnitMonthValue, ValueRecord
 
@@ -44,7 +52,8 @@ MONEY = DecimalField(max_digits=20, decimal_places=2)
 
 
 def money(amount) -> Decimal:
-    return Decimal(amount or 0).quantize(CENT)
+    """An amount to the cent, half-up (never -0.00)."""
+    return round_half_up(amount or 0, CENT)
 
 
 # Periods ------------------------------------------------------------------------------------
@@ -103,16 +112,19 @@ class Figures:
     def roi_pct(self) -> Decimal | None:
         if self.cost <= 0:
             return None
-        return (self.net / self.cost * 100).quantize(Decimal("0.1"))
+        return round_half_up(self.net / self.cost * 100)
 
     @property
     def payback_months(self) -> Decimal | None:
+        """None with nothing to pay back (no investment) or no positive monthly benefit."""
+        if self.investment <= 0:
+            return None
         monthly_benefit = (self.value - self.running_cost - self.programme_cost) / max(
             self.months, 1
         )
         if monthly_benefit <= 0:
             return None
-        return (self.investment / monthly_benefit).quantize(Decimal("0.1"))
+        return round_half_up(self.investment / monthly_benefit)
 
     @property
     def variance(self) -> Decimal:
@@ -122,19 +134,20 @@ class Figures:
     def variance_pct(self) -> Decimal | None:
         if self.projected_value <= 0:
             return None
-        return (self.variance / self.projected_value * 100).quantize(Decimal("0.1"))
+        return round_half_up(self.variance / self.projected_value * 100)
 
-    def as_dict(self) -> dict:
-        """JSON-safe: money and ratios as strings with fixed decimals, None when undefined."""
+    def as_dict(self, *, month_row: bool = False) -> dict:
+        """JSON-safe: money and ratios as strings with fixed decimals, None when undefined. A
+        month row leaves out payback and investment (they belong to a scope and period)."""
 
         def text(number):
             return None if number is None else str(number)
 
-        return {
+        figures = {
             "months": self.months,
             "records": self.records,
             "value": text(money(self.value)),
-            "hours": text(Decimal(self.hours).quantize(Decimal("0.1"))),
+            "hours": text(round_half_up(self.hours)),
             "verified_value": text(money(self.verified_value)),
             "build_cost": text(money(self.build_cost)),
             "running_cost": text(money(self.running_cost)),
@@ -148,6 +161,9 @@ class Figures:
             "variance": text(money(self.variance)),
             "variance_pct": text(self.variance_pct),
         }
+        if month_row:
+            del figures["payback_months"], figures["investment"]
+        return figures
 
 
 @dataclass
@@ -344,10 +360,17 @@ class RoiFigures:
             "end": self.end.isoformat(),
             "totals": self.totals.as_dict(),
             "by_month": [
-                {"month": row.month.isoformat(), **row.figures.as_dict()} for row in self.by_month
+                {"month": row.month.isoformat(), **row.figures.as_dict(month_row=True)}
+                for row in self.by_month
             ],
             "by_unit": [
-                {"unit": row["unit"], "slug": row["slug"], **row["figures"].as_dict()}
+                {
+                    "unit": row["unit"],
+                    "slug": row["slug"],
+                    "label": row["label"],
+                    "counts": row["counts"],
+                    **row["figures"].as_dict(),
+                }
                 for row in self.by_unit
             ],
             "top_solutions": [
@@ -455,9 +478,15 @@ def subtree_of(units: list[dict], unit_id: int) -> list[int]:
     return ids
 
 
+# What a by-unit row counts: the scope unit's own solutions only, or a unit with its subtree.
+OWN_SOLUTIONS, WITH_UNITS_BELOW = "own_solutions", "with_units_below"
+
+
 def _by_unit(unit, unit_ids, rolled_up, months, programme, units=None) -> list[dict]:
     """One row per direct child of the scope (top-level units for the organisation), each with
-    its subtree rolled up, plus the scope unit's own solutions as a row of their own."""
+    its subtree rolled up, plus the scope unit's own solutions as a row of their own. `label`
+    tells them apart: "Finance (own solutions only)", "Payables (with the units below)"; a unit
+    with nothing below keeps its plain name."""
     if units is None:
         units = BusinessUnit.objects.values("id", "parent_id", "name", "slug")
     units = {row["id"]: row for row in units}
@@ -481,10 +510,22 @@ def _by_unit(unit, unit_ids, rolled_up, months, programme, units=None) -> list[d
     for unit_id, _month, amount in programme:
         if unit_id is not None:
             buckets[bucket_of(unit_id)].add(programme_cost=amount)
+    parents = {row["parent_id"] for row in units.values()}
+
+    def label(unit_id) -> tuple[str, str]:
+        name = units[unit_id]["name"]
+        if unit_id == scope_id:
+            return OWN_SOLUTIONS, _("%(unit)s (own solutions only)") % {"unit": name}
+        if unit_id in parents:
+            return WITH_UNITS_BELOW, _("%(unit)s (with the units below)") % {"unit": name}
+        return WITH_UNITS_BELOW, name
+
     rows = [
         {
             "unit": units[unit_id]["name"],
             "slug": units[unit_id]["slug"],
+            "counts": label(unit_id)[0],
+            "label": str(label(unit_id)[1]),
             "figures": sums.freeze(len(months)),
         }
         for unit_id, sums in buckets.items()

@@ -7,6 +7,7 @@ from accounts.models import BusinessUnit
 from adoption.models import LEVEL_CHOICES, Answer, Assessment
 from adoption.scoring import score_answers
 from adoption.services import answers_of
+from config.numbers import FOUR_DECIMALS, display_float
 
 
 class AreaScoreSerializer(serializers.Serializer):
@@ -59,7 +60,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.FloatField())
     def get_share_answered(self, obj) -> float:
-        return round(self._score(obj).share_answered, 4)
+        return display_float(self._score(obj).share_answered, FOUR_DECIMALS)
 
     @extend_schema_field(AreaScoreSerializer(many=True))
     def get_areas(self, obj):

@@ -212,6 +212,8 @@ def test_submitting_shows_levels_and_recommendations(client, coe_lead, draft):
     assert page.context["recommendations"][-1].area.key == "community"
     assert b"What 300 looks like here" in page.content
     assert b'id="assessment-radar-data"' in page.content
+    # No target set: no target series, so the radar's legend has no "Target".
+    assert page.context["chart"]["target"] is None
     assert b"adoption/charts.js" in page.content
 
 

@@ -36,6 +36,7 @@ from maturity.models import Area
 from reports import dashboard
 from reports.dashboard import dashboard_figures
 from stories.tests.factories import StoryFactory
+from strategy.models import KeyResult
 from strategy.tests.factories import KeyResultFactory, ObjectiveFactory, PlanFactory
 from value import figures
 from value.tests.factories import SolutionFactory, ValueRecordFactory
@@ -158,7 +159,13 @@ def test_organisation_figures_equal_the_hand_computed_ones(org):
     ]
     assert data["adoption"] == {"active_makers": 2, "solutions_live": 3, "stories_published": 1}
     strategy = data["strategy"]
-    assert strategy["key_results"] == {"off_track": 1, "at_risk": 1, "on_track": 1, "done": 1}
+    assert strategy["key_results"] == {
+        "off_track": 1,
+        "at_risk": 1,
+        "on_track": 1,
+        "done": 1,
+        "no_check_in": 0,
+    }
     # Objectives 55.0 (mean of 100 and 10), 40.0 and 20.0; plans 47.5 and 20.0.
     assert strategy["progress"] == 38.3
     assert sorted((p["plan"], p["progress"]) for p in strategy["plans"]) == [
@@ -181,6 +188,30 @@ def test_organisation_figures_equal_the_hand_computed_ones(org):
     assert areas["support"]["target"] is None
     assert [s["title"] for s in data["stories"]["newest"]] == ["Invoices in a day"]
     assert data["currency"] == "EUR"
+
+
+def test_key_results_without_a_check_in_are_counted_apart(org):
+    """An "increase" and a "stay below" (empty baseline) without a single check-in: neither is
+    off or on track, neither moves an objective's progress, and an objective of such key
+    results has no progress and needs no attention yet."""
+    train = KeyResult.objects.get(current=40).objective
+    KeyResultFactory(objective=train, current=None, weight=5)  # would drag 40 down to 6.7
+    waiting = ObjectiveFactory(plan=train.plan, title="Awaiting", order=3)
+    KeyResultFactory(objective=waiting, current=None)
+    KeyResultFactory(objective=waiting, kind="stay_below", baseline=0, target=5, current=None)
+    strategy = dashboard_figures(period_key="this_quarter", today=TODAY)["strategy"]
+    assert strategy["key_results"] == {
+        "off_track": 1,
+        "at_risk": 1,
+        "on_track": 1,
+        "done": 1,
+        "no_check_in": 3,
+    }
+    assert strategy["key_result_total"] == 7
+    # Unchanged: objectives 55.0, 40.0 and 20.0 (Awaiting has none); plans 47.5 and 20.0.
+    assert strategy["progress"] == 38.3
+    assert ("Organisation plan", 47.5) in [(p["plan"], p["progress"]) for p in strategy["plans"]]
+    assert "Awaiting" not in [row["objective"] for row in strategy["attention"]]
 
 
 def test_value_figures_are_those_of_the_roi_report(org):
@@ -216,6 +247,7 @@ def test_unit_drill_down_sums_its_children(org):
         "at_risk": 1,
         "on_track": 0,
         "done": 0,
+        "no_check_in": 0,
     }
     assert finance["adoption"] == {"active_makers": 2, "solutions_live": 2, "stories_published": 1}
     assert finance["maturity"]["level"] is None and finance["maturity"]["areas"] == []
@@ -460,3 +492,22 @@ def test_a_cache_that_is_down_costs_speed_not_the_page(client, executive, org, s
     response = client.get(reverse("dashboard:dashboard"), params)
     assert response.status_code == 200
     assert response.context["data"]["value"]["totals"]["value"] == "3500.00"
+
+
+@pytest.mark.parametrize(
+    ("targets", "drawn"),
+    [([None, None], None), ([None, 400], [None, 400])],
+)
+def test_radar_draws_a_target_series_only_when_a_target_is_set(targets, drawn):
+    from reports.dashboard_views import chart_data
+
+    areas = [
+        {"area": name, "score": 300.0, "target": target}
+        for name, target in zip(("Security", "Support"), targets, strict=True)
+    ]
+    data = {
+        "currency": "EUR",
+        "maturity": {"areas": areas},
+        "value": {"by_month": [], "by_unit": []},
+    }
+    assert chart_data(data)["radar"]["target"] == drawn

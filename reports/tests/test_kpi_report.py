@@ -6,7 +6,8 @@ The fixture (all in 2026, plans of Finance): "Self-service adoption" runs the wh
 - B (increase 0 -> 100, 1 Jan - 31 Mar): 45 at 23:30 on 28 Feb. On 28 Feb 58 of 89 days have
   passed, so 65.2 % is expected: 20.2 points behind is "at risk".
 - C (milestone, all year): done (1) on 1 Feb.
-- D (stay above 40 from 35, all year): never checked in, so 35: "off track".
+- D (stay above 40 from 35, all year): never checked in, so no value: "no check-in yet", counted
+  apart (it used to read as its baseline 35, "off track").
 - KPI "Active makers" (higher is better): 30 on 31 Jan, 34 on 28 Feb, 40 on 1 Mar.
 - KPI "Licence spend" (lower is better): 11400 on 5 Jan, 11650 on 5 Feb.
 """
@@ -126,14 +127,23 @@ def test_month_two_figures_by_hand(key_results, kpis):
         45.0,
         "at_risk",
     )
-    assert (rows["B"]["change_text"], rows["B"]["progress_change"]) == ("+45", 45.0)
+    # B had no value on 31 January: there is nothing to compare with.
+    assert (rows["B"]["change_text"], rows["B"]["progress_change"]) == ("—", None)
+    assert (rows["B"]["previous_value"], rows["B"]["previous_progress"]) == (None, None)
     assert (rows["C"]["progress"], rows["C"]["status"]) == (100.0, "done")
-    assert (rows["D"]["value"], rows["D"]["status"], rows["D"]["change_text"]) == (
-        "35.00",
-        "off_track",
-        "0",
+    assert (rows["D"]["value"], rows["D"]["progress"], rows["D"]["status"]) == (
+        None,
+        None,
+        "no_check_in",
     )
-    assert data["status_counts"] == {"on_track": 1, "at_risk": 1, "off_track": 1, "done": 1}
+    assert (rows["D"]["value_text"], rows["D"]["change_text"]) == ("—", "—")
+    assert data["status_counts"] == {
+        "on_track": 1,
+        "at_risk": 1,
+        "off_track": 0,
+        "done": 1,
+        "no_check_in": 1,
+    }
     assert data["key_result_total"] == 4
     assert [row["title"] for row in data["key_results"]] == ["A", "B", "C", "D"]
     assert data["compared_with"] == {"end": "2026-01-31", "report_start": None}
@@ -157,7 +167,8 @@ def test_past_period_ignores_later_check_ins(key_results, kpis):
     """Generated today, a January report shows January's figures."""
     rows = _by_title(kpi.kpi_figures(None, *JAN))
     assert (rows["A"]["value"], rows["A"]["progress"]) == ("20.00", 25.0)
-    assert rows["B"]["value"] == "0.00" and rows["B"]["checked_in_on"] is None
+    assert rows["B"]["value"] is None and rows["B"]["checked_in_on"] is None
+    assert (rows["B"]["progress"], rows["B"]["status"]) == (None, "no_check_in")
     assert rows["C"]["status"] != "done"
     kpis_by_name = _by_name(kpi.kpi_figures(None, *JAN))
     assert kpis_by_name["Active makers"]["value"] == "30.00"
@@ -176,7 +187,8 @@ def test_change_uses_the_frozen_previous_report(kpi_definition, key_results, kpi
     assert (a["previous_value"], a["change_text"], a["progress_change"]) == ("20.00", "+10", 25.0)
     assert february.data["compared_with"] == {"end": "2026-01-31", "report_start": "2026-01-01"}
     # A key result added since the January report is compared with its value on 31 January.
-    assert _by_title(february.data)["B"]["previous_value"] == "0.00"
+    # (it had none: no check-in by then)
+    assert _by_title(february.data)["B"]["previous_value"] is None
 
 
 def test_scope_of_a_unit_includes_children_and_excludes_siblings(unit, plan, key_results):
@@ -231,9 +243,13 @@ def test_snapshot_files_and_mail(kpi_definition, key_results, kpis):
 
     assert len(mail.outbox) == 1
     body = mail.outbox[0].body
-    assert "Key results as of 2026-02-28: 4 (on track 1, at risk 1, off track 1, done 1)" in body
-    assert "- B (Self-service adoption): 45 % of 100 %, 45.0 % (+45.0 points), at risk" in body
-    assert "- D (Self-service adoption)" in body and "- A (" not in body
+    assert (
+        "Key results as of 2026-02-28: 4 (on track 1, at risk 1, off track 0, done 1, "
+        "no check-in yet 1)" in body
+    )
+    assert "- B (Self-service adoption): 45 % of 100 %, 45.0 %, at risk" in body
+    assert "- D (" not in body and "- A (" not in body
+    assert "No check-in yet" in html
     assert mail.outbox[0].attachments[0][1].startswith(b"%PDF")
 
 
@@ -248,8 +264,9 @@ def test_csv_parses_back_to_the_same_figures(kpi_definition, key_results, kpis):
         row = key_result_rows[name]
         for column in ("baseline", "target", "value", "change", "status", "plan", "objective"):
             assert row[column] == (frozen[column] or ""), column
-        assert float(row["progress"]) == frozen["progress"]
-        assert float(row["progress_change"]) == frozen["progress_change"]
+        for column in ("progress", "progress_change"):
+            expected = "" if frozen[column] is None else frozen[column]
+            assert (float(row[column]) if row[column] else "") == expected, column
     # Negative figures stay numbers; the formula-looking title does not run.
     assert key_result_rows["'=cmd|' /C calc'!A0"]["value"] == "-5.00"
     assert key_result_rows["A"]["as_of"] == "2026-02-15"

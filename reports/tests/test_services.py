@@ -101,7 +101,7 @@ def test_generate_freezes_numbers_and_renders_files(definition, roi_data):
     totals = snapshot.data["totals"]
     # value 3,010; cost 5,000 build + 3 x 200 running = 5,600
     assert (totals["value"], totals["cost"], totals["net"]) == ("3010.00", "5600.00", "-2590.00")
-    assert totals["roi_pct"] == "-46.2"
+    assert totals["roi_pct"] == "-46.3"  # -2,590 / 5,600 = -46.25 %, half-up (not to even)
     pdf = snapshot.pdf_file.read()
     assert pdf.startswith(b"%PDF") and len(pdf) > 2000
     assert b"Invoice approvals" in snapshot.html_file.read()
@@ -209,3 +209,35 @@ def test_sweep_republishes_stuck_snapshots(definition, django_capture_on_commit_
     )
     assert services.snapshot_claim(snapshot.pk) is True
     assert services.snapshot_claim(snapshot.pk) is False
+
+
+def test_csv_tells_own_and_below_apart_and_month_rows_have_no_payback(unit):
+    """Finance's own solution (built for 1,000, worth 500 a month) beside Payables below it
+    (no build cost, 200 a month), Q1 2026: no two unit rows named alike, no 0.0 payback."""
+    from accounts.tests.factories import BusinessUnitFactory
+    from reports.exports import roi_csv
+    from value import figures
+    from value.tests.factories import SolutionFactory
+
+    payables = BusinessUnitFactory(name="Payables", slug="payables", parent=unit)
+    own = SolutionFactory(
+        business_unit=unit,
+        go_live_on=date(2025, 12, 1),
+        build_hours=Decimal("20"),
+        build_hourly_rate=Decimal("50"),
+    )
+    below = SolutionFactory(business_unit=payables, go_live_on=date(2025, 12, 1))
+    for month in (1, 2, 3):
+        ValueRecordFactory(solution=own, month=date(2026, month, 1), amount=Decimal("500"))
+        ValueRecordFactory(solution=below, month=date(2026, month, 1), amount=Decimal("200"))
+    data = figures.roi_figures(unit, date(2026, 1, 1), date(2026, 3, 31)).as_dict()
+    text = roi_csv({**data, "scope": "Finance"}).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    units = {row["name"]: row for row in rows if row["section"] == "unit"}
+    assert set(units) == {"Finance (own solutions only)", "Payables"}
+    # Own: investment 1,000 / monthly benefit 500 = 2.0 months; Payables: nothing to pay back.
+    assert units["Finance (own solutions only)"]["payback_months"] == "2.0"
+    assert units["Payables"]["payback_months"] == ""
+    assert [row["payback_months"] for row in rows if row["section"] == "month"] == ["", "", ""]
+    # The total: investment 1,000 / ((1,500 + 600) / 3 = 700) = 1.43 → 1.4 months.
+    assert (rows[0]["name"], rows[0]["payback_months"]) == ("Finance", "1.4")

@@ -7,6 +7,10 @@
     return node ? JSON.parse(node.textContent) : null;
   }
 
+  function hasData(values) {
+    return Array.isArray(values) && values.some(function (v) { return v !== null && v !== undefined; });
+  }
+
   var radar = document.getElementById("assessment-radar");
   var radarData = readData("assessment-radar-data");
   if (radar && radarData && window.Chart) {
@@ -14,10 +18,11 @@
       type: "radar",
       data: {
         labels: radarData.labels,
+        // Only series with data: no "Target" in the legend when no target is set.
         datasets: [
           { label: "Score", data: radarData.current, borderColor: "#3b2a6b", backgroundColor: "rgba(59,42,107,0.2)" },
           { label: "Target", data: radarData.target, borderColor: "#d97706", backgroundColor: "rgba(217,119,6,0.05)", borderDash: [6, 4] }
-        ]
+        ].filter(function (series) { return hasData(series.data); })
       },
       options: {
         animation: false,

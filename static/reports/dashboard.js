@@ -12,6 +12,7 @@
     document.querySelectorAll("details").forEach((details) => (details.open = true));
   });
 
+  const hasData = (values) => Array.isArray(values) && values.some((v) => v !== null && v !== undefined);
   const radar = document.getElementById("radar-chart");
   if (radar && data.radar.labels.length) {
     new Chart(radar, {
@@ -33,7 +34,7 @@
             borderDash: [6, 4],
             spanGaps: true,
           },
-        ],
+        ].filter((series) => hasData(series.data)), // no "Target" legend without a target
       },
       options: {
         scales: { r: { min: 0, max: 500, ticks: { stepSize: 100, backdropColor: "transparent" } } },

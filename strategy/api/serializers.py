@@ -7,7 +7,9 @@ from rest_framework import serializers
 
 from accounts.models import BusinessUnit
 from config.dates import SerializerDateField
+from config.numbers import display_float
 from maturity.models import Area, Opportunity
+from strategy import progress as rules
 from strategy.models import (
     CheckIn,
     Frequency,
@@ -80,7 +82,8 @@ class PlanSerializer(serializers.ModelSerializer):
         read_only_fields = ["uuid"]
 
     def get_progress(self, plan) -> float | None:
-        return plan.progress()
+        """Mean of the objectives that have a progress, rounded once (half-up) to 0.1."""
+        return display_float(plan.progress())
 
     def validate(self, attrs):
         data = _merged(self, attrs)
@@ -93,14 +96,20 @@ class ObjectiveSerializer(serializers.ModelSerializer):
     plan = serializers.SlugRelatedField(slug_field="uuid", queryset=Plan.objects.all())
     owner = _person()
     progress = serializers.SerializerMethodField()
+    awaiting_check_in = serializers.SerializerMethodField()
 
     class Meta:
         model = Objective
-        fields = ["uuid", "plan", "title", "why", "owner", "order", "progress"]
+        fields = ["uuid", "plan", "title", "why", "owner", "order", "progress", "awaiting_check_in"]
         read_only_fields = ["uuid", "order"]
 
     def get_progress(self, objective) -> float | None:
-        return objective.progress()
+        """Weighted mean over the key results that have a value; null when none has one."""
+        return display_float(objective.progress())
+
+    def get_awaiting_check_in(self, objective) -> int:
+        """Key results without a value yet, left out of `progress`."""
+        return objective.awaiting_check_in()
 
     def validate_plan(self, plan):
         if self.instance is not None and plan != self.instance.plan:
@@ -144,13 +153,16 @@ class KeyResultSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["uuid", "current"]
 
-    def get_progress(self, kr) -> float:
-        return kr.progress()
+    def get_progress(self, kr) -> float | None:
+        """0-100, rounded once (half-up) to 0.1; null before the first check-in."""
+        return display_float(kr.progress())
 
     def get_expected_progress(self, kr) -> float:
-        return kr.expected_progress()
+        return display_float(kr.expected_progress())
 
+    @extend_schema_field({"type": "string", "pattern": "^(" + "|".join(rules.STATUS_LABELS) + ")$"})
     def get_status(self, kr) -> str:
+        """on_track, at_risk, off_track, done, or no_check_in before the first value."""
         return kr.status()
 
     def validate_objective(self, objective):

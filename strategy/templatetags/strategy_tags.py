@@ -10,8 +10,10 @@ register = template.Library()
 @register.filter
 def kr_value(value, owner) -> str:
     """Format `value` in the unit of `owner` (a KeyResult or Kpi); milestones read done/not done."""
+    if value is None:
+        return "—"  # no check-in (or measurement) yet
     if getattr(owner, "kind", None) == "milestone":
-        return "Done" if value is not None and value >= 1 else "Not done"
+        return "Done" if value >= 1 else "Not done"
     return format_value(value, owner.unit, getattr(owner, "currency", ""))
 
 

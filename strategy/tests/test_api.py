@@ -195,3 +195,23 @@ def test_key_result_list_api_query_count(coe_lead, django_assert_max_num_queries
     with django_assert_max_num_queries(4):
         response = client.get("/api/v1/key-results/")
     assert response.json()["count"] == 10
+
+
+def test_api_shows_no_check_in_yet_and_rounds_once_half_up(maker, kr):
+    """A key result without a value: progress null and status "no_check_in", left out of its
+    objective's progress and counted in `awaiting_check_in`. Figures are rounded once, half-up:
+    increase 0 → 80 at 25 is 31.25 % → 31.3; objectives at 31.25 and 56.25 → plan 43.75 → 43.8."""
+    objective = kr.objective  # kr (decrease 40 → 10) has no check-in yet
+    KeyResultFactory(objective=objective, baseline=0, target=80, current=25)
+    second = ObjectiveFactory(plan=objective.plan)
+    KeyResultFactory(objective=second, baseline=0, target=80, current=45)
+    client = api(maker)
+    row = client.get(f"/api/v1/key-results/{kr.uuid}/").json()
+    assert (row["progress"], row["status"], row["current"]) == (None, "no_check_in", None)
+    objectives = client.get(f"/api/v1/objectives/?plan__uuid={objective.plan.uuid}").json()
+    by_uuid = {o["uuid"]: o for o in objectives["results"]}
+    assert by_uuid[str(objective.uuid)]["progress"] == 31.3
+    assert by_uuid[str(objective.uuid)]["awaiting_check_in"] == 1
+    assert by_uuid[str(second.uuid)]["progress"] == 56.3
+    plan = client.get(f"/api/v1/plans/{objective.plan.uuid}/").json()
+    assert plan["progress"] == 43.8  # half-to-even on rounded figures gave (31.2 + 56.2) / 2 = 43.7

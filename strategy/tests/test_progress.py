@@ -7,7 +7,10 @@ from decimal import Decimal
 
 import pytest
 
+from config.numbers import display_float, percent_text, round_half_up
 from strategy.progress import (
+    NO_CHECK_IN,
+    awaiting_check_in,
     expected_progress,
     kpi_status,
     kr_progress,
@@ -36,7 +39,7 @@ def status(kind, baseline, target, current, today):
     ],
 )
 def test_expected_progress_is_linear_over_the_dates(today, expected):
-    assert expected_progress(START, DUE, today) == expected
+    assert display_float(expected_progress(START, DUE, today)) == expected
 
 
 @pytest.mark.parametrize(
@@ -55,7 +58,7 @@ def test_expected_progress_is_linear_over_the_dates(today, expected):
     ],
 )
 def test_increase_from_20_to_70(current, today, progress, state):
-    assert kr_progress("increase", 20, 70, current) == progress
+    assert display_float(kr_progress("increase", 20, 70, current)) == progress
     assert status("increase", 20, 70, current, today) == state
 
 
@@ -71,7 +74,7 @@ def test_increase_from_20_to_70(current, today, progress, state):
     ],
 )
 def test_decrease_from_40_to_10(current, today, progress, state):
-    assert kr_progress("decrease", 40, 10, current) == progress
+    assert display_float(kr_progress("decrease", 40, 10, current)) == progress
     assert status("decrease", 40, 10, current, today) == state
 
 
@@ -87,7 +90,7 @@ def test_decrease_from_40_to_10(current, today, progress, state):
     ],
 )
 def test_stay_above_80(current, today, progress, state):
-    assert kr_progress("stay_above", 70, 80, current) == progress
+    assert display_float(kr_progress("stay_above", 70, 80, current)) == progress
     assert status("stay_above", 70, 80, current, today) == state
 
 
@@ -103,7 +106,7 @@ def test_stay_above_80(current, today, progress, state):
     ],
 )
 def test_stay_below_5(current, today, progress, state):
-    assert kr_progress("stay_below", 8, 5, current) == progress
+    assert display_float(kr_progress("stay_below", 8, 5, current)) == progress
     assert status("stay_below", 8, 5, current, today) == state
 
 
@@ -120,7 +123,7 @@ def test_stay_below_5(current, today, progress, state):
     ],
 )
 def test_milestone(current, today, progress, state):
-    assert kr_progress("milestone", 0, 1, current) == progress
+    assert display_float(kr_progress("milestone", 0, 1, current)) == progress
     assert status("milestone", 0, 1, current, today) == state
 
 
@@ -132,7 +135,7 @@ def test_objective_progress_is_the_weighted_mean():
 
 def test_plan_progress_is_the_mean_of_objectives_with_key_results():
     # (90 + 50) / 2 = 70; an objective without key results does not count
-    assert plan_progress([90, 50, None]) == 70.0
+    assert plan_progress([90, 50, None]) == 70
     assert plan_progress([None]) is None
 
 
@@ -155,3 +158,53 @@ def test_equal_target_and_baseline_does_not_divide_by_zero():
 def test_kpi_status(direction, target, value, expected):
     value = None if value is None else Decimal(str(value))
     assert kpi_status(direction, target, value) == expected
+
+
+@pytest.mark.parametrize("kind", ["increase", "decrease", "stay_above", "stay_below", "milestone"])
+@pytest.mark.parametrize("today", [START, MIDDLE, PAST])
+def test_a_key_result_without_a_value_has_no_progress_and_its_own_status(kind, today):
+    # An "increase" used to read 0 % (off track mid-way) and a "stay below" with an empty
+    # baseline 100 % (on track) before a single check-in.
+    assert kr_progress(kind, 0, 5, None) is None
+    assert kr_progress(kind, None, 5, None) is None
+    assert status(kind, 0, 5, None, today) == NO_CHECK_IN
+
+
+def test_objective_progress_leaves_out_key_results_without_a_value():
+    # 40 % (weight 1) and 70 % (weight 2) checked in, one weight-3 key result not yet:
+    # (40 * 1 + 70 * 2) / 3 = 60; counting the empty one as 0 would give 30.
+    pairs = [(Decimal(40), 1), (Decimal(70), 2), (None, 3)]
+    assert weighted_progress(pairs) == 60
+    assert awaiting_check_in(p for p, _ in pairs) == 1
+    assert weighted_progress([(None, 1), (None, 2)]) is None
+
+
+def test_progress_is_exact_and_rounded_once_half_up():
+    # increase 0 → 80, now 25: 31.25 %, which half-to-even rounding showed as 31.2.
+    assert kr_progress("increase", 0, 80, 25) == Decimal("31.25")
+    assert percent_text(kr_progress("increase", 0, 80, 25)) == "31.3 %"
+    # Objectives at 31.25 and 56.25 average 43.75 → 43.8; from rounded 31.3 and 56.3 (or the
+    # half-even 31.2 and 56.2) the plan would read 43.8 only by chance (43.7 before).
+    objectives = [kr_progress("increase", 0, 80, 25), kr_progress("increase", 0, 80, 45)]
+    assert objectives == [Decimal("31.25"), Decimal("56.25")]
+    assert plan_progress(objectives) == Decimal("43.75")
+    assert percent_text(plan_progress(objectives)) == "43.8 %"
+    # Mean of exact thirds: 1/3 and 2/3 of the way give exactly 50, not 33.3 + 66.7 = 50.0 by luck.
+    thirds = [kr_progress("increase", 0, 3, 1), kr_progress("increase", 0, 3, 2)]
+    assert percent_text(plan_progress(thirds)) == "50.0 %"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (Decimal("31.25"), "31.3 %"),
+        (43.75, "43.8 %"),
+        (Decimal("-0.04"), "0.0 %"),  # never "-0.0 %"
+        (-0.05, "-0.1 %"),
+        (Decimal("-31.25"), "-31.3 %"),  # half away from zero
+        (None, "—"),
+    ],
+)
+def test_percent_text_rounds_half_up_without_negative_zero(value, text):
+    assert percent_text(value) == text
+    assert str(round_half_up(value)) + " %" == text or value is None

@@ -38,7 +38,7 @@ def test_loading_templates_twice_keeps_one_row_per_key(roi_template):
     count = PlanTemplate.objects.count()
     assert "0 plan templates created" in services.load_plan_templates()
     assert PlanTemplate.objects.count() == count
-    assert len(roi_template.blanks) == 10
+    assert len(roi_template.blanks) == 12
     horizons = {item["horizon"] for item in roi_template.initiatives}
     assert horizons == {"immediate", "next_year", "three_years"}
 
@@ -56,14 +56,14 @@ def test_plan_from_template_fills_every_blank(roi_template, coe_lead, executive)
         sponsor=executive,
     )
     assert plan.status == Plan.Status.DRAFT and plan.sponsor == executive
-    assert plan.objectives.count() == len(roi_template.objectives) == 5
+    assert plan.objectives.count() == len(roi_template.objectives) == 10
     key_results = KeyResult.objects.filter(objective__plan=plan)
-    assert key_results.count() == 11  # ten blanks and one milestone
-    accuracy = key_results.get(title__startswith="Our ROI estimates land within 80%")
+    assert key_results.count() == 13  # twelve blanks and one milestone
+    accuracy = key_results.get(title__endswith="work with 80% accuracy")
     assert accuracy.target == Decimal(80) and accuracy.baseline == 0
     assert accuracy.starts_on == date(2026, 1, 1) and accuracy.due_on == date(2026, 12, 31)
     assert not key_results.filter(title__contains="___").exists()
-    assert plan.initiatives.count() == 8
+    assert plan.initiatives.count() == 18
     assert set(plan.initiatives.values_list("horizon", flat=True)) == {
         "immediate",
         "next_year",
@@ -71,10 +71,77 @@ def test_plan_from_template_fills_every_blank(roi_template, coe_lead, executive)
     }
     first = plan.initiatives.get(title="Pick the KPIs that show value")
     assert set(first.objectives.values_list("title", flat=True)) == {
-        "Agree one way to calculate ROI",
-        "Show the value we create",
+        "Monitor data and value",
+        "Cultivate a value mindset",
     }
     assert plan.steps.count() == 5
+
+
+def test_roi_template_offers_the_ten_typical_objectives_of_the_guidance(roi_template):
+    """The guidance on measuring value names ten typical objectives; the template had merged
+    them into five and dropped the Business Value Toolkit, success-story KPIs, monitoring and
+    optimising value. Each comes with key results and initiatives."""
+    assert [o["title"] for o in roi_template.objectives] == [
+        "Cultivate a value mindset",
+        "Deliver the highest-value work first",
+        "Understand ROI and why it matters",
+        "Manage cost and ROI predictably",
+        "Monitor data and value",
+        "Optimise business value",
+        "Share the value of the platform",
+        "Define KPIs and categories for success stories",
+        "Prove ROI with pilot groups and case studies",
+        "Start using the Business Value Toolkit",
+    ]
+    served = {key for item in roi_template.initiatives for key in item["objectives"]}
+    for objective in roi_template.objectives:
+        assert objective["key_results"], objective["key"]
+        assert objective["key"] in served, objective["key"]
+
+
+def test_plan_from_template_creates_only_the_objectives_picked(roi_template, coe_lead):
+    """Toolkit (1 blank + 1 milestone) and pilots (1 blank) kept: 2 objectives, 3 key results,
+    and the 5 initiatives that serve them ("Introduce the Business Value Toolkit", "Pilot
+    groups across the organisation", "Toolkit part of how we measure and report", "Find and
+    act on value opportunities", "Case-study library for the whole organisation"). The blanks
+    of the objectives left out are not asked for."""
+    plan = services.plan_create_from_template(
+        template=roi_template,
+        actor=coe_lead,
+        title="Toolkit first",
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 12, 31),
+        blanks={"toolkit-solutions": Decimal(12), "pilot-cases": Decimal(2)},
+        objective_keys=["value-toolkit", "pilot-case-studies"],
+    )
+    assert list(plan.objectives.values_list("title", flat=True)) == [
+        "Prove ROI with pilot groups and case studies",
+        "Start using the Business Value Toolkit",
+    ]
+    assert KeyResult.objects.filter(objective__plan=plan).count() == 3
+    assert sorted(plan.initiatives.values_list("title", flat=True)) == [
+        "Case-study library for the whole organisation",
+        "Find and act on value opportunities",
+        "Introduce the Business Value Toolkit",
+        "Pilot groups across the organisation",
+        "Toolkit part of how we measure and report",
+    ]
+    links = plan.initiatives.get(title="Pilot groups across the organisation").objectives
+    assert list(links.values_list("title", flat=True)) == [
+        "Prove ROI with pilot groups and case studies"
+    ]  # the value-first objective it also serves was left out
+    for keys in ([], ["no-such-objective"]):
+        with pytest.raises(services.StrategyError):
+            services.plan_create_from_template(
+                template=roi_template,
+                actor=coe_lead,
+                title="None",
+                starts_on=date(2026, 1, 1),
+                ends_on=date(2026, 12, 31),
+                blanks={},
+                objective_keys=keys,
+            )
+    assert Plan.objects.count() == 1
 
 
 def test_plan_from_template_refuses_a_missing_blank(roi_template, coe_lead):
@@ -157,7 +224,14 @@ def test_objective_and_plan_progress_from_rows(coe_lead):
     KeyResultFactory(objective=second, kind="decrease", baseline=40, target=10, current=25)
     assert first.progress() == 87.5  # (50*1 + 100*3) / 4
     assert second.progress() == 50.0
-    assert plan.progress() == 68.8  # (87.5 + 50) / 2 = 68.75, shown to one decimal
+    assert plan.progress() == Decimal("68.75")  # (87.5 + 50) / 2, exact; shown as 68.8
+    third = ObjectiveFactory(plan=plan)
+    KeyResultFactory(objective=third, baseline=0, target=100, current=None)  # no check-in yet
+    KeyResultFactory(objective=first, baseline=0, target=10, current=None, weight=4)
+    # Key results without a value are left out and counted apart; so is an objective of such.
+    assert first.progress() == Decimal("87.5") and first.awaiting_check_in() == 1
+    assert third.progress() is None and third.awaiting_check_in() == 1
+    assert plan.progress() == Decimal("68.75")
 
 
 def test_plan_step_records_who_and_when(coe_lead):

@@ -64,3 +64,26 @@ def test_every_template_instantiates_with_its_suggested_figures(coe_lead):
         key_results = KeyResult.objects.filter(objective__plan=plan)
         assert not key_results.filter(title__contains="___").exists()
         assert key_results.count() == sum(len(o["key_results"]) for o in template.objectives)
+
+
+# How many typical objectives the guidance names for each common goal (counted by hand from
+# its pages): every one must be offered, so that a CoE can pick the ones that fit.
+GUIDANCE_OBJECTIVES = {
+    "establish-coe": 16,
+    "realize-value": 10,
+    "leadership-buy-in": 7,
+    "maker-community": 16,
+    "empower-innovation": 12,
+    "operational-efficiency": 7,
+    "employee-experience": 6,
+}
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_template_offers_every_typical_objective_with_its_work(path):
+    data = json.loads(path.read_text())
+    assert len(data["objectives"]) >= GUIDANCE_OBJECTIVES[data["key"]]
+    served = {key for item in data["initiatives"] for key in item["objectives"]}
+    for objective in data["objectives"]:
+        assert objective["why"] and objective["key_results"], objective["key"]
+        assert objective["key"] in served, f"no initiative serves {objective['key']}"

@@ -304,9 +304,16 @@ def test_plan_from_template_page_asks_for_each_blank(client, coe_lead):
     services.load_plan_templates()
     client.force_login(coe_lead)
     url = reverse("strategy:plan_from_template", args=["realize-value"])
-    form = client.get(url).context["form"]
-    assert len(form.blank_fields()) == 10
+    response = client.get(url)
+    form = response.context["form"]
+    assert len(form.blank_fields()) == 12
+    # Every objective is offered with a checkbox, ticked by default.
+    html = response.content.decode()
+    assert html.count('name="objectives"') == 10
+    assert html.count(" checked ") + html.count(" checked>") == 10
+    assert 'id="objective-value-toolkit"' in html and "Business Value Toolkit" in html
     data = {"title": "Our value plan", "starts_on": "2026-01-01", "ends_on": "2026-12-31"}
+    data["objectives"] = [o["key"] for o in form.template.objectives]
     data.update({field.html_name: "42" for field in form.blank_fields()})
     data["blank_roi-accuracy"] = ""
     response = client.post(url, data)
@@ -316,7 +323,28 @@ def test_plan_from_template_page_asks_for_each_blank(client, coe_lead):
     response = client.post(url, data)
     plan = Plan.objects.get()
     assert response.url == plan.get_absolute_url()
-    assert KeyResult.objects.get(title__contains="within 85%").target == Decimal(85)
+    assert KeyResult.objects.get(title__contains="with 85% accuracy").target == Decimal(85)
+
+
+def test_plan_from_template_page_keeps_only_the_ticked_objectives(client, coe_lead):
+    services.load_plan_templates()
+    client.force_login(coe_lead)
+    url = reverse("strategy:plan_from_template", args=["realize-value"])
+    data = {"title": "Toolkit", "starts_on": "2026-01-01", "ends_on": "2026-12-31"}
+    response = client.post(url, {**data, "objectives": []})
+    assert response.status_code == 200 and "objectives" in response.context["form"].errors
+    # Only the toolkit kept: its one blank is asked for, the eleven others are not.
+    response = client.post(url, {**data, "objectives": ["value-toolkit"]})
+    assert set(response.context["form"].errors) == {"blank_toolkit-solutions"}
+    assert 'id="objective-value-toolkit" checked' in response.content.decode()
+    assert 'id="objective-share-value" checked' not in response.content.decode()
+    response = client.post(
+        url, {**data, "objectives": ["value-toolkit"], "blank_toolkit-solutions": "15"}
+    )
+    plan = Plan.objects.get()
+    assert response.url == plan.get_absolute_url()
+    assert [o.title for o in plan.objectives.all()] == ["Start using the Business Value Toolkit"]
+    assert KeyResult.objects.get(title__contains="Assess 15 solutions").target == Decimal(15)
 
 
 def test_measurement_page_checks_in_the_bound_key_result(client, coe_lead, kr):
@@ -485,3 +513,28 @@ def test_check_in_with_an_unchanged_value_needs_a_note(client, maker, kr):
     assert kr.check_ins.count() == 1
     response = client.post(url, {"value": "30", "confidence": "7", "comment": "Blocked by audit"})
     assert response.status_code == 302 and kr.check_ins.count() == 2
+
+
+def test_plan_page_shows_no_check_in_yet_apart_and_rounds_once(client, maker, kr):
+    """kr (increase 0 → 100) has no check-in: "—", never "0 %", and the status "No check-in
+    yet"; its objective's progress is that of the key results with a value. Objectives at 31.25
+    and 56.25 % give a plan at 43.75 → "43.8 %" (rounded once, half-up)."""
+    objective = kr.objective
+    KeyResultFactory(objective=objective, baseline=0, target=80, current=25)  # 31.25 %
+    second = ObjectiveFactory(plan=objective.plan)
+    KeyResultFactory(objective=second, baseline=0, target=80, current=45)  # 56.25 %
+    waiting = ObjectiveFactory(plan=objective.plan, title="Waiting objective")
+    KeyResultFactory(objective=waiting, kind="stay_below", baseline=0, target=5, current=None)
+    client.force_login(maker)
+    html = client.get(objective.plan.get_absolute_url()).content.decode()
+    assert 'data-testid="plan-progress">43.8 %' in html
+    assert '<span data-testid="objective-progress">31.3 %</span>' in html
+    assert "1 key result awaits a first check-in" in html
+    assert "— · no check-in yet</span>" in html  # the waiting objective
+    assert html.count("No check-in yet") == 2  # kr and the stay-below, not on or off track
+    assert "-0.0" not in html
+    detail = client.get(kr.get_absolute_url()).content.decode()
+    assert 'data-testid="kr-current">—' in detail
+    assert 'data-testid="kr-progress">— <span class="badge text-bg-secondary">No check-in yet' in (
+        detail
+    )

@@ -180,3 +180,80 @@ class FiguresQuerySerializer(serializers.Serializer):
         if (end - start).days > 3 * 366:
             raise serializers.ValidationError({"end": "At most three years at a time."})
         return attrs
+
+
+# The answer of GET /value-figures/, described for the schema (value.figures.RoiFigures.as_dict).
+def _money(help_text: str = "") -> serializers.CharField:
+    return serializers.CharField(help_text=help_text or "Decimal string, two decimals.")
+
+
+def _ratio(help_text: str) -> serializers.CharField:
+    return serializers.CharField(allow_null=True, help_text=help_text)
+
+
+class MonthFiguresSerializer(serializers.Serializer):
+    """One month of a period. No payback nor investment: they belong to a scope and period."""
+
+    month = serializers.DateField()
+    months = serializers.IntegerField()
+    records = serializers.IntegerField()
+    value = _money()
+    hours = serializers.CharField(help_text="Decimal string, one decimal.")
+    verified_value = _money()
+    build_cost = _money()
+    running_cost = _money()
+    programme_cost = _money()
+    cost = _money()
+    net = _money()
+    roi_pct = _ratio("(value - cost) / cost x 100, one decimal half-up; null without cost.")
+    projected_value = _money()
+    variance = _money()
+    variance_pct = _ratio("Variance / projected value x 100; null without a projection.")
+
+
+class ScopeFiguresSerializer(MonthFiguresSerializer):
+    """Figures of a scope over the whole period."""
+
+    month = None
+    investment = _money("Build cost of everything live by the end of the period.")
+    payback_months = _ratio(
+        "Investment / average monthly net operating benefit, one decimal half-up; null when "
+        "there is no investment or no positive benefit (never 0.0 for nothing to pay back)."
+    )
+
+
+class UnitFiguresSerializer(ScopeFiguresSerializer):
+    """One row of the breakdown by business unit."""
+
+    unit = serializers.CharField(help_text="The unit's name.")
+    slug = serializers.CharField()
+    label = serializers.CharField(
+        help_text='Unambiguous name for tables: "Finance (own solutions only)" for the scope '
+        'unit\'s own solutions, "Payables (with the units below)" for a unit with its subtree.'
+    )
+    counts = serializers.ChoiceField(
+        choices=["own_solutions", "with_units_below"],
+        help_text="own_solutions: only the solutions booked on the scope unit itself; "
+        "with_units_below: the unit and every unit below it.",
+    )
+
+
+class SolutionFiguresSerializer(ScopeFiguresSerializer):
+    solution = serializers.CharField()
+    uuid = serializers.UUIDField()
+    unit = serializers.CharField()
+
+
+class SourceValueSerializer(serializers.Serializer):
+    source = serializers.CharField()
+    value = _money()
+
+
+class RoiFiguresSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    totals = ScopeFiguresSerializer()
+    by_month = MonthFiguresSerializer(many=True)
+    by_unit = UnitFiguresSerializer(many=True)
+    top_solutions = SolutionFiguresSerializer(many=True)
+    by_source = SourceValueSerializer(many=True)

@@ -1,5 +1,4 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
@@ -13,6 +12,7 @@ from value.models import ProgrammeCost, Solution, UnitCost, ValueRecord
 from .serializers import (
     FiguresQuerySerializer,
     ProgrammeCostSerializer,
+    RoiFiguresSerializer,
     SolutionSerializer,
     UnitCostSerializer,
     ValueRecordSerializer,
@@ -148,7 +148,7 @@ class ValueFiguresViewSet(viewsets.ViewSet):
     permission_classes = [PolicyPermission]
     policy_actions = {"read": "value.view_value", "write": "value.edit_value"}
 
-    @extend_schema(parameters=[FiguresQuerySerializer], responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(parameters=[FiguresQuerySerializer], responses={200: RoiFiguresSerializer})
     def list(self, request):
         query = FiguresQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)

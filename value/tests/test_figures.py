@@ -51,7 +51,7 @@ def test_solution_roi_and_payback_by_hand(invoice_app):
     # (3,000 - 5,600) / 5,600 = -46.43 %
     assert result.roi_pct == Decimal("-46.4")
     # investment 5,000 / monthly benefit ((3,000 - 600) / 3 = 800) = 6.25 months
-    assert result.payback_months == Decimal("6.2")  # 6.25, rounded half to even
+    assert result.payback_months == Decimal("6.3")  # 6.25, rounded once, half-up
     assert result.projected_value == Decimal("3600.00")
     assert result.variance == Decimal("-600.00")
     assert result.variance_pct == Decimal("-16.7")
@@ -137,3 +137,60 @@ def test_query_count_does_not_grow_with_solutions(unit, django_assert_num_querie
     with django_assert_num_queries(10):
         result = figures.roi_figures(unit, *Q1)
     assert result.totals.records == 23
+
+
+def test_payback_is_empty_without_investment_and_absent_from_month_rows(invoice_app, unit):
+    """Payback belongs to a scope and period: a unit with nothing built in it has none (not
+    0.0), and month rows carry none at all (they showed "payback_months 0.0")."""
+    child = BusinessUnitFactory(name="Payables", slug="payables", parent=unit)
+    child_app = SolutionFactory(business_unit=child, go_live_on=date(2025, 6, 1))
+    ValueRecordFactory(solution=child_app, month=date(2026, 2, 1), amount=Decimal("500"))
+    data = figures.roi_figures(unit, *Q1).as_dict()
+    # Finance's own: investment 5,000 / ((3,000 - 600) / 3 = 800) = 6.25 → 6.3 months.
+    rows = {row["slug"]: row for row in data["by_unit"]}
+    assert rows["finance"]["payback_months"] == "6.3"
+    assert rows["payables"]["investment"] == "0.00"
+    assert rows["payables"]["payback_months"] is None  # nothing to pay back
+    assert all("payback_months" not in row for row in data["by_month"])
+    assert figures.solution_figures(child_app, *Q1).payback_months is None
+
+
+def test_by_unit_rows_say_what_they_count(invoice_app, unit):
+    """Inside Finance: Finance's own solutions (3,000) beside Payables (500); from the
+    organisation: Finance with the units below it (3,500). Never two rows named "Finance"."""
+    child = BusinessUnitFactory(name="Payables", slug="payables", parent=unit)
+    child_app = SolutionFactory(business_unit=child, go_live_on=date(2025, 6, 1))
+    ValueRecordFactory(solution=child_app, month=date(2026, 2, 1), amount=Decimal("500"))
+    inside = figures.roi_figures(unit, *Q1).as_dict()
+    assert [(r["label"], r["counts"], r["value"]) for r in inside["by_unit"]] == [
+        ("Finance (own solutions only)", "own_solutions", "3000.00"),
+        ("Payables", "with_units_below", "500.00"),
+    ]
+    organisation = figures.roi_figures(None, *Q1).as_dict()
+    assert [(r["label"], r["counts"], r["value"]) for r in organisation["by_unit"]] == [
+        ("Finance (with the units below)", "with_units_below", "3500.00"),
+    ]
+
+
+def test_ratios_round_half_up_and_never_read_minus_zero(unit):
+    """January only: value 999.99 against a running cost of 1,000 is an ROI of -0.001 %, which
+    the old rounding wrote as "-0.0"; 898 of value against 800 is 12.25 % → 12.3 (not 12.2)."""
+    app = SolutionFactory(
+        business_unit=unit, go_live_on=date(2025, 12, 1), licence_cost_monthly=Decimal("1000")
+    )
+    ValueRecordFactory(solution=app, month=date(2026, 1, 1), amount=Decimal("999.99"))
+    january = figures.solution_figures(app, date(2026, 1, 1), date(2026, 1, 31))
+    assert january.net == Decimal("-0.01")
+    assert str(january.roi_pct) == "0.0"
+    assert str(january.as_dict()["roi_pct"]) == "0.0"
+    assert figures.money(Decimal("-0.004")) == Decimal("0.00")
+    assert str(figures.money(Decimal("-0.004"))) == "0.00"
+    assert figures.money(Decimal("0.125")) == Decimal("0.13")  # half-up, not half-even 0.12
+    other = SolutionFactory(
+        business_unit=unit, go_live_on=date(2025, 12, 1), licence_cost_monthly=Decimal("800")
+    )
+    ValueRecordFactory(solution=other, month=date(2026, 1, 1), amount=Decimal("898"))
+    # (898 - 800) / 800 = 12.25 %
+    assert figures.solution_figures(other, date(2026, 1, 1), date(2026, 1, 31)).roi_pct == (
+        Decimal("12.3")
+    )
