@@ -31,10 +31,21 @@ def _database_ok() -> bool:
         return False
 
 
+# How long /healthz waits for the broker: one attempt, whatever the broker settings say, so a
+# broker that accepts connections but never answers is reported within about half a second.
+BROKER_PROBE_SECONDS = 0.4
+
+
 def _broker_ok() -> bool:
     try:
-        with celery_app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+        with celery_app.connection_for_write(
+            connect_timeout=BROKER_PROBE_SECONDS,
+            transport_options={
+                "socket_timeout": BROKER_PROBE_SECONDS,
+                "socket_connect_timeout": BROKER_PROBE_SECONDS,
+            },
+        ) as conn:
+            conn.ensure_connection(max_retries=0, timeout=BROKER_PROBE_SECONDS)
         return True
     except Exception:
         return False

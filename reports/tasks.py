@@ -65,3 +65,9 @@ def snapshot_build_task(self, snapshot_id: int) -> None:
 def snapshots_sweep_task() -> int:
     """Every few minutes (see CELERY_BEAT_SCHEDULE): re-publish stuck snapshots."""
     return services.snapshots_sweep()
+
+
+@shared_task
+def snapshots_recover_task() -> int:
+    """Every 15 seconds (see CELERY_BEAT_SCHEDULE): hand runs of dead workers to another."""
+    return services.snapshots_recover()
