@@ -197,14 +197,14 @@ SPECTACULAR_SETTINGS = {
 # Celery. Without REDIS_URL the broker is a folder (kombu's filesystem transport), so the embedded
 # set-up needs no server. Short socket timeouts and no publish retry: a broker that accepts
 # connections but never answers must not hold a web request (the defaults waited about 40 s);
-# with these a publish gives up within ~0.6 s and the job waits in the outbox (jobs app).
+# with these a publish gives up within ~0.5 s and the job waits in the outbox (jobs app).
 REDIS_URL = env("REDIS_URL", default="")
 BROKER_DIR = VAR_DIR / "broker"
 CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 REDIS_BROKER_TRANSPORT_OPTIONS = {
-    "socket_timeout": 0.4,
-    "socket_connect_timeout": 0.4,
+    "socket_timeout": 0.3,
+    "socket_connect_timeout": 0.3,
     # Connecting: one quick retry instead of kombu's 2-second sleeps.
     "max_retries": 1,
     "interval_start": 0,
@@ -228,7 +228,7 @@ else:
         # directory).
         "control_folder": str(BROKER_DIR / "control"),
     }
-CELERY_BROKER_CONNECTION_TIMEOUT = 0.4
+CELERY_BROKER_CONNECTION_TIMEOUT = 0.3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TASK_IGNORE_RESULT = True
