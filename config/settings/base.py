@@ -283,7 +283,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     # after it was published (e.g. a broker restarted without persistence).
     "stories-sweep": {"task": "stories.tasks.stories_sweep_task", "schedule": 600},
     # Every 5 minutes: publish again report snapshots left pending (message lost) or generated but
-    # not yet e-mailed.
+    # not yet e-mailed, and request those whose scheduled run beat could not publish.
     "reports-sweep-stuck-snapshots": {
         "task": "reports.tasks.snapshots_sweep_task",
         "schedule": timedelta(minutes=5),

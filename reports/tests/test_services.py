@@ -288,3 +288,37 @@ def test_a_running_generation_stamps_its_heartbeat(settings, media_root):
     with services.snapshot_heartbeat(snapshot.pk, attempt):
         time.sleep(0.2)
     assert ReportSnapshot.objects.get(pk=snapshot.pk).heartbeat_at == last_beat
+
+
+def test_a_scheduled_run_that_beat_could_not_publish_is_requested_by_the_sweep(
+    coe_lead, unit, media_root, django_capture_on_commit_callbacks
+):
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    def at(*args):
+        return timezone.make_aware(datetime(*args))
+
+    def define(name, cadence, created_at):
+        definition = services.definition_save(
+            definition=ReportDefinition(),
+            actor=coe_lead,
+            data={"name": name, "kind": "roi", "cadence": cadence, "recipients": ""},
+        )
+        ReportDefinition.objects.filter(pk=definition.pk).update(created_at=created_at)
+
+    define("Quarterly ROI", "quarterly", created_at=at(2026, 1, 10, 9, 0))
+    # Beat runs it on 1 April at 06:00; the broker was down then, so nothing was published.
+    assert services.definitions_missed(now=at(2026, 4, 1, 5, 59)) == 0  # not due yet
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert services.definitions_missed(now=at(2026, 4, 1, 6, 5)) == 1
+        assert services.definitions_missed(now=at(2026, 4, 1, 6, 10)) == 0  # requested once
+    assert len(callbacks) == 1
+    snapshot = ReportSnapshot.objects.get()
+    assert (snapshot.period_start, snapshot.period_end) == Q1
+
+    # Created after its schedule fired for March: it waits for its next run (1 May).
+    define("Monthly ROI", "monthly", created_at=at(2026, 4, 1, 6, 30))
+    assert services.definitions_missed(now=at(2026, 4, 20, 12, 0)) == 0
+    assert services.definitions_missed(now=at(2026, 5, 1, 6, 1)) == 1
