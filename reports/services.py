@@ -205,7 +205,12 @@ def snapshot_claim(snapshot_id: int) -> int | None:
 def snapshot_heartbeat(snapshot_id: int, attempt: int):
     """While the block runs, stamp the claim's heartbeat every REPORTS_HEARTBEAT_SECONDS from a
     thread with its own database connection. A worker that dies stops stamping, which is how
-    `snapshots_recover` tells a lost run from a slow one."""
+    `snapshots_recover` tells a lost run from a slow one. Inside a caller's transaction (the demo
+    seeding generates synchronously) there is no heartbeat: nobody else sees the claim, and the
+    thread would wait for the row lock that the caller holds."""
+    if connection.in_atomic_block:
+        yield
+        return
     stop = threading.Event()
 
     def beat() -> None:

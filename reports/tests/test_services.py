@@ -322,3 +322,17 @@ def test_a_scheduled_run_that_beat_could_not_publish_is_requested_by_the_sweep(
     define("Monthly ROI", "monthly", created_at=at(2026, 4, 1, 6, 30))
     assert services.definitions_missed(now=at(2026, 4, 20, 12, 0)) == 0
     assert services.definitions_missed(now=at(2026, 5, 1, 6, 1)) == 1
+
+
+def test_no_heartbeat_inside_a_callers_transaction(definition, settings):
+    # The demo seeding generates inside its transaction: a heartbeat thread would wait for the
+    # row lock the caller holds (a hang on PostgreSQL, "database is locked" on SQLite).
+    import threading
+
+    settings.REPORTS_HEARTBEAT_SECONDS = 0.01
+    snapshot, _ = services.snapshot_request(definition=definition, start=Q1[0], end=Q1[1])
+    attempt = services.snapshot_claim(snapshot.pk)
+    with services.snapshot_heartbeat(snapshot.pk, attempt):
+        time.sleep(0.05)
+        beating = [t.name for t in threading.enumerate() if t.name.startswith("snapshot-")]
+    assert beating == []
