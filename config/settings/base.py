@@ -270,14 +270,14 @@ CELERY_BEAT_SCHEDULE: dict = {
     "jobs-dispatch": {
         "task": "jobs.tasks.jobs_dispatch_task",
         "schedule": 15,
-        "options": {"expires": 15},
+        "options": {"expire_seconds": 15},
     },
     # Every 15 seconds: hand report generations whose worker died (no heartbeat for
     # REPORTS_STALE_SECONDS) to another worker, so they finish within a minute.
     "reports-recover-lost-runs": {
         "task": "reports.tasks.snapshots_recover_task",
         "schedule": 15,
-        "options": {"expires": 15},
+        "options": {"expire_seconds": 15},
     },
     # Every 10 minutes: publish again decision e-mails and newsletter batches whose message was lost
     # after it was published (e.g. a broker restarted without persistence).
