@@ -29,8 +29,9 @@ from jobs.models import Job
 from reports import services as report_services
 from reports.models import ReportSnapshot
 from reports.tests.factories import ReportDefinitionFactory
-from stories.models import Newsletter
-from stories.tests.factories import NewsletterItemFactory, SubscriptionFactory
+from stories import services as story_services
+from stories.models import Newsletter, Story
+from stories.tests.factories import NewsletterItemFactory, StoryFactory, SubscriptionFactory
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -117,6 +118,7 @@ def test_a_hung_broker_queues_the_work_and_it_runs_once_when_the_broker_returns(
     for i in range(3):
         SubscriptionFactory(user=UserFactory(username=f"reader{i}"))
     newsletter = NewsletterItemFactory().newsletter
+    story = StoryFactory(author=UserFactory(username="author"), status=Story.Status.IN_REVIEW)
     client.force_login(coe_lead)
     from config.celery import app
 
@@ -133,6 +135,7 @@ def test_a_hung_broker_queues_the_work_and_it_runs_once_when_the_broker_returns(
                 client, reverse("stories:newsletter_send", args=[newsletter.uuid])
             )
             newsletter_page = messages_of(client, send.url)
+            story_services.story_approve(story=story, reviewer=coe_lead)  # a decision e-mail
             time.sleep(2)  # beat's dispatcher fails against the hung broker meanwhile
             waiting = Job.objects.waiting().count()
         finally:
@@ -144,7 +147,11 @@ def test_a_hung_broker_queues_the_work_and_it_runs_once_when_the_broker_returns(
         def all_done():
             snapshot.refresh_from_db()
             newsletter.refresh_from_db()
-            return snapshot.sent_at is not None and newsletter.status == Newsletter.Status.SENT
+            return (
+                snapshot.sent_at is not None
+                and newsletter.status == Newsletter.Status.SENT
+                and len(mail.outbox) == 5
+            )
 
         assert wait_for(all_done, 60), (snapshot.status, newsletter.status)
         recovered_seconds = time.monotonic() - resumed
@@ -158,13 +165,14 @@ def test_a_hung_broker_queues_the_work_and_it_runs_once_when_the_broker_returns(
     assert newsletter_page == [
         "Queued for 3 subscribers; sending will start as soon as the job queue answers."
     ]
-    assert waiting == 2
+    assert waiting == 3
     assert recovered_seconds < 60
     # Exactly once: one snapshot, generated once, one file set, one e-mail per recipient.
     assert (snapshot.status, snapshot.attempts) == ("done", 1)
     assert len(default_storage.listdir(f"reports/{snapshot.uuid}")[1]) == 3
     recipients = sorted(message.to[0] for message in mail.outbox)
     assert recipients == [
+        "author@example.org",
         "reader0@example.org",
         "reader1@example.org",
         "reader2@example.org",
