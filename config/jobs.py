@@ -1,25 +1,17 @@
-"""Publishing Celery tasks from web requests without ever hanging or failing the request."""
+"""Publishing Celery tasks from services without ever hanging or failing the request."""
 
-import logging
-
-from django.db import transaction
-from kombu.exceptions import KombuError, OperationalError
-
-logger = logging.getLogger(__name__)
+from jobs.services import job_enqueue, job_is_waiting
 
 
 def enqueue_on_commit(task, *args, **kwargs) -> None:
     """Publish `task` once the current transaction commits (a rollback publishes nothing).
 
-    A broker that is down or hung must not turn a saved form into an error page: the broker
-    socket timeouts in settings bound the wait, and a failed publish is logged here. Work that
-    must not be lost is also recorded in the database (a run row in a pending state), and a
-    periodic sweep publishes what is still pending."""
+    The job is first a row of the outbox (jobs app), written in the caller's transaction, so a
+    broker that is down or hung loses nothing: the publish after commit is bounded to well under
+    a second, and the dispatcher publishes what is still waiting every few seconds."""
+    job_enqueue(task.name, args, kwargs)
 
-    def publish() -> None:
-        try:
-            task.apply_async(args=args, kwargs=kwargs)
-        except (OperationalError, KombuError, OSError, TimeoutError):
-            logger.exception("Could not publish %s; the periodic sweep will retry it.", task.name)
 
-    transaction.on_commit(publish)
+def is_queued(task, *args) -> bool:
+    """True when `task` with these arguments is saved but not yet handed to the broker."""
+    return job_is_waiting(task.name, *args)

@@ -3,16 +3,25 @@
 A snapshot goes PENDING -> RUNNING -> DONE (or FAILED with its reason). Every step is guarded by
 the database so that a duplicated or retried task does nothing twice: one snapshot per
 (definition, period) by a unique constraint, generation claimed by a conditional update, the
-numbers frozen once, and the mail sent under a row lock that checks `sent_at`."""
+numbers frozen once, and the mail sent under a row lock that checks `sent_at`.
+
+A RUNNING snapshot carries a heartbeat stamped by its worker; when the worker dies (killed, out of
+memory) the heartbeat stops and `snapshots_recover` hands the run to another worker within
+seconds. The claim's attempt number fences the final write, and the files have fixed names per
+snapshot, so a retry overwrites what the dead attempt left instead of writing beside it."""
 
 import json
 import logging
-from datetime import date, timedelta
+import os
+import socket
+import threading
+from contextlib import contextmanager
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -35,10 +44,11 @@ CADENCE_CRON = {
     ReportDefinition.Cadence.MONTHLY: "0 6 1 * *",
     ReportDefinition.Cadence.QUARTERLY: "0 6 1 1,4,7,10 *",
 }
-# A snapshot RUNNING for longer than the task's hard time limit lost its worker.
-STALE_AFTER = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
-# A snapshot still PENDING after this long was never published (broker down) or lost.
+# A snapshot still PENDING after this long lost its message (a failed publish waits in the outbox).
 PENDING_GRACE = timedelta(minutes=2)
+# After this many claims (transient retries and lost workers together) a run is marked failed
+# rather than handed over again: a report that kills its worker every time must stop somewhere.
+MAX_ATTEMPTS = 6
 
 
 class ReportStateError(Exception):
@@ -172,19 +182,55 @@ def snapshot_request(
     return snapshot, created
 
 
-def snapshot_claim(snapshot_id: int) -> bool:
-    """Take the snapshot for generation: PENDING (or RUNNING but abandoned by a dead worker)
-    becomes RUNNING. Returns False when another worker has it or it is finished."""
+def snapshot_claim(snapshot_id: int) -> int | None:
+    """Take a PENDING snapshot for generation: it becomes RUNNING, stamped with this worker and
+    a first heartbeat. Returns the attempt number (the token that fences this attempt's final
+    write), or None when another worker has it or it is finished."""
     now = timezone.now()
-    claimable = Q(status=ReportSnapshot.Status.PENDING) | Q(
-        status=ReportSnapshot.Status.RUNNING, claimed_at__lt=now - STALE_AFTER
+    claimed = ReportSnapshot.objects.filter(
+        pk=snapshot_id, status=ReportSnapshot.Status.PENDING
+    ).update(
+        status=ReportSnapshot.Status.RUNNING,
+        claimed_at=now,
+        heartbeat_at=now,
+        claimed_by=f"{socket.gethostname()}:{os.getpid()}"[:100],
+        attempts=F("attempts") + 1,
     )
-    return (
-        ReportSnapshot.objects.filter(claimable, pk=snapshot_id).update(
-            status=ReportSnapshot.Status.RUNNING, claimed_at=now, attempts=F("attempts") + 1
-        )
-        == 1
-    )
+    if claimed != 1:
+        return None
+    return ReportSnapshot.objects.values_list("attempts", flat=True).get(pk=snapshot_id)
+
+
+@contextmanager
+def snapshot_heartbeat(snapshot_id: int, attempt: int):
+    """While the block runs, stamp the claim's heartbeat every REPORTS_HEARTBEAT_SECONDS from a
+    thread with its own database connection. A worker that dies stops stamping, which is how
+    `snapshots_recover` tells a lost run from a slow one. Inside a caller's transaction (the demo
+    seeding generates synchronously) there is no heartbeat: nobody else sees the claim, and the
+    thread would wait for the row lock that the caller holds."""
+    if connection.in_atomic_block:
+        yield
+        return
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(settings.REPORTS_HEARTBEAT_SECONDS):
+                ReportSnapshot.objects.filter(
+                    pk=snapshot_id, status=ReportSnapshot.Status.RUNNING, attempts=attempt
+                ).update(heartbeat_at=timezone.now())
+        except Exception:
+            logger.exception("Heartbeat of report snapshot %s stopped", snapshot_id)
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"snapshot-{snapshot_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def snapshot_release(snapshot_id: int, *, reason: str) -> None:
@@ -238,28 +284,47 @@ def render_pdf(html: str) -> bytes:
     return HTML(string=html).write_pdf()
 
 
+def _write_file(snapshot: ReportSnapshot, field_name: str, filename: str, content: bytes) -> str:
+    """Store one output file under its fixed name for this snapshot, replacing what an earlier
+    attempt (killed mid-run) left there; returns the stored name."""
+    field = snapshot._meta.get_field(field_name)
+    name = field.generate_filename(snapshot, filename)
+    field.storage.delete(name)  # nothing there is fine
+    return field.storage.save(name, ContentFile(content))
+
+
 def snapshot_generate(snapshot_id: int) -> ReportSnapshot | None:
     """Generate a claimed snapshot: freeze its numbers (once: a retry reuses them), render the
     HTML, PDF and CSV files and mark it DONE. Returns None when the claim failed (someone else
-    has it, or it is done already)."""
-    if not snapshot_claim(snapshot_id):
+    has it, or it is done already) or when this attempt lost its claim to another worker."""
+    attempt = snapshot_claim(snapshot_id)
+    if attempt is None:
         return None
-    snapshot = ReportSnapshot.objects.select_related("definition__scope_unit").get(pk=snapshot_id)
-    if snapshot.data is None:
-        snapshot.data = report_data(snapshot.definition, snapshot.period_start, snapshot.period_end)
-        ReportSnapshot.objects.filter(pk=snapshot.pk, data__isnull=True).update(data=snapshot.data)
-        snapshot.refresh_from_db(fields=["data"])
-    html = render_html(snapshot.data)
-    slug = f"{snapshot.definition.kind}-{snapshot.period_start:%Y-%m}"
-    snapshot.html_file.save(f"{slug}.html", ContentFile(html.encode()), save=False)
-    snapshot.pdf_file.save(f"{slug}.pdf", ContentFile(render_pdf(html)), save=False)
-    snapshot.csv_file.save(f"{slug}.csv", ContentFile(report_csv(snapshot.data)), save=False)
-    snapshot.status = ReportSnapshot.Status.DONE
-    snapshot.generated_at = timezone.now()
-    snapshot.error = ""
-    snapshot.save(
-        update_fields=["html_file", "pdf_file", "csv_file", "status", "generated_at", "error"]
-    )
+    with snapshot_heartbeat(snapshot_id, attempt):
+        snapshot = ReportSnapshot.objects.select_related("definition__scope_unit").get(
+            pk=snapshot_id
+        )
+        if snapshot.data is None:
+            snapshot.data = report_data(
+                snapshot.definition, snapshot.period_start, snapshot.period_end
+            )
+            ReportSnapshot.objects.filter(pk=snapshot.pk, data__isnull=True).update(
+                data=snapshot.data
+            )
+            snapshot.refresh_from_db(fields=["data"])
+        html = render_html(snapshot.data)
+        slug = f"{snapshot.definition.kind}-{snapshot.period_start:%Y-%m}"
+        files = {
+            "html_file": _write_file(snapshot, "html_file", f"{slug}.html", html.encode()),
+            "pdf_file": _write_file(snapshot, "pdf_file", f"{slug}.pdf", render_pdf(html)),
+            "csv_file": _write_file(snapshot, "csv_file", f"{slug}.csv", report_csv(snapshot.data)),
+        }
+    finished = ReportSnapshot.objects.filter(
+        pk=snapshot_id, status=ReportSnapshot.Status.RUNNING, attempts=attempt
+    ).update(**files, status=ReportSnapshot.Status.DONE, generated_at=timezone.now(), error="")
+    if finished != 1:
+        return None  # our heartbeat stalled and another attempt took over; it writes the same files
+    snapshot.refresh_from_db()
     return snapshot
 
 
@@ -298,15 +363,84 @@ def snapshot_mail_failed(snapshot_id: int, *, reason: str) -> None:
     )
 
 
+def snapshots_recover(now=None) -> int:
+    """Hand runs whose worker died to another worker: a RUNNING snapshot without a heartbeat for
+    REPORTS_STALE_SECONDS goes back to PENDING (a conditional update, so one sweep wins) and its
+    generation is published through the outbox; after MAX_ATTEMPTS claims it is FAILED with
+    its reason instead. Returns how many were handed over. Cheap: one indexed query when idle."""
+    from .tasks import snapshot_build_task
+
+    now = now or timezone.now()
+    stale_before = now - timedelta(seconds=settings.REPORTS_STALE_SECONDS)
+    lost = ReportSnapshot.objects.filter(
+        status=ReportSnapshot.Status.RUNNING, heartbeat_at__lt=stale_before
+    )
+    handed = 0
+    for snapshot_id, attempts in lost.values_list("pk", "attempts")[:100]:
+        still_lost = ReportSnapshot.objects.filter(
+            pk=snapshot_id,
+            status=ReportSnapshot.Status.RUNNING,
+            attempts=attempts,
+            heartbeat_at__lt=stale_before,
+        )
+        if attempts >= MAX_ATTEMPTS:
+            if still_lost.update(
+                status=ReportSnapshot.Status.FAILED,
+                error=f"The worker generating this report stopped ({attempts} attempts).",
+            ):
+                logger.error("Report snapshot %s failed: worker lost", snapshot_id)
+            continue
+        with transaction.atomic():
+            if still_lost.update(
+                status=ReportSnapshot.Status.PENDING,
+                error="The worker generating this report stopped; another one takes over.",
+            ):
+                enqueue_on_commit(snapshot_build_task, snapshot_id)
+                handed += 1
+    return handed
+
+
+def definitions_missed(now=None) -> int:
+    """Request the snapshot that a definition's schedule should have produced but did not: the
+    schedule fired after the last complete period ended (and after the definition was created),
+    yet that period has no snapshot, because beat could not publish at the due minute (broker
+    down or hung). Without this the report would wait a whole period. Returns how many."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    definitions = list(
+        ReportDefinition.objects.filter(is_active=True, periodic_task__crontab__isnull=False)
+        .select_related("periodic_task__crontab")
+        .order_by("pk")
+    )
+    periods = {d.pk: last_complete_period(d, today) for d in definitions}
+    if not periods:
+        return 0
+    have = Q()
+    for definition_id, (start, end) in periods.items():
+        have |= Q(definition_id=definition_id, period_start=start, period_end=end)
+    done = set(ReportSnapshot.objects.filter(have).values_list("definition_id", flat=True))
+    requested = 0
+    for definition in definitions:
+        start, end = periods[definition.pk]
+        if definition.pk in done:
+            continue
+        period_over = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
+        since = max(period_over, definition.created_at)
+        fired_from, until_next, _ = definition.periodic_task.crontab.schedule.remaining_delta(since)
+        if fired_from + until_next <= now:
+            snapshot_request(definition=definition, start=start, end=end)
+            requested += 1
+    return requested
+
+
 def snapshots_sweep(now=None) -> int:
-    """Publish again what a lost message or a dead worker left behind: snapshots pending for a
-    while, running past the time limit, or done but not yet mailed. Returns how many."""
+    """Publish again what a lost message left behind: snapshots pending for a while, or done but
+    not yet mailed. Returns how many. (Lost workers are `snapshots_recover`'s.)"""
     from .tasks import snapshot_build_task
 
     now = now or timezone.now()
     stuck = ReportSnapshot.objects.filter(
         Q(status=ReportSnapshot.Status.PENDING, created_at__lt=now - PENDING_GRACE)
-        | Q(status=ReportSnapshot.Status.RUNNING, claimed_at__lt=now - STALE_AFTER)
         | Q(
             status=ReportSnapshot.Status.DONE,
             sent_at__isnull=True,

@@ -63,5 +63,12 @@ def snapshot_build_task(self, snapshot_id: int) -> None:
 
 @shared_task
 def snapshots_sweep_task() -> int:
-    """Every few minutes (see CELERY_BEAT_SCHEDULE): re-publish stuck snapshots."""
-    return services.snapshots_sweep()
+    """Every few minutes (see CELERY_BEAT_SCHEDULE): re-publish stuck snapshots, and request
+    the ones whose scheduled run beat could not publish."""
+    return services.snapshots_sweep() + services.definitions_missed()
+
+
+@shared_task
+def snapshots_recover_task() -> int:
+    """Every 15 seconds (see CELERY_BEAT_SCHEDULE): hand runs of dead workers to another."""
+    return services.snapshots_recover()

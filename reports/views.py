@@ -5,15 +5,18 @@ from django.db.models import Count, Max
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import CreateView, DetailView, ListView, UpdateView
 
 from accounts.policy import PolicyRequiredMixin, can
 from config.files import file_response
+from config.jobs import is_queued
 
 from . import services
 from .forms import GenerateForm, ReportDefinitionForm
 from .models import ReportDefinition, ReportSnapshot
+from .tasks import snapshot_build_task
 
 
 class DefinitionListView(PolicyRequiredMixin, ListView):
@@ -96,7 +99,18 @@ class DefinitionGenerateView(PolicyRequiredMixin, View):
         snapshot, created = services.snapshot_request(
             definition=definition, start=start, end=end, requested_by=request.user
         )
-        if created:
+        waiting = snapshot.status == ReportSnapshot.Status.PENDING
+        if waiting and is_queued(snapshot_build_task, snapshot.pk):
+            # Saved, but the broker did not take the job: say so rather than "generating".
+            messages.warning(
+                request,
+                gettext(
+                    "Queued the report for %(period)s; it will start as soon as the job queue "
+                    "answers."
+                )
+                % {"period": snapshot.period_label},
+            )
+        elif created:
             messages.success(request, f"Generating the report for {snapshot.period_label}.")
         elif snapshot.status == ReportSnapshot.Status.PENDING:
             messages.info(request, f"Generating the report for {snapshot.period_label} again.")

@@ -17,7 +17,9 @@ logger = logging.getLogger(__name__)
 TRANSIENT = (SMTPException, ConnectionError, TimeoutError)
 
 
-@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=600, max_retries=6)
+# Retries wait at most 5 minutes: a message held for a later retry must come back before the
+# broker's visibility timeout (time limit + 60 s) hands it to a second worker.
+@shared_task(autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=300, max_retries=6)
 def story_notify_author_task(notification_id: int) -> None:
     """E-mail an author about a review decision; a duplicate or a retry after success sends
     nothing (the notification row is claimed first)."""
@@ -25,7 +27,7 @@ def story_notify_author_task(notification_id: int) -> None:
 
 
 @shared_task(
-    bind=True, autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=600, max_retries=8
+    bind=True, autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=300, max_retries=8
 )
 def newsletter_send_task(self, newsletter_id: int) -> None:
     """Send one batch of a newsletter issue, then publish itself again for the next batch.
@@ -37,11 +39,11 @@ def newsletter_send_task(self, newsletter_id: int) -> None:
 
 @shared_task
 def stories_sweep_task() -> None:
-    """Publish again what a failed publish left behind: decision e-mails never claimed, and
-    newsletter issues still sending with pending deliveries."""
+    """Publish again (through the outbox) what a lost message left behind: decision e-mails never
+    claimed, and newsletter issues still sending with pending deliveries."""
     older_than = timezone.now() - timedelta(minutes=10)
     for notification_id in unsent_notification_ids(older_than=older_than):
-        story_notify_author_task.delay(notification_id)
+        enqueue_on_commit(story_notify_author_task, notification_id)
     for newsletter_id in (
         Newsletter.objects.filter(
             status=Newsletter.Status.SENDING,
@@ -51,4 +53,4 @@ def stories_sweep_task() -> None:
         .values_list("pk", flat=True)
         .distinct()
     ):
-        newsletter_send_task.delay(newsletter_id)
+        enqueue_on_commit(newsletter_send_task, newsletter_id)

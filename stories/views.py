@@ -11,11 +11,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 from accounts.models import Organisation
 from accounts.policy import PolicyRequiredMixin, can, require
+from config.jobs import is_queued
 from value import from_stories
 from value.models import Solution, UnitCost, ValueRecord
 
@@ -46,6 +48,7 @@ from .models import (
 )
 from .outline import story_slide_outline
 from .services import NewsletterStateError, StoryStateError
+from .tasks import newsletter_send_task
 
 # ---------------------------------------------------------------------------------------------
 # Library and lists
@@ -802,10 +805,19 @@ class NewsletterSendView(PolicyRequiredMixin, View):
         except NewsletterStateError as error:
             messages.error(request, str(error))
         else:
-            messages.success(
-                request,
-                f"Sending to {newsletter.deliveries.count()} subscribers in the background.",
-            )
+            count = newsletter.deliveries.count()
+            if is_queued(newsletter_send_task, newsletter.pk):
+                # Saved, but the broker did not take the job: say so rather than "sending".
+                messages.warning(
+                    request,
+                    gettext(
+                        "Queued for %(count)s subscribers; sending will start as soon as the "
+                        "job queue answers."
+                    )
+                    % {"count": count},
+                )
+            else:
+                messages.success(request, f"Sending to {count} subscribers in the background.")
         return redirect(newsletter)
 
 

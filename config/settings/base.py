@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "reports",
     "idempotency",
     "entra",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -216,17 +217,28 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Celery. Without REDIS_URL the broker is a folder (kombu's filesystem transport), so the embedded
-# set-up needs no server. Short socket timeouts: a broker that accepts connections but never answers
-# must not hold a web request for long (the default waited about 40 seconds).
+# set-up needs no server. Short socket timeouts and no publish retry: a broker that accepts
+# connections but never answers must not hold a web request (the defaults waited about 40 s);
+# with these a publish gives up within ~0.5 s and the job waits in the outbox (jobs app).
 REDIS_URL = env("REDIS_URL", default="")
 BROKER_DIR = VAR_DIR / "broker"
+CELERY_TASK_SOFT_TIME_LIMIT = 300
+CELERY_TASK_TIME_LIMIT = 360
+REDIS_BROKER_TRANSPORT_OPTIONS = {
+    "socket_timeout": 0.3,
+    "socket_connect_timeout": 0.3,
+    # Connecting: one quick retry instead of kombu's 2-second sleeps.
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.1,
+    "interval_max": 0.1,
+    # An unacknowledged message goes back to the queue after this long. Longer than the hard
+    # time limit, so a task still running is never handed to a second worker.
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 60,
+}
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "socket_timeout": 2,
-        "socket_connect_timeout": 2,
-        "visibility_timeout": 3600,
-    }
+    CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_TRANSPORT_OPTIONS
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -238,16 +250,22 @@ else:
         # directory).
         "control_folder": str(BROKER_DIR / "control"),
     }
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_TIMEOUT = 0.3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TASK_IGNORE_RESULT = True
 # A task whose worker dies mid-run is delivered again, and tasks are written to be run twice safely.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_SOFT_TIME_LIMIT = 300
-CELERY_TASK_TIME_LIMIT = 360
+# The outbox (jobs app): after a failed publish a process leaves publishing to the dispatcher for
+# this long; published rows are kept this many days for operators, then deleted.
+JOBS_BROKER_BACKOFF_SECONDS = 5
+JOBS_KEEP_PUBLISHED_DAYS = 2
+# A report generation stamps a heartbeat this often; one without a heartbeat for
+# REPORTS_STALE_SECONDS lost its worker and is handed to another (see reports.services).
+REPORTS_HEARTBEAT_SECONDS = env.int("REPORTS_HEARTBEAT_SECONDS", default=5)
+REPORTS_STALE_SECONDS = env.int("REPORTS_STALE_SECONDS", default=20)
 CELERY_TIMEZONE = TIME_ZONE
 # The cache (today only the dashboard's figures) is shared by every web process when Redis is
 # there: CACHE_URL, else REDIS_URL's server with database number 1 (the broker uses 0). Short
@@ -268,10 +286,26 @@ if CACHE_URL:
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic jobs. Each app's entries are added here, one line each, with when it runs.
 CELERY_BEAT_SCHEDULE: dict = {
-    # Every 10 minutes: publish again decision e-mails and newsletter batches whose publish failed.
+    # Every 15 seconds: publish the outbox's jobs whose publish after commit failed (broker down or
+    # hung), so queued work starts within a minute of the broker's return. A dispatch not run
+    # within 15 s expires: the next one does the same work.
+    "jobs-dispatch": {
+        "task": "jobs.tasks.jobs_dispatch_task",
+        "schedule": 15,
+        "options": {"expire_seconds": 15},
+    },
+    # Every 15 seconds: hand report generations whose worker died (no heartbeat for
+    # REPORTS_STALE_SECONDS) to another worker, so they finish within a minute.
+    "reports-recover-lost-runs": {
+        "task": "reports.tasks.snapshots_recover_task",
+        "schedule": 15,
+        "options": {"expire_seconds": 15},
+    },
+    # Every 10 minutes: publish again decision e-mails and newsletter batches whose message was lost
+    # after it was published (e.g. a broker restarted without persistence).
     "stories-sweep": {"task": "stories.tasks.stories_sweep_task", "schedule": 600},
-    # Every 5 minutes: publish again report snapshots left pending (broker was down), running past
-    # the time limit (worker lost) or generated but not yet e-mailed.
+    # Every 5 minutes: publish again report snapshots left pending (message lost) or generated but
+    # not yet e-mailed, and request those whose scheduled run beat could not publish.
     "reports-sweep-stuck-snapshots": {
         "task": "reports.tasks.snapshots_sweep_task",
         "schedule": timedelta(minutes=5),

@@ -1,12 +1,14 @@
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from django.test import RequestFactory
 
 from config import views
 from config.celery import app as celery_app
+from config.tests.redis_server import celery_broker, private_redis
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,6 +29,41 @@ def test_healthz_answers_503_when_the_broker_is_down(client, db):
     assert response.status_code == 503
     assert response.json()["broker"] == "unavailable"
     assert response.json()["database"] == "ok"
+
+
+def test_healthz_answers_503_within_a_second_when_the_broker_hangs(client, db, settings):
+    with (
+        private_redis() as redis,
+        celery_broker(redis.url, settings.REDIS_BROKER_TRANSPORT_OPTIONS),
+    ):
+        assert client.get("/healthz").status_code == 200
+        redis.pause()  # accepts connections, answers nothing
+        started = time.monotonic()
+        response = client.get("/healthz")
+        elapsed = time.monotonic() - started
+        redis.resume()
+        assert client.get("/healthz").status_code == 200
+    assert response.status_code == 503
+    assert response.json() == {"status": "degraded", "database": "ok", "broker": "unavailable"}
+    assert elapsed < 1.0
+
+
+def test_healthz_answers_fast_when_healthy(client, db, settings):
+    with (
+        private_redis() as redis,
+        celery_broker(redis.url, settings.REDIS_BROKER_TRANSPORT_OPTIONS),
+    ):
+        client.get("/healthz")
+        rounds = []
+        # The best of three rounds of 20, so that a busy test machine does not decide.
+        for _ in range(3):
+            timings = []
+            for _ in range(20):
+                started = time.monotonic()
+                assert client.get("/healthz").status_code == 200
+                timings.append(time.monotonic() - started)
+            rounds.append(sorted(timings)[18])  # the 95th percentile of 20
+    assert min(rounds) < 0.05, f"p95 {min(rounds) * 1000:.0f} ms"
 
 
 def test_server_error_page_needs_no_database():

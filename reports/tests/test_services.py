@@ -1,7 +1,8 @@
 import csv
 import io
 import json
-from datetime import date
+import time
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -192,23 +193,149 @@ def test_failure_is_recorded_with_its_reason(definition, client, executive):
     assert b"Unknown report kind" in client.get(definition.get_absolute_url()).content
 
 
-def test_sweep_republishes_stuck_snapshots(definition, django_capture_on_commit_callbacks):
-    from datetime import timedelta
-
+def test_sweep_republishes_snapshots_whose_message_was_lost(
+    definition, django_capture_on_commit_callbacks
+):
     from django.utils import timezone
 
-    snapshot, _ = services.snapshot_request(definition=definition, start=Q1[0], end=Q1[1])
+    services.snapshot_request(definition=definition, start=Q1[0], end=Q1[1])
     with django_capture_on_commit_callbacks() as callbacks:
         assert services.snapshots_sweep() == 0  # just created: give the worker time
         later = timezone.now() + timedelta(minutes=5)
         assert services.snapshots_sweep(now=later) == 1
     assert len(callbacks) == 1
-    # A RUNNING snapshot whose worker died is claimable again after the time limit.
+
+
+def _killed_mid_run(definition, *, seconds_ago: int, attempts: int = 1) -> ReportSnapshot:
+    """A snapshot whose worker claimed it and then died (its last heartbeat `seconds_ago`)."""
+    from django.utils import timezone
+
+    snapshot, _ = services.snapshot_request(definition=definition, start=Q1[0], end=Q1[1])
+    then = timezone.now() - timedelta(seconds=seconds_ago)
     ReportSnapshot.objects.filter(pk=snapshot.pk).update(
-        status="running", claimed_at=timezone.now() - timedelta(hours=1)
+        status="running", claimed_at=then, heartbeat_at=then, attempts=attempts
     )
-    assert services.snapshot_claim(snapshot.pk) is True
-    assert services.snapshot_claim(snapshot.pk) is False
+    snapshot.refresh_from_db()
+    return snapshot
+
+
+def test_a_run_without_heartbeat_is_handed_to_another_worker_once(
+    definition, settings, django_capture_on_commit_callbacks
+):
+    settings.REPORTS_STALE_SECONDS = 20
+    snapshot = _killed_mid_run(definition, seconds_ago=5)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert services.snapshots_recover() == 0  # still beating: a slow run, not a lost one
+    ReportSnapshot.objects.filter(pk=snapshot.pk).update(
+        heartbeat_at=snapshot.heartbeat_at - timedelta(seconds=16)
+    )
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert services.snapshots_recover() == 1
+        assert services.snapshots_recover() == 0  # a second sweep finds nothing to hand over
+    assert len(callbacks) == 1
+    snapshot.refresh_from_db()
+    assert (snapshot.status, snapshot.attempts) == ("pending", 1)
+    assert "stopped" in snapshot.error
+    assert services.snapshot_claim(snapshot.pk) == 2
+    assert services.snapshot_claim(snapshot.pk) is None
+
+
+def test_a_run_that_lost_its_worker_too_often_fails_with_its_reason(definition, settings):
+    settings.REPORTS_STALE_SECONDS = 20
+    snapshot = _killed_mid_run(definition, seconds_ago=60, attempts=services.MAX_ATTEMPTS)
+    assert services.snapshots_recover() == 0
+    snapshot.refresh_from_db()
+    assert snapshot.status == "failed"
+    assert snapshot.error == "The worker generating this report stopped (6 attempts)."
+
+
+def test_a_retry_replaces_the_files_of_the_killed_attempt(definition, roi_data, media_root):
+    from django.core.files.storage import default_storage
+
+    snapshot = _killed_mid_run(definition, seconds_ago=60)
+    folder = f"reports/{snapshot.uuid}"
+    # What the killed attempt had written when it died: the HTML, and half a PDF.
+    default_storage.save(f"{folder}/roi-2026-01.html", io.BytesIO(b"<p>half</p>"))
+    default_storage.save(f"{folder}/roi-2026-01.pdf", io.BytesIO(b"%PDF-1.7 trunc"))
+    assert services.snapshots_recover() == 1
+    snapshot = services.snapshot_generate(snapshot.pk)
+    assert snapshot.attempts == 2
+    assert sorted(default_storage.listdir(folder)[1]) == [
+        "roi-2026-01.csv",
+        "roi-2026-01.html",
+        "roi-2026-01.pdf",
+    ]
+    assert snapshot.html_file.name == f"{folder}/roi-2026-01.html"
+    assert b"Invoice approvals" in snapshot.html_file.read()
+    assert len(snapshot.pdf_file.read()) > 2000
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_running_generation_stamps_its_heartbeat(settings, media_root):
+    from reports.tests.factories import ReportDefinitionFactory
+
+    settings.REPORTS_HEARTBEAT_SECONDS = 0.05
+    definition = ReportDefinitionFactory()
+    snapshot, _ = services.snapshot_request(definition=definition, start=Q1[0], end=Q1[1])
+    attempt = services.snapshot_claim(snapshot.pk)
+    claimed_beat = ReportSnapshot.objects.get(pk=snapshot.pk).heartbeat_at
+    with services.snapshot_heartbeat(snapshot.pk, attempt):
+        time.sleep(0.4)
+    assert ReportSnapshot.objects.get(pk=snapshot.pk).heartbeat_at > claimed_beat
+    # The heartbeat of an attempt that lost its claim stamps nothing.
+    ReportSnapshot.objects.filter(pk=snapshot.pk).update(attempts=attempt + 1)
+    last_beat = ReportSnapshot.objects.get(pk=snapshot.pk).heartbeat_at
+    with services.snapshot_heartbeat(snapshot.pk, attempt):
+        time.sleep(0.2)
+    assert ReportSnapshot.objects.get(pk=snapshot.pk).heartbeat_at == last_beat
+
+
+def test_a_scheduled_run_that_beat_could_not_publish_is_requested_by_the_sweep(
+    coe_lead, unit, media_root, django_capture_on_commit_callbacks
+):
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    def at(*args):
+        return timezone.make_aware(datetime(*args))
+
+    def define(name, cadence, created_at):
+        definition = services.definition_save(
+            definition=ReportDefinition(),
+            actor=coe_lead,
+            data={"name": name, "kind": "roi", "cadence": cadence, "recipients": ""},
+        )
+        ReportDefinition.objects.filter(pk=definition.pk).update(created_at=created_at)
+
+    define("Quarterly ROI", "quarterly", created_at=at(2026, 1, 10, 9, 0))
+    # Beat runs it on 1 April at 06:00; the broker was down then, so nothing was published.
+    assert services.definitions_missed(now=at(2026, 4, 1, 5, 59)) == 0  # not due yet
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert services.definitions_missed(now=at(2026, 4, 1, 6, 5)) == 1
+        assert services.definitions_missed(now=at(2026, 4, 1, 6, 10)) == 0  # requested once
+    assert len(callbacks) == 1
+    snapshot = ReportSnapshot.objects.get()
+    assert (snapshot.period_start, snapshot.period_end) == Q1
+
+    # Created after its schedule fired for March: it waits for its next run (1 May).
+    define("Monthly ROI", "monthly", created_at=at(2026, 4, 1, 6, 30))
+    assert services.definitions_missed(now=at(2026, 4, 20, 12, 0)) == 0
+    assert services.definitions_missed(now=at(2026, 5, 1, 6, 1)) == 1
+
+
+def test_no_heartbeat_inside_a_callers_transaction(definition, settings):
+    # The demo seeding generates inside its transaction: a heartbeat thread would wait for the
+    # row lock the caller holds (a hang on PostgreSQL, "database is locked" on SQLite).
+    import threading
+
+    settings.REPORTS_HEARTBEAT_SECONDS = 0.01
+    snapshot, _ = services.snapshot_request(definition=definition, start=Q1[0], end=Q1[1])
+    attempt = services.snapshot_claim(snapshot.pk)
+    with services.snapshot_heartbeat(snapshot.pk, attempt):
+        time.sleep(0.05)
+        beating = [t.name for t in threading.enumerate() if t.name.startswith("snapshot-")]
+    assert beating == []
 
 
 def test_csv_tells_own_and_below_apart_and_month_rows_have_no_payback(unit):

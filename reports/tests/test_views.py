@@ -142,3 +142,29 @@ def test_definition_pages_query_count(client, executive, media_root, django_asse
     # session, user, groups, definition, snapshots
     with django_assert_max_num_queries(6):
         client.get(definition.get_absolute_url())
+
+
+@pytest.mark.django_db(transaction=True)  # the publish runs at a real commit
+def test_generate_now_says_queued_when_the_broker_does_not_take_the_job(
+    client, coe_lead, definition, settings
+):
+    from config.tests.redis_server import celery_broker
+    from jobs import services as jobs_services
+
+    client.force_login(coe_lead)
+    url = reverse("reports:definition_generate", args=[definition.uuid])
+    jobs_services._skip_until = 0.0
+    # Nothing listens on port 1: the publish after commit fails, the job waits in the outbox.
+    with celery_broker("redis://127.0.0.1:1/0", settings.REDIS_BROKER_TRANSPORT_OPTIONS):
+        response = client.post(url, {"period": "2026-01-01_2026-03-31"}, follow=True)
+    jobs_services._skip_until = 0.0
+    assert [str(m) for m in response.context["messages"]] == [
+        "Queued the report for Jan - Mar 2026; it will start as soon as the job queue answers."
+    ]
+    assert ReportSnapshot.objects.get().status == "pending"
+
+    # With a broker that takes it, the page says the work has started.
+    response = client.post(url, {"period": "2025-10-01_2025-12-31"}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "Generating the report for Oct - Dec 2025."
+    ]

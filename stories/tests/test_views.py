@@ -572,3 +572,27 @@ def test_home_panels_show_my_stories_and_the_review_queue(client, maker, coe_lea
     page = client.get("/").content.decode()
     assert "Stories to review" in page and "Waiting story" in page
     assert "My draft story" not in page
+
+
+@pytest.mark.django_db(transaction=True)  # the publish runs at a real commit
+def test_sending_says_queued_when_the_broker_does_not_take_the_job(
+    client, coe_lead, maker, settings
+):
+    from config.tests.redis_server import celery_broker
+    from jobs import services as jobs_services
+
+    NewsletterSubscription.objects.create(user=maker)
+    newsletter = NewsletterItemFactory().newsletter
+    client.force_login(coe_lead)
+    jobs_services._skip_until = 0.0
+    # Nothing listens on port 1: the publish after commit fails, the job waits in the outbox.
+    with celery_broker("redis://127.0.0.1:1/0", settings.REDIS_BROKER_TRANSPORT_OPTIONS):
+        response = client.post(
+            reverse("stories:newsletter_send", args=[newsletter.uuid]), follow=True
+        )
+    jobs_services._skip_until = 0.0
+    assert [str(m) for m in response.context["messages"]] == [
+        "Queued for 1 subscribers; sending will start as soon as the job queue answers."
+    ]
+    newsletter.refresh_from_db()
+    assert newsletter.status == "sending"
