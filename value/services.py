@@ -13,7 +13,7 @@ from accounts.models import BusinessUnit, User
 from accounts.services import audit_record
 
 from . import rollup
-from .models import ProgrammeCost, Solution, UnitCost, ValueRecord
+from .models import ProgrammeCost, Solution, SolutionUsage, UnitCost, ValueRecord
 
 
 class ValueRecordError(Exception):
@@ -363,3 +363,67 @@ def solutions_import_csv(*, file: io.IOBase, actor: User) -> ImportResult:
             updated=updated,
         )
     return ImportResult(created=created, updated=updated, errors=[])
+
+
+# Tenant inventory writes --------------------------------------------------------------------
+
+INVENTORY_BATCH = 1000
+
+
+@transaction.atomic
+def solutions_inventory_write(
+    *,
+    create: list[Solution],
+    update: list[Solution],
+    fields: list[str],
+    usage: list,
+    units_before: set[int],
+    actor: User | None,
+    audit_target,
+    progress=None,
+) -> int:
+    """Write what a tenant-inventory import decided (inventory.plan): new solutions, changed
+    and retired ones (only `fields` of those), and monthly usage rows (SolutionUsage, inserted
+    or updated on (solution, month)). Batched bulk writes, never a query per row; the value
+    roll-up of every unit touched (`units_before` are the units changed solutions leave) is
+    refreshed once at the end. Returns the number of rows written; writes one audit row.
+    `progress(n)` is called after each batch with the rows it wrote."""
+    written = 0
+    for start in range(0, len(create), INVENTORY_BATCH):
+        batch = create[start : start + INVENTORY_BATCH]
+        Solution.objects.bulk_create(batch)
+        written += len(batch)
+        if progress:
+            progress(len(batch))
+    for start in range(0, len(update), INVENTORY_BATCH):
+        batch = update[start : start + INVENTORY_BATCH]
+        Solution.objects.bulk_update(batch, fields)
+        written += len(batch)
+        if progress:
+            progress(len(batch))
+    for start in range(0, len(usage), INVENTORY_BATCH * 5):
+        batch = usage[start : start + INVENTORY_BATCH * 5]
+        SolutionUsage.objects.bulk_create(
+            batch,
+            update_conflicts=True,
+            unique_fields=["solution", "month"],
+            update_fields=["runs", "launches", "active_users"],
+        )
+        written += len(batch)
+        if progress:
+            progress(len(batch))
+    units = (
+        set(units_before)
+        | {s.business_unit_id for s in create}
+        | {s.business_unit_id for s in update}
+    )
+    rollup.refresh_units(units)
+    audit_record(
+        actor=actor,
+        verb="solutions_synced",
+        target=audit_target,
+        created=len(create),
+        changed=len(update),
+        usage=len(usage),
+    )
+    return written

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "value",
     "stories",
     "reports",
+    "inventory",
 ]
 
 MIDDLEWARE = [
