@@ -182,6 +182,8 @@ RULES: dict[str, Rule] = {
     "stories.manage_newsletters": coe,
     # Turning a published story's measured metrics into value records: the CoE's judgement.
     "stories.record_value": coe,
+    # Tenant inventory: imports, mapping rules and usage are the CoE's work.
+    "inventory.manage_imports": coe,
     # Reports and dashboard
     "reports.view_dashboard": reader,
     "reports.view_reports": reader,

@@ -261,6 +261,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "value.tasks.rollup_rebuild_task",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Every 10 minutes: publish again inventory import runs left pending or committing.
+    "inventory-sweep-runs": {"task": "inventory.tasks.runs_sweep_task", "schedule": 600},
 }
 
 LOGGING = {

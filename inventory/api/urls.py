@@ -1,0 +1,6 @@
+from .views import ImportRunViewSet, MappingRuleViewSet
+
+routes = [
+    ("inventory-runs", ImportRunViewSet, "inventory-run"),
+    ("inventory-mapping-rules", MappingRuleViewSet, "inventory-mapping-rule"),
+]
