@@ -35,6 +35,17 @@ def staff_hour_rate(unit: BusinessUnit | None) -> Decimal | None:
     return rates.get(None)
 
 
+def usage_runs(*, solution: Solution, month: date) -> int:
+    """The runs `solution` had in `month`: the tenant's usage for that month when an import
+    brought it (SolutionUsage), else the monthly runs typed in on the solution. One query."""
+    runs = (
+        SolutionUsage.objects.filter(solution=solution, month=month.replace(day=1))
+        .values_list("runs", flat=True)
+        .first()
+    )
+    return solution.monthly_runs if runs is None else runs
+
+
 @transaction.atomic
 def solution_save(*, solution: Solution, actor: User, data: dict) -> Solution:
     """Create or update a solution from validated form data; records an audit row."""
