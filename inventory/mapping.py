@@ -85,3 +85,23 @@ def unmapped_unit() -> BusinessUnit:
         slug=UNMAPPED_UNIT_SLUG, defaults={"name": "Unmapped (inventory)"}
     )
     return unit
+
+
+def rule_preview(rules, limit: int = 5) -> list[dict]:
+    """For each rule: how many known environments it would map (first match wins, as in an
+    import) and the first few of their names. One query for the environments."""
+    mapper = UnitMapper(rules)
+    found: dict[int, list[str]] = {id(rule): [] for rule in mapper.rules}
+    counts: dict[int, int] = {id(rule): 0 for rule in mapper.rules}
+    for env_id, name, group in Environment.objects.values_list(
+        "environment_id", "name", "group_name"
+    ).order_by("name"):
+        rule = mapper.rule_for(EnvironmentFacts(env_id, name, group))
+        if rule is not None:
+            counts[id(rule)] += 1
+            if len(found[id(rule)]) < limit:
+                found[id(rule)].append(name or env_id)
+    return [
+        {"rule": rule, "count": counts[id(rule)], "sample": found[id(rule)]}
+        for rule in mapper.rules
+    ]

@@ -160,3 +160,87 @@ class ImportChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.resource_id or self.line}"
+
+
+class ApiConnection(models.Model):
+    """The one connection to the inventory API: the refresh token an admin's sign-in gave,
+    encrypted at rest (inventory.tokens), until it is revoked or expires."""
+
+    refresh_token_encrypted = models.TextField(blank=True)
+    account = models.CharField(max_length=254, blank=True)
+    connected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    connected_at = models.DateTimeField(null=True, blank=True)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the refresh token lapses if it is not used."
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="api_connection_single_row"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Inventory API connection ({self.account or 'not connected'})"
+
+    @property
+    def is_connected(self) -> bool:
+        return bool(self.refresh_token_encrypted) and self.revoked_at is None
+
+
+class WelcomeMessage(models.Model):
+    """The e-mail new makers get the first time an import sees them; the CoE edits it."""
+
+    subject = models.CharField(max_length=200, default="Welcome to the Power Platform community")
+    body = models.TextField(
+        default=(
+            "Hello {name},\n\nWe noticed your first app, flow or agent on the Power Platform: "
+            "welcome! The Centre of Excellence offers training, explains the policies that keep "
+            "your work safe, and would love to hear your success story: {stories_url}\n\n"
+            "The CoE team"
+        ),
+        help_text="Plain text. {name} and {stories_url} are filled in.",
+    )
+    is_enabled = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="welcome_message_single_row"),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @classmethod
+    def current(cls) -> "WelcomeMessage":
+        message, _ = cls.objects.get_or_create(pk=1)
+        return message
+
+
+class MakerWelcome(models.Model):
+    """One maker's welcome e-mail: at most one row per person, ever (the unique user)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        NO_ADDRESS = "no_address", "No e-mail address"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="inventory_welcome"
+    )
+    run = models.ForeignKey(ImportRun, null=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.status}"

@@ -53,7 +53,8 @@ class Plan:
     new_makers: dict[str, dict] = field(default_factory=dict)  # object id -> user fields
     linked_makers: list[tuple[int, str]] = field(default_factory=list)  # (user pk, object id)
     environments: list[Environment] = field(default_factory=list)  # new or changed
-    usage: list[SolutionUsage] = field(default_factory=list)  # new or changed
+    # (solution id, month, runs, launches, active users), new or changed
+    usage: list[tuple] = field(default_factory=list)
     usage_unchanged: int = 0
     rows_total: int = 0
 
@@ -325,15 +326,8 @@ class Planner:
             if stored.get((solution_id, row.month)) == figures:
                 plan.usage_unchanged += 1
                 continue
-            plan.usage.append(
-                SolutionUsage(
-                    solution_id=solution_id,
-                    month=row.month,
-                    runs=row.runs,
-                    launches=row.launches,
-                    active_users=row.active_users,
-                )
-            )
+            # A plain tuple: 600,000 model instances would not fit the memory budget.
+            plan.usage.append((solution_id, row.month, *figures))
 
 
 def _maker_fields(object_id: str, display_name: str, upn: str, email: str, tenant_id="") -> dict:

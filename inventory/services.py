@@ -22,11 +22,12 @@ from value.models import Solution
 from value.services import solutions_inventory_write
 
 from . import mapping
-from .models import Environment, ImportChange, ImportRun
+from .models import Environment, ImportChange, ImportRun, MappingRule
 from .plan import SOURCE_FIELDS, UNMAPPED, Plan, Planner, new_owner
 from .progress import Counter, progress_set
 from .sources import FileRejected, read_file
 from .sources.reading import max_bytes
+from .welcome import welcome_queue
 
 logger = logging.getLogger(__name__)
 BUSY = "busy"
@@ -122,13 +123,19 @@ def run_preview(*, run_id: int) -> ImportRun:
     REJECTED (the file or some rows are bad: it can never be committed). Another run working
     at the same time makes this one FAILED with the reason. Safe to call twice."""
     try:
-        if not _claim(
+        claimed = _claim(
             run_id, ImportRun.Status.PENDING, ImportRun.Status.PREVIEWING, started_at=timezone.now()
-        ):
-            return ImportRun.objects.get(pk=run_id)
+        )
     except RunBusy as exc:
         _fail_unclaimed(run_id, str(exc))
         return ImportRun.objects.get(pk=run_id)
+    if not claimed:
+        return ImportRun.objects.get(pk=run_id)
+    return _preview(run_id)
+
+
+def _preview(run_id: int) -> ImportRun:
+    """The preview of a run this process has claimed (status PREVIEWING, holding the lock)."""
     run = ImportRun.objects.get(pk=run_id)
     try:
         progress_set(run.pk, phase="reading", done=0, total=0)
@@ -158,6 +165,59 @@ def run_preview(*, run_id: int) -> ImportRun:
         _finish(run.pk, ImportRun.Status.FAILED, error=f"Unexpected error: {type(exc).__name__}")
         raise
     return ImportRun.objects.get(pk=run.pk)
+
+
+@transaction.atomic
+def sync_create(*, actor: User | None) -> ImportRun:
+    """Record a sync run ("Sync now" or the nightly job) and publish its task after commit."""
+    run = ImportRun.objects.create(
+        source=ImportRun.Source.SYNC, file_name="inventory API", is_full=True, created_by=actor
+    )
+    audit_record(actor=actor, verb="inventory_sync_started", target=run)
+    from .tasks import run_sync_task
+
+    enqueue_on_commit(run_sync_task, run.pk)
+    return run
+
+
+def run_sync(*, run_id: int) -> ImportRun:
+    """Fetch every page from the inventory API into the run's file, then preview it like an
+    upload. Another run working makes this one FAILED ("told"); a token or API problem FAILED
+    with the reason, and nothing is written to the inventory. Safe to call twice."""
+    from . import sync, tokens
+
+    try:
+        claimed = _claim(
+            run_id, ImportRun.Status.PENDING, ImportRun.Status.PREVIEWING, started_at=timezone.now()
+        )
+    except RunBusy as exc:
+        _fail_unclaimed(run_id, str(exc))
+        return ImportRun.objects.get(pk=run_id)
+    if not claimed:
+        return ImportRun.objects.get(pk=run_id)
+    run = ImportRun.objects.get(pk=run_id)
+
+    def token(fresh: bool) -> str:
+        return tokens.access_token()
+
+    def on_page(pages: int, rows: int, total) -> None:
+        progress_set(run_id, phase="fetching", done=rows, total=total or rows)
+
+    try:
+        pages = sync.fetch_pages(token, on_page=on_page)
+        folder = file_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{run.uuid}.json"
+        sync.write_pages(pages, path)
+        ImportRun.objects.filter(pk=run_id).update(file_path=str(path))
+    except (sync.SyncError, tokens.TokenError) as exc:
+        _finish(run_id, ImportRun.Status.FAILED, error=str(exc))
+        return ImportRun.objects.get(pk=run_id)
+    run = _preview(run_id)
+    if run.status == ImportRun.Status.PREVIEWED and settings.INVENTORY_SYNC_AUTO_CONFIRM:
+        run_confirm(run=run, actor=None, enqueue=False)
+        run = run_commit(run_id=run_id)
+    return run
 
 
 def _fail_unclaimed(run_id: int, reason: str) -> None:
@@ -274,6 +334,7 @@ def run_commit(*, run_id: int) -> ImportRun:
                 )
             written = apply_plan(run, plan)
             _store_changes(run, plan)
+            welcome_queue(user_ids=_first_seen_makers(plan), run=run)
             ImportRun.objects.filter(pk=run.pk).update(
                 status=ImportRun.Status.DONE,
                 lock="",
@@ -355,6 +416,15 @@ def apply_plan(run: ImportRun, plan: Plan) -> int:
     return written
 
 
+def _first_seen_makers(plan: Plan) -> set[int]:
+    """People this run saw for the first time: those it created or linked, and the owners of
+    the solutions it added (welcome_queue skips whoever was welcomed before)."""
+    object_ids = list(plan.new_makers) + [oid for _pk, oid in plan.linked_makers]
+    people = set(User.objects.filter(entra_object_id__in=object_ids).values_list("pk", flat=True))
+    people |= {t["owner_id"] for t in plan.new if isinstance(t["owner_id"], int)}
+    return people
+
+
 def _people(plan: Plan) -> int:
     """Link makers to their Entra object id, and create the people nobody knows yet: inactive
     (they cannot sign in until Entra sign-in or an admin activates them), in the Maker role."""
@@ -385,3 +455,27 @@ def run_delete_file(run: ImportRun) -> None:
     """Forget a finished run's stored file (the diff rows stay)."""
     if run.file_path and os.path.exists(run.file_path):
         os.remove(run.file_path)
+
+
+@transaction.atomic
+def mapping_rule_save(*, rule: MappingRule, unit, actor: User) -> MappingRule:
+    """Add or change an environment → business unit rule; records an audit row. Solutions
+    waiting in the "unmapped" unit move at the next import."""
+    rule.business_unit = unit
+    rule.full_clean()
+    rule.save()
+    audit_record(actor=actor, verb="mapping_rule_saved", target=rule, rule=str(rule))
+    return rule
+
+
+@transaction.atomic
+def mapping_rule_delete(*, rule: MappingRule, actor: User) -> None:
+    audit_record(actor=actor, verb="mapping_rule_deleted", target=rule, rule=str(rule))
+    rule.delete()
+
+
+def welcome_message_save(*, form, actor: User):
+    """Save the CoE's welcome text; records an audit row."""
+    message = form.save()
+    audit_record(actor=actor, verb="welcome_message_saved", target=message)
+    return message

@@ -394,11 +394,11 @@ def solutions_inventory_write(
     progress=None,
 ) -> int:
     """Write what a tenant-inventory import decided (inventory.plan): new solutions, changed
-    and retired ones (only `fields` of those), and monthly usage rows (SolutionUsage, inserted
-    or updated on (solution, month)). Batched bulk writes, never a query per row; the value
-    roll-up of every unit touched (`units_before` are the units changed solutions leave) is
-    refreshed once at the end. Returns the number of rows written; writes one audit row.
-    `progress(n)` is called after each batch with the rows it wrote."""
+    and retired ones (only `fields` of those), and monthly usage rows ((solution id, month, runs,
+    launches, active users) tuples, inserted or updated on (solution, month)). Batched bulk
+    writes, never a query per row; the value roll-up of every unit touched (`units_before` are
+    the units changed solutions leave) is refreshed once at the end. Returns the number of rows
+    written; writes one audit row. `progress(n)` is called after each batch of rows written."""
     written = 0
     for start in range(0, len(create), INVENTORY_BATCH):
         batch = create[start : start + INVENTORY_BATCH]
@@ -413,7 +413,12 @@ def solutions_inventory_write(
         if progress:
             progress(len(batch))
     for start in range(0, len(usage), INVENTORY_BATCH * 5):
-        batch = usage[start : start + INVENTORY_BATCH * 5]
+        batch = [
+            SolutionUsage(
+                solution_id=sid, month=month, runs=runs, launches=launches, active_users=users
+            )
+            for sid, month, runs, launches, users in usage[start : start + INVENTORY_BATCH * 5]
+        ]
         SolutionUsage.objects.bulk_create(
             batch,
             update_conflicts=True,

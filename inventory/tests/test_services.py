@@ -243,3 +243,25 @@ def test_business_unit_stays_once_mapped_but_unmapped_ones_follow_new_rules(tmp_
     Solution.objects.update(business_unit=other)  # the CoE moved it by hand
     import_file(tmp_path, template_csv([resource("r1", "App", env="env-x")]), name="3.csv")
     assert Solution.objects.get().business_unit == other
+
+
+def test_sweep_frees_the_lock_of_a_lost_preview_and_republishes_waiting_runs(
+    tmp_path, finance_rule
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from inventory.tasks import runs_sweep_task
+
+    lost = preview(tmp_path, FILE_A)
+    long_ago = timezone.now() - timedelta(hours=3)
+    ImportRun.objects.filter(pk=lost.pk).update(
+        status="previewing", lock="busy", started_at=long_ago
+    )
+    waiting = preview(tmp_path, FILE_B, name="b.csv")
+    ImportRun.objects.filter(pk=waiting.pk).update(status="pending", created_at=long_ago)
+    assert runs_sweep_task() == 1  # the waiting run's preview published again
+    lost.refresh_from_db()
+    assert (lost.status, lost.lock) == ("failed", "")
+    assert ImportRun.objects.get(pk=waiting.pk).status == "pending"  # for the worker to take

@@ -1,5 +1,7 @@
 """python manage.py import_inventory FILE [--dry-run] [--partial]"""
 
+import time
+
 from django.core.management.base import BaseCommand, CommandError
 
 from inventory import services
@@ -34,8 +36,10 @@ class Command(BaseCommand):
                 )
         except (OSError, FileRejected) as exc:
             raise CommandError(str(exc)) from exc
+        started = time.perf_counter()
         run = services.run_preview(run_id=run.pk)
         self._report(run)
+        self.stdout.write(f"preview {time.perf_counter() - started:.1f} s")
         if run.status != ImportRun.Status.PREVIEWED:
             for change in run.changes.filter(action="rejected")[:50]:
                 self.stderr.write(f"  line {change.line}: {change.resource_id} {change.reason}")
@@ -47,7 +51,9 @@ class Command(BaseCommand):
             services.run_confirm(run=run, actor=None, enqueue=False)
         except services.RunBusy as exc:
             raise CommandError(str(exc)) from exc
+        started = time.perf_counter()
         run = services.run_commit(run_id=run.pk)
+        self.stdout.write(f"commit {time.perf_counter() - started:.1f} s")
         if run.status != ImportRun.Status.DONE:
             raise CommandError(run.error)
         self.stdout.write(self.style.SUCCESS(f"Imported: {run.rows_written} rows written."))
