@@ -85,7 +85,11 @@ def _import(path: Path, *extra: str) -> dict:
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode:
         raise RuntimeError(f"import_inventory failed:\n{output}")
-    figures = {"wall": time.perf_counter() - started, "peak_mb": usage.ru_maxrss / 1024}
+    figures = {
+        "wall": time.perf_counter() - started,
+        "peak_mb": usage.ru_maxrss / 1024,
+        "cpu": usage.ru_utime + usage.ru_stime,  # this process alone, not the database's
+    }
     for name in ("preview", "commit"):
         match = re.search(rf"{name} (\d+\.\d+) s", output)
         figures[name] = float(match.group(1)) if match else 0.0
@@ -111,5 +115,6 @@ def bench_inventory(stdout, *, resources: int = 50_000, months: int = 12) -> dic
         stdout.write(
             f"  {label:<10} preview {figures['preview']:6.1f} s  commit {figures['commit']:6.1f} s"
             f"  peak {figures['peak_mb']:6.0f} MB  rows written {figures['written']:,}"
+            f"  (Python CPU {figures['cpu']:.0f} s)"
         )
     return results

@@ -81,6 +81,7 @@ class Planner:
             self._resources(env_facts)
         if self.parsed.usage:
             self._usage()
+            self.parsed.usage = []  # only the plan's tuples are needed from here on
         return self.plan
 
     # People ------------------------------------------------------------------------------

@@ -140,12 +140,14 @@ def _preview(run_id: int) -> ImportRun:
     try:
         progress_set(run.pk, phase="reading", done=0, total=0)
         parsed = read_file(run.file_path)
+        file_format = parsed.file_format
         progress_set(run.pk, phase="comparing", done=0, total=parsed.rows_read)
         plan = Planner(parsed, is_full=run.is_full, today=timezone.localdate()).build()
+        del parsed  # the rows read are not needed any more: free them before writing
         with transaction.atomic():
             _store_changes(run, plan)
             ImportRun.objects.filter(pk=run.pk).update(
-                file_format=parsed.file_format,
+                file_format=file_format,
                 previewed_at=timezone.now(),
                 rows_total=plan.rows_total,
                 rows_done=plan.rows_total,
@@ -328,6 +330,7 @@ def run_commit(*, run_id: int) -> ImportRun:
             progress_set(run.pk, phase="reading", done=0, total=run.rows_total)
             parsed = read_file(run.file_path)
             plan = Planner(parsed, is_full=run.is_full, today=timezone.localdate()).build()
+            del parsed
             if plan.is_blocked:
                 raise FileRejected(
                     f"{len(plan.rejected)} rows are rejected now; nothing was imported."

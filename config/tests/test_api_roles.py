@@ -34,6 +34,7 @@ from stories.tests.factories import (
 )
 from strategy.models import CheckIn
 from strategy.tests.factories import InitiativeFactory, KeyResultFactory, KpiFactory
+from value.models import SolutionUsage
 from value.tests.factories import (
     ProgrammeCostFactory,
     SolutionFactory,
@@ -170,6 +171,8 @@ def data(personas, other_maker, unit):
     )
     ImportRun.objects.create(source=ImportRun.Source.UPLOAD, created_by=coe, status="previewed")
     MappingRule.objects.create(match_on="environment_id", value="e1", business_unit=unit)
+    SolutionUsage.objects.create(solution=own_solution, month=date(2026, 1, 1), runs=5)
+    SolutionUsage.objects.create(solution=others_solution, month=date(2026, 1, 1), runs=7)
     return {
         "hidden_from_maker": {
             "story": [others_draft],

@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from inventory.models import ImportChange, ImportRun, MappingRule
 from inventory.progress import progress_get
+from value.models import SolutionUsage
 
 
 class ImportRunSerializer(serializers.ModelSerializer):
@@ -59,3 +60,12 @@ class MappingRuleSerializer(serializers.ModelSerializer):
     class Meta:
         model = MappingRule
         fields = ["uuid", "position", "match_on", "value", "business_unit"]
+
+
+class SolutionUsageSerializer(serializers.ModelSerializer):
+    solution = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+    resource_id = serializers.CharField(source="solution.resource_id", read_only=True)
+
+    class Meta:
+        model = SolutionUsage
+        fields = ["solution", "resource_id", "month", "runs", "launches", "active_users"]

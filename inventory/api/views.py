@@ -1,20 +1,22 @@
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from config.api import PolicyReadOnlyViewSet
+from config.api import PolicyReadOnlyViewSet, PolicyViewSetMixin
 from inventory import services
 from inventory.models import ImportRun, MappingRule
 from inventory.sources import FileRejected
+from value.models import Solution, SolutionUsage
 
 from .serializers import (
     ImportChangeSerializer,
     ImportRunSerializer,
     ImportRunUploadSerializer,
     MappingRuleSerializer,
+    SolutionUsageSerializer,
 )
 
 
@@ -80,3 +82,21 @@ class MappingRuleViewSet(PolicyReadOnlyViewSet):
 
     def get_queryset(self):
         return MappingRule.objects.select_related("business_unit")
+
+
+class SolutionUsageViewSet(PolicyViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Usage per solution and month, as imported: for the solutions the reader may see (a list
+    only: a usage row has no address of its own)."""
+
+    serializer_class = SolutionUsageSerializer
+    policy_actions = {"read": "value.list_solutions"}
+    filterset_fields = ["solution__uuid", "month"]
+    ordering_fields = ["month", "runs", "launches", "active_users"]
+
+    def get_queryset(self):
+        visible = Solution.objects.visible_to(self.request.user)
+        return (
+            SolutionUsage.objects.filter(solution__in=visible)
+            .select_related("solution")
+            .order_by("-month", "solution_id")
+        )

@@ -1,5 +1,6 @@
 """Cell values as exports write them: ids, booleans, whole numbers and dates in several formats."""
 
+import functools
 import re
 from datetime import UTC, date, datetime
 
@@ -85,9 +86,17 @@ def _slash_datetime(text: str) -> datetime:
         raise ValueError(f"date “{text}” does not exist") from None
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_month(value) -> date:
-    """A month as `YYYY-MM`, `YYYY-MM-DD` (any day) or a date in another format we read."""
+    """A month as `YYYY-MM`, `YYYY-MM-DD` (any day) or a date in another format we read.
+    Cached: a usage file repeats a few dozen months over hundreds of thousands of rows, and
+    every row of one month then shares one date object."""
     text = str(value or "").strip()
+    if len(text) in (7, 10) and text[4] == "-" and text[:4].isdigit() and text[5:7].isdigit():
+        try:
+            return date(int(text[:4]), int(text[5:7]), 1)
+        except ValueError:
+            raise ValueError(f"month “{text}” does not exist") from None
     if re.fullmatch(r"\d{4}-\d{2}", text):
         text += "-01"
     moment = parse_datetime(text)

@@ -67,3 +67,22 @@ def test_mapping_rules_list(client, coe_lead, unit, django_assert_max_num_querie
         body = client.get("/api/v1/inventory-mapping-rules/").json()
     assert body["results"][0]["business_unit"] == "finance"
     assert reverse("api-schema")
+
+
+def test_usage_api_shows_what_each_reader_may_see(client, maker, other_maker, executive, unit):
+    from datetime import date
+
+    from value.models import SolutionUsage
+    from value.tests.factories import SolutionFactory
+
+    own = SolutionFactory(owner=maker, business_unit=unit, resource_id="r1")
+    other = SolutionFactory(owner=other_maker, business_unit=unit, resource_id="r2")
+    SolutionUsage.objects.create(solution=own, month=date(2026, 1, 1), runs=10)
+    SolutionUsage.objects.create(solution=other, month=date(2026, 1, 1), runs=20)
+    client.force_login(maker)
+    mine = client.get("/api/v1/solution-usage/").json()["results"]
+    assert [(row["resource_id"], row["runs"]) for row in mine] == [("r1", 10)]
+    client.force_login(executive)
+    everything = client.get("/api/v1/solution-usage/", {"month": "2026-01-01"}).json()
+    assert sorted(row["runs"] for row in everything["results"]) == [10, 20]
+    assert client.get("/api/v1/solution-usage/", {"colour": "red"}).status_code == 400
