@@ -7,6 +7,7 @@ Rows are streamed: only the normalised rows are kept, never the file's text."""
 import csv
 import itertools
 import re
+import sys
 from collections import defaultdict
 
 from .rows import EnvironmentRow, FileRejected, MakerRow, ParsedFile, ResourceRow, UsageRow
@@ -307,7 +308,8 @@ def _usage(parsed: ParsedFile, line: int, cell, _aggregate) -> None:
     parsed.usage.append(
         UsageRow(
             line=line,
-            resource_id=_id(cell),
+            # Interned: a resource's dozen monthly rows then share one string (memory).
+            resource_id=sys.intern(_id(cell)),
             month=parse_month(cell("month")),
             runs=whole(cell("runs"), "runs"),
             launches=whole(cell("launches"), "launches"),
