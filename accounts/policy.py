@@ -184,6 +184,12 @@ RULES: dict[str, Rule] = {
     "stories.manage_newsletters": coe,
     # Turning a published story's measured metrics into value records: the CoE's judgement.
     "stories.record_value": coe,
+    # Tenant inventory: imports, mapping rules and usage are the CoE's work.
+    "inventory.manage_imports": coe,
+    # Connecting the inventory API signs in with an admin's delegated rights: admins only.
+    "inventory.connect_api": admin,
+    # The app catalog: everyone finds an existing app before building another.
+    "inventory.view_catalog": signed_in,
     # Reports and dashboard
     "reports.view_dashboard": reader,
     "reports.view_reports": reader,

@@ -20,6 +20,8 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Value", "value:solution_list", "value.list_solutions", "value"),
     NavItem("Stories", "stories:story_list", "stories.view_story", "stories"),
     NavItem("Reports", "reports:definition_list", "reports.view_reports", "reports"),
+    NavItem("App catalog", "inventory:catalog", "inventory.view_catalog", "inventory"),
+    NavItem("Inventory", "inventory:run_list", "inventory.manage_imports", "inventory"),
 ]
 
 # Home-page panels: a dotted path to a function `panel(request) -> str | None` that returns

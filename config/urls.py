@@ -21,6 +21,7 @@ urlpatterns = [
     path("value/", include("value.urls")),
     path("stories/", include("stories.urls")),
     path("reports/", include("reports.urls")),
+    path("inventory/", include("inventory.urls")),
     path("dashboard/", include("reports.dashboard_urls")),
     path("api/", include("config.api_urls")),
     path("admin/", admin.site.urls),

@@ -88,6 +88,17 @@ class Solution(models.Model):
     external_id = models.CharField(
         max_length=100, blank=True, help_text="Identifier in the source inventory, if imported."
     )
+    # Filled by the tenant inventory (inventory app): the resource's stable id in Power Platform
+    # (its GUID, lower case), its type and environment, and the dates the tenant reports. A sync
+    # writes only these, the name, kind, owner and status; costs, projections and the description
+    # are the CoE's and never overwritten.
+    resource_id = models.CharField(max_length=100, blank=True, default="")
+    resource_type = models.CharField(max_length=80, blank=True, default="")
+    environment_id = models.CharField(max_length=100, blank=True, default="")
+    source_created_at = models.DateTimeField(null=True, blank=True)
+    source_modified_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    source_state = models.CharField(max_length=40, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = SolutionQuerySet.as_manager()
@@ -105,6 +116,11 @@ class Solution(models.Model):
                 | models.Q(retired_on__gte=models.F("go_live_on")),
                 name="solution_retired_after_live",
             ),
+            models.UniqueConstraint(
+                fields=["resource_id"],
+                condition=~models.Q(resource_id=""),
+                name="solution_unique_resource_id",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -120,6 +136,28 @@ class Solution(models.Model):
     @property
     def running_cost_monthly(self) -> Decimal:
         return self.licence_cost_monthly + self.capacity_cost_monthly + self.support_cost_monthly
+
+
+class SolutionUsage(models.Model):
+    """How much one solution was used in one month, as the tenant's usage exports report it:
+    runs of a flow, launches and active users of an app or agent. Usage-weighted value reads the
+    month's runs from here (value.services.usage_runs)."""
+
+    solution = models.ForeignKey(Solution, on_delete=models.CASCADE, related_name="usage")
+    month = models.DateField(help_text="First day of the month.")
+    runs = models.PositiveIntegerField(default=0)
+    launches = models.PositiveIntegerField(default=0)
+    active_users = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["solution", "month"], name="solution_usage_unique"),
+            models.CheckConstraint(condition=models.Q(month__day=1), name="usage_month_first_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.solution_id} · {self.month:%Y-%m}"
 
 
 class UnitCost(models.Model):

@@ -13,7 +13,7 @@ from accounts.models import BusinessUnit, User
 from accounts.services import audit_record
 
 from . import rollup
-from .models import ProgrammeCost, Solution, UnitCost, ValueRecord
+from .models import ProgrammeCost, Solution, SolutionUsage, UnitCost, ValueRecord
 
 
 class ValueRecordError(Exception):
@@ -33,6 +33,17 @@ def staff_hour_rate(unit: BusinessUnit | None) -> Decimal | None:
             return rates[current]
         current = parents.get(current)
     return rates.get(None)
+
+
+def usage_runs(*, solution: Solution, month: date) -> int:
+    """The runs `solution` had in `month`: the tenant's usage for that month when an import
+    brought it (SolutionUsage), else the monthly runs typed in on the solution. One query."""
+    runs = (
+        SolutionUsage.objects.filter(solution=solution, month=month.replace(day=1))
+        .values_list("runs", flat=True)
+        .first()
+    )
+    return solution.monthly_runs if runs is None else runs
 
 
 @transaction.atomic
@@ -363,3 +374,72 @@ def solutions_import_csv(*, file: io.IOBase, actor: User) -> ImportResult:
             updated=updated,
         )
     return ImportResult(created=created, updated=updated, errors=[])
+
+
+# Tenant inventory writes --------------------------------------------------------------------
+
+INVENTORY_BATCH = 1000
+
+
+@transaction.atomic
+def solutions_inventory_write(
+    *,
+    create: list[Solution],
+    update: list[Solution],
+    fields: list[str],
+    usage: list,
+    units_before: set[int],
+    actor: User | None,
+    audit_target,
+    progress=None,
+) -> int:
+    """Write what a tenant-inventory import decided (inventory.plan): new solutions, changed
+    and retired ones (only `fields` of those), and monthly usage rows ((solution id, month, runs,
+    launches, active users) tuples, inserted or updated on (solution, month)). Batched bulk
+    writes, never a query per row; the value roll-up of every unit touched (`units_before` are
+    the units changed solutions leave) is refreshed once at the end. Returns the number of rows
+    written; writes one audit row. `progress(n)` is called after each batch of rows written."""
+    written = 0
+    for start in range(0, len(create), INVENTORY_BATCH):
+        batch = create[start : start + INVENTORY_BATCH]
+        Solution.objects.bulk_create(batch)
+        written += len(batch)
+        if progress:
+            progress(len(batch))
+    for start in range(0, len(update), INVENTORY_BATCH):
+        batch = update[start : start + INVENTORY_BATCH]
+        Solution.objects.bulk_update(batch, fields)
+        written += len(batch)
+        if progress:
+            progress(len(batch))
+    for start in range(0, len(usage), INVENTORY_BATCH * 5):
+        batch = [
+            SolutionUsage(
+                solution_id=sid, month=month, runs=runs, launches=launches, active_users=users
+            )
+            for sid, month, runs, launches, users in usage[start : start + INVENTORY_BATCH * 5]
+        ]
+        SolutionUsage.objects.bulk_create(
+            batch,
+            update_conflicts=True,
+            unique_fields=["solution", "month"],
+            update_fields=["runs", "launches", "active_users"],
+        )
+        written += len(batch)
+        if progress:
+            progress(len(batch))
+    units = (
+        set(units_before)
+        | {s.business_unit_id for s in create}
+        | {s.business_unit_id for s in update}
+    )
+    rollup.refresh_units(units)
+    audit_record(
+        actor=actor,
+        verb="solutions_synced",
+        target=audit_target,
+        created=len(create),
+        changed=len(update),
+        usage=len(usage),
+    )
+    return written

@@ -267,7 +267,9 @@ class CalculatorView(_RecordValueMixin, FormView):
                 volume=data["volume"],
                 hourly_rate=rate,
             )
-        runs = data["runs"] if data["runs"] is not None else solution.monthly_runs
+        runs = data["runs"]
+        if runs is None:
+            runs = services.usage_runs(solution=solution, month=data["month"])
         return calculator.usage_weighted(
             minutes_per_run=data["minutes_per_run"], runs=runs, hourly_rate=rate
         )

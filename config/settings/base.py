@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "idempotency",
     "entra",
     "jobs",
+    "inventory",
 ]
 
 MIDDLEWARE = [
@@ -213,6 +214,8 @@ SPECTACULAR_SETTINGS = {
         "KeyResultKindEnum": "strategy.models.KeyResult.Kind",
         "StoryEventKindEnum": "stories.models.StoryEvent.Kind",
         "ReportKindEnum": "reports.models.ReportDefinition.Kind",
+        "ImportRunSourceEnum": "inventory.models.ImportRun.Source",
+        "ValueRecordSourceEnum": "value.models.ValueRecord.Source",
     },
 }
 
@@ -283,6 +286,20 @@ if CACHE_URL:
         }
     }
 
+# Tenant inventory (inventory app): the Power Platform inventory API, and the Entra app an admin
+# signs in with once so that the nightly sync can use a delegated token (see inventory/README).
+INVENTORY_API_BASE_URL = env("INVENTORY_API_BASE_URL", default="https://api.powerplatform.com")
+INVENTORY_API_SCOPE = env("INVENTORY_API_SCOPE", default="https://api.powerplatform.com/.default")
+ENTRA_AUTHORITY_HOST = env("ENTRA_AUTHORITY_HOST", default="https://login.microsoftonline.com")
+INVENTORY_TENANT_ID = env("INVENTORY_TENANT_ID", default="")
+INVENTORY_CLIENT_ID = env("INVENTORY_CLIENT_ID", default="")
+INVENTORY_CLIENT_SECRET = env("INVENTORY_CLIENT_SECRET", default="")
+INVENTORY_TOKEN_KEY = env("INVENTORY_TOKEN_KEY", default="")
+INVENTORY_API_TIMEOUT = env.float("INVENTORY_API_TIMEOUT", default=60)
+INVENTORY_SYNC_AUTO_CONFIRM = env.bool("INVENTORY_SYNC_AUTO_CONFIRM", default=False)
+INVENTORY_MAX_FILE_BYTES = env.int("INVENTORY_MAX_FILE_MB", default=200) * 1024 * 1024
+INVENTORY_DAY_FIRST = env.bool("INVENTORY_DAY_FIRST", default=False)
+
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic jobs. Each app's entries are added here, one line each, with when it runs.
 CELERY_BEAT_SCHEDULE: dict = {
@@ -320,6 +337,14 @@ CELERY_BEAT_SCHEDULE: dict = {
     "idempotency-prune-form-tokens": {
         "task": "idempotency.tasks.form_tokens_prune_task",
         "schedule": crontab(hour=3, minute=10),
+    },
+    # Every 10 minutes: publish again inventory import runs left pending or committing.
+    "inventory-sweep-runs": {"task": "inventory.tasks.runs_sweep_task", "schedule": 600},
+    # Nightly at 01:30: sync the tenant inventory (a preview for a CoE lead to confirm, unless
+    # INVENTORY_SYNC_AUTO_CONFIRM); does nothing until an admin has connected the API.
+    "inventory-nightly-sync": {
+        "task": "inventory.tasks.inventory_sync_task",
+        "schedule": crontab(hour=1, minute=30),
     },
 }
 

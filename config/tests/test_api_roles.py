@@ -21,6 +21,7 @@ from accounts.policy import RULES, can
 from adoption.loader import load_question_bank
 from adoption.tests.factories import answer_all, start, submit
 from config.api_urls import router
+from inventory.models import ImportRun, MappingRule
 from maturity.loader import load_maturity_model
 from reports.models import ReportSnapshot
 from reports.tests.factories import ReportDefinitionFactory
@@ -33,6 +34,7 @@ from stories.tests.factories import (
 )
 from strategy.models import CheckIn
 from strategy.tests.factories import InitiativeFactory, KeyResultFactory, KpiFactory
+from value.models import SolutionUsage
 from value.tests.factories import (
     ProgrammeCostFactory,
     SolutionFactory,
@@ -167,6 +169,10 @@ def data(personas, other_maker, unit):
     ReportSnapshot.objects.create(
         definition=definition, period_start=date(2026, 1, 1), period_end=date(2026, 3, 31)
     )
+    ImportRun.objects.create(source=ImportRun.Source.UPLOAD, created_by=coe, status="previewed")
+    MappingRule.objects.create(match_on="environment_id", value="e1", business_unit=unit)
+    SolutionUsage.objects.create(solution=own_solution, month=date(2026, 1, 1), runs=5)
+    SolutionUsage.objects.create(solution=others_solution, month=date(2026, 1, 1), runs=7)
     return {
         "hidden_from_maker": {
             "story": [others_draft],

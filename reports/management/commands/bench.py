@@ -23,6 +23,8 @@ from django.db import connection, connections, models
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from inventory.bench import bench_inventory
+
 KINDS = ["canvas_app", "model_driven_app", "cloud_flow", "desktop_flow", "power_bi_report",
          "copilot_agent", "power_pages_site"]  # fmt: skip
 SOURCES = ["maker_estimate", "measured", "coe_verified"]
@@ -124,6 +126,8 @@ class Command(BaseCommand):
             call_command("bench_dashboard", unit="division-0", stdout=self.stdout)
             # Every page and API list as every role, then the busiest pages under load.
             call_command("bench_pages", runs=options["runs"], load_seconds=30, stdout=self.stdout)
+            # The tenant inventory import (issue: tenant inventory and usage).
+            bench_inventory(self.stdout)
         finally:
             connections["default"].close()
             if options["keep"]:

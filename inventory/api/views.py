@@ -1,0 +1,102 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from config.api import PolicyReadOnlyViewSet, PolicyViewSetMixin
+from inventory import services
+from inventory.models import ImportRun, MappingRule
+from inventory.sources import FileRejected
+from value.models import Solution, SolutionUsage
+
+from .serializers import (
+    ImportChangeSerializer,
+    ImportRunSerializer,
+    ImportRunUploadSerializer,
+    MappingRuleSerializer,
+    SolutionUsageSerializer,
+)
+
+
+class ImportRunViewSet(PolicyReadOnlyViewSet):
+    """Inventory import runs with their counts and live progress; POST a file (multipart) to
+    start one, then confirm it once its preview is ready."""
+
+    serializer_class = ImportRunSerializer
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    lookup_field = "uuid"
+    policy_actions = {"read": "inventory.manage_imports", "write": "inventory.manage_imports"}
+    filterset_fields = ["status", "source"]
+    ordering_fields = ["created_at"]
+
+    def get_queryset(self):
+        return ImportRun.objects.visible_to(self.request.user).for_list().order_by("-created_at")
+
+    @extend_schema(request=ImportRunUploadSerializer, responses={201: ImportRunSerializer})
+    def create(self, request):
+        upload = ImportRunUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        file = upload.validated_data["file"]
+        try:
+            run = services.run_start(
+                file=file,
+                file_name=file.name,
+                source=ImportRun.Source.API,
+                is_full=upload.validated_data["is_full"],
+                actor=request.user,
+            )
+        except FileRejected as exc:
+            raise ValidationError({"file": str(exc)}) from exc
+        return Response(ImportRunSerializer(run).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: ImportRunSerializer})
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, uuid=None):
+        run = self.get_object()
+        try:
+            run = services.run_confirm(run=run, actor=request.user)
+        except services.RunBusy as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        except services.RunStateError as exc:
+            raise ValidationError({"detail": str(exc)}) from exc
+        return Response(ImportRunSerializer(run).data)
+
+    @extend_schema(responses={200: ImportChangeSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def changes(self, request, uuid=None):
+        run = self.get_object()
+        page = self.paginate_queryset(run.changes.all())
+        return self.get_paginated_response(ImportChangeSerializer(page, many=True).data)
+
+
+class MappingRuleViewSet(PolicyReadOnlyViewSet):
+    """Environment → business unit rules, in the order they are tried."""
+
+    serializer_class = MappingRuleSerializer
+    lookup_field = "uuid"
+    policy_actions = {"read": "inventory.manage_imports"}
+    filterset_fields = ["match_on"]
+    ordering_fields = ["position"]
+
+    def get_queryset(self):
+        return MappingRule.objects.select_related("business_unit")
+
+
+class SolutionUsageViewSet(PolicyViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Usage per solution and month, as imported: for the solutions the reader may see (a list
+    only: a usage row has no address of its own)."""
+
+    serializer_class = SolutionUsageSerializer
+    policy_actions = {"read": "value.list_solutions"}
+    filterset_fields = ["solution__uuid", "month"]
+    ordering_fields = ["month", "runs", "launches", "active_users"]
+
+    def get_queryset(self):
+        visible = Solution.objects.visible_to(self.request.user)
+        return (
+            SolutionUsage.objects.filter(solution__in=visible)
+            .select_related("solution")
+            .order_by("-month", "solution_id")
+        )
