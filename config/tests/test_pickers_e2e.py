@@ -1,6 +1,7 @@
 """A picker in a real browser, with the keyboard only: type, arrow down, Enter, submit."""
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import PASSWORD
 from strategy.models import Plan
@@ -27,7 +28,7 @@ def test_a_person_is_found_and_chosen_with_the_keyboard(page, live_server, coe_l
     page.keyboard.type("spons")
     option = page.locator("#id_sponsor-ts-dropdown .option", has_text="Erin Sponsor")
     option.wait_for()
-    assert page.locator("#id_sponsor-ts-dropdown .option").count() == 1
+    expect(page.locator("#id_sponsor-ts-dropdown .option")).to_have_count(1)
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     page.screenshot(path="var/picker.png")

@@ -7,6 +7,7 @@
     if (select.tomselect || typeof TomSelect === "undefined") return;
     var url = select.dataset.pickerUrl;
     var join = url.indexOf("?") === -1 ? "?" : "&";
+    var latest = null;
     var pages = {};
     new TomSelect(select, {
       valueField: "value",
@@ -24,9 +25,14 @@
       },
       load: function (query, callback) {
         var next = this.getUrl(query);
+        latest = query;
         fetch(next, { headers: { Accept: "application/json" }, credentials: "same-origin" })
           .then(function (response) { return response.json(); })
           .then(function (data) {
+            if (query !== latest) {
+              callback();  // an answer to an earlier search that came in late: drop it
+              return;
+            }
             var page = Number(new URL(next, window.location.href).searchParams.get("page"));
             if (page === 1) {
               // A new search: forget the matches of the last one (the chosen value stays).
