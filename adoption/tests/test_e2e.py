@@ -57,6 +57,12 @@ def test_coe_lead_fills_submits_and_reads_the_results(page, live_server, coe_lea
     assert "What 300 looks like here" in first.inner_text()
     assert "A product owner is dedicated to the platform" in first.inner_text()
     assert page.locator("#assessment-radar").is_visible()
+    # No target was set for any area, so the legend offers no "Target".
+    legend = page.evaluate(
+        "() => Chart.getChart(document.getElementById('assessment-radar'))"
+        ".data.datasets.map((d) => d.label)"
+    )
+    assert legend == ["Score"]
 
     assessment = Assessment.objects.get(title="Browser test")
     assert assessment.status == "submitted"

@@ -15,9 +15,13 @@
       data: {
         labels: radarData.labels,
         datasets: [
-          { label: "Score", data: radarData.current, borderColor: "#3b2a6b", backgroundColor: "rgba(59,42,107,0.2)" },
-          { label: "Target", data: radarData.target, borderColor: "#d97706", backgroundColor: "rgba(217,119,6,0.05)", borderDash: [6, 4] }
-        ]
+          { label: "Score", data: radarData.current, borderColor: "#3b2a6b", backgroundColor: "rgba(59,42,107,0.2)" }
+        ].concat(
+          // No "Target" in the legend when no area has a target.
+          (radarData.target || []).some(function (value) { return value !== null; })
+            ? [{ label: "Target", data: radarData.target, borderColor: "#d97706", backgroundColor: "rgba(217,119,6,0.05)", borderDash: [6, 4] }]
+            : []
+        )
       },
       options: {
         animation: false,

@@ -25,14 +25,19 @@
             borderColor: "#0d6efd",
             backgroundColor: "rgba(13, 110, 253, 0.2)",
           },
-          {
-            label: "Target",
-            data: data.radar.target,
-            borderColor: "#b0524a",
-            backgroundColor: "rgba(176, 82, 74, 0.05)",
-            borderDash: [6, 4],
-            spanGaps: true,
-          },
+          // No "Target" in the legend when no area has a target.
+          ...(data.radar.target.some((value) => value !== null)
+            ? [
+                {
+                  label: "Target",
+                  data: data.radar.target,
+                  borderColor: "#b0524a",
+                  backgroundColor: "rgba(176, 82, 74, 0.05)",
+                  borderDash: [6, 4],
+                  spanGaps: true,
+                },
+              ]
+            : []),
         ],
       },
       options: {
