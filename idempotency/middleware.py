@@ -49,13 +49,16 @@ class OneSubmissionPerFormMiddleware:
 
     def __call__(self, request):
         token = _token(request)
-        if token is None:
+        # A visitor who is not signed in (an expired session) is sent to sign in: nothing is
+        # saved, so the token is left for the form sent again afterwards.
+        if token is None or not request.user.is_authenticated:
             return self.get_response(request)
-        user = request.user if request.user.is_authenticated else None
         with transaction.atomic():
             try:
                 with transaction.atomic():
-                    FormToken.objects.create(token=token, user=user, path=request.path[:300])
+                    FormToken.objects.create(
+                        token=token, user=request.user, path=request.path[:300]
+                    )
             except IntegrityError:
                 return self._already_sent(request, token)
             response = self.get_response(request)

@@ -73,6 +73,15 @@ def test_an_invalid_form_does_not_use_up_its_token(client, maker, kr):
     assert CheckIn.objects.count() == 1
 
 
+def test_a_form_sent_after_the_session_expired_keeps_its_token(client, maker, kr):
+    token = uuid.uuid4()
+    response = _check_in(client, kr, token)
+    assert response.status_code == 302 and "/accounts/sign-in/" in response["Location"]
+    client.force_login(maker)
+    assert _check_in(client, kr, token)["Location"] == kr.get_absolute_url()
+    assert CheckIn.objects.count() == 1
+
+
 def test_a_refused_form_does_not_use_up_its_token(client, executive, maker, kr):
     client.force_login(executive)
     token = uuid.uuid4()
