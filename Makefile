@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test lint format bench install install-dev migrate demo demo-check clean
+.PHONY: run test lint format bench fuzz install install-dev migrate demo demo-check clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,11 @@ lint: install-dev
 
 bench: install-dev
 	$(PY) manage.py bench
+
+## fuzz: schemathesis with every check over the whole API as admin, maker and executive, with 50
+## examples per operation and role (the test suite runs the same test with a few).
+fuzz: install-dev
+	FUZZ_EXAMPLES=50 $(VENV)/bin/pytest config/tests/test_api_schema.py -q -p no:randomly
 
 clean:
 	rm -rf var
