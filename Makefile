@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test lint format bench install install-dev migrate demo demo-check clean entra-demo
+.PHONY: run test lint format bench fuzz install install-dev migrate demo demo-check clean entra-demo
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,12 @@ lint: install-dev
 
 bench: install-dev
 	$(PY) manage.py bench
+
+## fuzz: schemathesis with every check over the whole API as admin, maker and executive, with 50
+## examples per operation and role (the test suite checks only for server errors, with 10).
+fuzz: install-dev
+	FUZZ_ALL_CHECKS=1 FUZZ_EXAMPLES=50 $(VENV)/bin/pytest config/tests/test_api_schema.py -q \
+	  -p no:randomly -k every_check
 
 clean:
 	rm -rf var

@@ -34,6 +34,20 @@ class StandardPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100  # a larger page_size is capped, never refused
 
+    def get_page_size(self, request):
+        # A page_size that is not a positive whole number is a 400 (DRF would quietly use 25).
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None and not (raw.isdigit() and int(raw) > 0):
+            raise ValidationError({"page_size": "A whole number from 1 (at most 100 are used)."})
+        return super().get_page_size(request)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] in ("page", self.page_size_query_param):
+                parameter["schema"] = {**parameter["schema"], "minimum": 1}
+        return parameters
+
 
 # Every ModelSerializer reads a model's DateField with the field that says "no such date".
 serializers.ModelSerializer.serializer_field_mapping[models.DateField] = SerializerDateField
@@ -72,6 +86,19 @@ class StrictOrderingFilter(OrderingFilter):
                 reason = f"Cannot order by {', '.join(bad)}. Allowed: {', '.join(sorted(allowed))}"
                 raise ValidationError({"ordering": reason})
         return super().get_ordering(request, queryset, view)
+
+    def get_schema_operation_parameters(self, view):
+        # Enumerate the orderings (a field, or "-field" for descending; several joined by commas
+        # work too), so that clients and schemathesis know them.
+        fields = list(getattr(view, "ordering_fields", None) or [])
+        if not fields:
+            return []
+        (parameter,) = super().get_schema_operation_parameters(view)
+        parameter["schema"] = {
+            "type": "string",
+            "enum": [name for field in fields for name in (field, f"-{field}")],
+        }
+        return [parameter]
 
 
 def csv_safe(value) -> str:

@@ -39,7 +39,7 @@ class UserSerializer(serializers.ModelSerializer):
     """Minimal public fields: enough to name people, nothing private."""
 
     name = serializers.CharField(source="get_full_name", read_only=True)
-    business_unit = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    business_unit = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = User

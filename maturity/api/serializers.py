@@ -5,7 +5,7 @@ from maturity.models import Area, AreaLevel, Level, Opportunity
 
 class OpportunitySerializer(serializers.ModelSerializer):
     level = serializers.IntegerField(source="level.number", read_only=True)
-    area = serializers.SlugRelatedField(slug_field="key", read_only=True)
+    area = serializers.SlugRelatedField(slug_field="key", read_only=True, allow_null=True)
 
     class Meta:
         model = Opportunity

@@ -76,7 +76,7 @@ class StorySerializer(serializers.ModelSerializer):
 
     business_unit = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     author = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    solution = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+    solution = serializers.SlugRelatedField(slug_field="uuid", read_only=True, allow_null=True)
     tags = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
     highlights = serializers.ListField(child=serializers.CharField(), read_only=True)
     team_members = serializers.ListField(
@@ -273,7 +273,7 @@ class StoryRecordValueInputSerializer(serializers.Serializer):
 class StoryValueRecordSerializer(serializers.ModelSerializer):
     """A value record created from a story metric."""
 
-    solution = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
+    solution = serializers.SlugRelatedField(slug_field="uuid", read_only=True, allow_null=True)
 
     class Meta:
         model = ValueRecord
@@ -307,7 +307,7 @@ class StoryRecordValueOutputSerializer(serializers.Serializer):
 class SessionSlotSerializer(serializers.ModelSerializer):
     story = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
     story_title = serializers.CharField(source="story.title", read_only=True)
-    presenter = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    presenter = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = SessionSlot
@@ -315,8 +315,9 @@ class SessionSlotSerializer(serializers.ModelSerializer):
 
 
 class ShowAndTellSessionSerializer(serializers.ModelSerializer):
+    # No host (null) once the host's account is gone; a session may be planned without one.
     host = serializers.SlugRelatedField(
-        slug_field="username", queryset=User.objects.filter(is_active=True)
+        slug_field="username", queryset=User.objects.filter(is_active=True), allow_null=True
     )
     meeting_url = serializers.URLField(required=False, allow_blank=True, max_length=200)
     recording_url = serializers.URLField(required=False, allow_blank=True, max_length=200)

@@ -183,7 +183,7 @@ class KeyResultSerializer(serializers.ModelSerializer):
 
 class CheckInSerializer(serializers.ModelSerializer):
     key_result = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
-    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = CheckIn
@@ -281,7 +281,9 @@ class KpiSerializer(serializers.ModelSerializer):
 
 class KpiMeasurementSerializer(serializers.ModelSerializer):
     kpi = serializers.SlugRelatedField(slug_field="uuid", read_only=True)
-    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    recorded_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = KpiMeasurement

@@ -36,7 +36,7 @@ class SolutionSerializer(serializers.ModelSerializer):
     business_unit = serializers.SlugRelatedField(
         slug_field="slug", queryset=BusinessUnit.objects.all()
     )
-    owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    owner = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Solution

@@ -1,0 +1,42 @@
+"""The OpenAPI document tells the truth about errors: every operation lists the error statuses it
+can answer with (all JSON, see config.api.api_exception_handler), so that clients and
+schemathesis's status-code check know them. A drf-spectacular postprocessing hook."""
+
+ERROR_SCHEMA = {
+    "description": 'Why the request was refused: {"detail": "..."}, or for invalid input the '
+    "messages of each field (a list for the whole request).",
+    "oneOf": [
+        {"type": "object", "additionalProperties": True},
+        {"type": "array", "items": {}},
+    ],
+}
+
+# Status -> (when, which methods can answer it).
+ERRORS = {
+    "400": ("Invalid input, an unknown filter or ordering, or a step the object's state does not "
+            "allow yet.", None),
+    "401": ("No or invalid credentials.", None),
+    "403": ("The user's role may not do this.", None),
+    "404": ("No such object for this user (or an unknown ?format=).", None),
+    "409": ("Conflicts with the object's current state or a concurrent change.",
+            {"post", "put", "patch", "delete"}),
+    "413": ("The request body is larger than the API accepts.", {"post", "put", "patch"}),
+}  # fmt: skip
+
+
+def document_errors(result, generator, request, public):
+    """Add the shared Error component and the error responses to every operation."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    ref = {"$ref": "#/components/schemas/Error"}
+    for path in result.get("paths", {}).values():
+        for method, operation in path.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            for status, (description, methods) in ERRORS.items():
+                if methods is not None and method not in methods:
+                    continue
+                operation["responses"].setdefault(
+                    status,
+                    {"description": description, "content": {"application/json": {"schema": ref}}},
+                )
+    return result
