@@ -20,6 +20,7 @@ def test_a_person_is_found_and_chosen_with_the_keyboard(page, live_server, coe_l
     page.click("button[type=submit]")
     page.goto(f"{live_server.url}/strategy/plans/new/")
     page.fill("input[name=title]", "Adoption 2027")
+    page.fill("textarea[name=vision]", "Every team automates its own paperwork.")
     page.fill("input[name=starts_on]", "2027-01-01")
     page.fill("input[name=ends_on]", "2027-12-31")
     control = page.get_by_role("combobox", name="Executive sponsor")  # named by its label
