@@ -186,6 +186,11 @@ RULES: dict[str, Rule] = {
     "reports.view_dashboard": reader,
     "reports.view_reports": reader,
     "reports.manage_reports": coe,
+    # Notifications: everyone reads and sets their own; the CoE configures Teams channels and
+    # sees delivery failures.
+    "notifications.view_own": signed_in,
+    "notifications.manage_channels": coe,
+    "notifications.view_failures": coe,
 }
 
 

@@ -15,6 +15,7 @@ API_ROUTE_MODULES = [
     "value.api.urls.routes",
     "reports.api.urls.routes",
     "reports.api.dashboard.routes",
+    "notifications.api.urls.routes",
 ]
 
 router = DefaultRouter()

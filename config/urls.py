@@ -20,6 +20,7 @@ urlpatterns = [
     path("stories/", include("stories.urls")),
     path("reports/", include("reports.urls")),
     path("dashboard/", include("reports.dashboard_urls")),
+    path("notifications/", include("notifications.urls")),
     path("api/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]
