@@ -6,6 +6,7 @@ app_name = "notifications"
 
 urlpatterns = [
     path("", views.NotificationListView.as_view(), name="notification_list"),
+    path("unread/", views.UnreadCountView.as_view(), name="unread_count"),
     path("read-all/", views.NotificationsMarkAllReadView.as_view(), name="mark_all_read"),
     path("settings/", views.NotificationSettingsView.as_view(), name="settings"),
     path("unsubscribe/<str:token>/", views.UnsubscribeView.as_view(), name="unsubscribe"),

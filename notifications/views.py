@@ -4,10 +4,12 @@ and delivery failures. Every view asks accounts.policy; logic lives in services.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import FormView, ListView, TemplateView
@@ -30,6 +32,26 @@ class NotificationListView(PolicyRequiredMixin, ListView):
         return Notification.objects.for_person(self.request.user).only(
             "uuid", "kind", "title", "body", "created_at", "read_at"
         )
+
+
+class UnreadCountView(PolicyRequiredMixin, View):
+    """The bell's figure as JSON: one count on the partial "unread" index, capped at 100 so that
+    it stays cheap for someone who never reads them."""
+
+    permission_action = "notifications.view_own"
+
+    def get(self, request):
+        unread = len(
+            Notification.objects.for_person(request.user)
+            .unread()
+            .values_list("pk", flat=True)[:100]
+        )
+        label = ngettext("Notifications: %(n)s unread", "Notifications: %(n)s unread", unread) % {
+            "n": unread
+        }
+        response = JsonResponse({"unread": unread, "label": label})
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 class NotificationOpenView(PolicyRequiredMixin, View):
