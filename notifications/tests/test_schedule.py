@@ -13,10 +13,10 @@ from maturity.models import ModelVersion
 from notifications import services
 from notifications.models import Notification, NotificationPreference
 from notifications.services import schedule
-from strategy.models import CheckIn, Plan
-from strategy.tests.factories import KeyResultFactory, ObjectiveFactory, PlanFactory
 from stories.models import Story
 from stories.tests.factories import StoryFactory
+from strategy.models import CheckIn, Plan
+from strategy.tests.factories import KeyResultFactory, ObjectiveFactory, PlanFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -202,7 +202,7 @@ def test_two_beat_processes_at_once_insert_each_reminder_once(unit):
         try:
             barrier.wait()
             services.reminders_run(now=at(12))
-        except Exception as error:  # noqa: BLE001 (reported below)
+        except Exception as error:
             errors.append(error)
         finally:
             connections.close_all()
