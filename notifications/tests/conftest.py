@@ -1,6 +1,7 @@
 """Real servers for the notification tests: an SMTP server (aiosmtpd) and a Teams webhook
 receiver, both on 127.0.0.1, started by the suite."""
 
+import logging
 import socket
 from dataclasses import dataclass, field
 
@@ -47,6 +48,7 @@ class SmtpHandler:
 @pytest.fixture
 def smtp_server(settings):
     """A real SMTP server; Django's SMTP backend is pointed at it for the test."""
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every command
     handler = SmtpHandler()
     controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
     controller.start()
