@@ -143,6 +143,7 @@ class ChannelListView(PolicyRequiredMixin, ListView):
             TeamsChannel.objects.select_related("business_unit")
             .prefetch_related("routes")
             .annotate(failed_count=Count("notifications", filter=Q(notifications__status="failed")))
+            .order_by("business_unit__name", "name")
         )
 
     def get_context_data(self, **kwargs):

@@ -63,7 +63,9 @@ def time_zone_set(*, user, time_zone: str) -> None:
 
     if time_zone and time_zone not in available_timezones():
         raise ValueError(f"Unknown time zone {time_zone!r}.")
-    type(user).objects.filter(pk=user.pk).update(time_zone=time_zone)
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.filter(pk=user.pk).update(time_zone=time_zone)
     user.time_zone = time_zone
 
 
