@@ -13,3 +13,5 @@ from .base import *  # noqa: F403
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# The demo's Teams channel posts to a local receiver (`manage.py teams_receiver`, port 8199).
+NOTIFICATIONS_WEBHOOK_EXTRA_HOSTS = NOTIFICATIONS_WEBHOOK_EXTRA_HOSTS or ["127.0.0.1:8199"]

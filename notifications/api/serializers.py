@@ -27,6 +27,13 @@ class PreferenceSerializer(serializers.Serializer):
     digest = serializers.ChoiceField(choices=NotificationPreference.Digest.choices)
 
 
+class PreferencePageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.CharField(allow_null=True)
+    previous = serializers.CharField(allow_null=True)
+    results = PreferenceSerializer(many=True)
+
+
 class TimeZoneSerializer(serializers.Serializer):
     time_zone = serializers.CharField(allow_blank=True, max_length=64)
 

@@ -14,6 +14,7 @@ from .. import services, teams
 from ..models import Notification, TeamsChannel
 from .serializers import (
     NotificationSerializer,
+    PreferencePageSerializer,
     PreferenceSerializer,
     TeamsChannelSerializer,
     TimeZoneSerializer,
@@ -65,8 +66,11 @@ class NotificationPreferenceViewSet(PolicyViewSetMixin, viewsets.GenericViewSet)
             for p in services.preferences_of(self.request.user)
         }
 
+    @extend_schema(responses=PreferencePageSerializer)
     def list(self, request):
-        return Response(PreferenceSerializer(list(self._rows().values()), many=True).data)
+        # Every kind on one page, in the shape of the API's other lists.
+        rows = PreferenceSerializer(list(self._rows().values()), many=True).data
+        return Response({"count": len(rows), "next": None, "previous": None, "results": rows})
 
     def retrieve(self, request, kind=None):
         rows = self._rows()

@@ -230,6 +230,7 @@ def off_track_channel_rows(now: datetime) -> list[Notification]:
                 subject_key=f"off_track:{channel.business_unit_id or 'all'}",
                 due_on=week,
                 created_at=now,
+                deliver_after=now,
                 title=_("%(n)s key results off track in %(scope)s")
                 % {"n": len(found), "scope": channel.scope_label},
                 link=reverse("strategy:plan_list"),
@@ -296,6 +297,7 @@ def coe_digest_rows(now: datetime) -> list[Notification]:
                     subject_key="coe_digest",
                     due_on=week,
                     created_at=now,
+                    deliver_after=now,
                     **content(week),
                 )
             )

@@ -46,7 +46,9 @@ def test_someone_elses_notification_is_404(api, maker, other_maker):
 
 def test_preferences_read_and_change(api, maker):
     api.force_authenticate(maker)
-    rows = {r["kind"]: r for r in api.get("/api/v1/notification-preferences/").json()}
+    body = api.get("/api/v1/notification-preferences/").json()
+    rows = {r["kind"]: r for r in body["results"]}
+    assert body["count"] == len(rows) == 7
     assert rows["checkin_due"] == {
         "kind": "checkin_due",
         "label": "Check-in due",

@@ -241,3 +241,44 @@ def test_the_receiver_refuses_what_teams_refuses():
         "Action.Submit is not supported from a webhook"
     ]
     assert card_problems(b"x" * (29 * 1024))[0].endswith("over the 28672 limit")
+
+
+def test_off_track_key_results_go_to_their_units_channel_once_a_week(channel, receiver, unit):
+    from accounts.tests.factories import BusinessUnitFactory
+    from strategy.tests.factories import KeyResultFactory, ObjectiveFactory, PlanFactory
+
+    finance_plan = PlanFactory(business_unit=unit)
+    # Started 1 January, due 30 June, still at 0 %: on 9 March it should be at 67/180 = 37.2 %,
+    # more than 25 points behind: off track.
+    KeyResultFactory(
+        objective=ObjectiveFactory(plan=finance_plan),
+        title="Apps with an owner",
+        starts_on=datetime(2026, 1, 1).date(),
+        due_on=datetime(2026, 6, 30).date(),
+    )
+    other = PlanFactory(business_unit=BusinessUnitFactory(name="HR", slug="hr"))
+    KeyResultFactory(objective=ObjectiveFactory(plan=other), title="HR result")
+    services.reminders_run(now=NOW)
+    services.reminders_run(now=NOW + timedelta(days=2))  # same week: nothing new
+    [post] = Notification.objects.filter(channel=channel, kind="kr_off_track")
+    assert post.title == "1 key results off track in Finance"
+    assert post.due_on == datetime(2026, 3, 9).date()
+    assert services.deliver_one(notification_id=post.pk, now=NOW) == "sent"
+    [card] = receiver.cards()
+    assert card["body"][1]["facts"] == [{"title": "Apps with an owner", "value": "0 % / 100 %"}]
+
+
+def test_the_coe_digest_card_shows_each_sections_count(receiver, coe_lead):
+    programme = services.channel_save(
+        actor=coe_lead, name="Programme", webhook_url=receiver.url(), route_kinds=["coe_digest"]
+    )
+    services.reminders_run(now=NOW)  # Monday 12:00 UTC
+    post = Notification.objects.get(channel=programme, kind="coe_digest")
+    assert services.deliver_one(notification_id=post.pk, now=NOW) == "sent"
+    [card] = receiver.cards()
+    assert card["body"][0]["text"] == post.title == "CoE digest for the week of 09 Mar 2026"
+    assert card["body"][2]["facts"] == [
+        {"title": "Stories waiting for review", "value": "0"},
+        {"title": "Assessments due or overdue", "value": "0"},
+        {"title": "Reports that failed", "value": "0"},
+    ]

@@ -94,6 +94,10 @@ class Command(BaseCommand):
             self._time_kpi_report(options["runs"])
             # The executive dashboard and its API on the same data (issue: dashboard speed).
             call_command("bench_dashboard", unit="division-0", stdout=self.stdout)
+            # The reminder run for 10,000 people and 5,000 key results (notifications).
+            from notifications.bench import bench_reminders
+
+            bench_reminders(stdout=self.stdout)
         finally:
             connections["default"].close()
             if options["keep"]:
