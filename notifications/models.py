@@ -80,9 +80,9 @@ class NotificationPreference(models.Model):
     """One person's choice for one kind; without a row the kind's defaults apply."""
 
     class Digest(models.TextChoices):
-        OFF = "off", _("Off (send each one)")
-        DAILY = "daily", _("Daily digest")
-        WEEKLY = "weekly", _("Weekly digest")
+        OFF = "off", _("Off")
+        DAILY = "daily", _("Daily")
+        WEEKLY = "weekly", _("Weekly")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"

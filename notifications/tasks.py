@@ -1,12 +1,17 @@
 """Background jobs: the reminder run (beat), delivering the outbox, and a sweep."""
 
+import logging
+
 from celery import shared_task
+from django.db import transaction
+from kombu.exceptions import KombuError, OperationalError
 
 from config.jobs import enqueue_on_commit
 
 from . import services
 
 BATCH = 200
+logger = logging.getLogger(__name__)
 
 
 @shared_task
@@ -37,3 +42,17 @@ def notifications_sweep_task() -> None:
     whose worker died mid-send."""
     services.stuck_fail()
     services.deliver_pending(limit=BATCH)
+
+
+def notification_deliver_later(notification_id: int, delay: float) -> None:
+    """After commit, publish the delivery of one row to run in `delay` seconds (a retry that
+    honours the webhook's Retry-After). A failed publish only delays it: the minute sweep
+    delivers every due row anyway."""
+
+    def publish() -> None:
+        try:
+            notification_deliver_task.apply_async(args=(notification_id,), countdown=delay)
+        except (OperationalError, KombuError, OSError, TimeoutError):
+            logger.warning("Could not publish a retry; the sweep will deliver it.", exc_info=True)
+
+    transaction.on_commit(publish)

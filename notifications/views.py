@@ -71,7 +71,7 @@ class NotificationOpenView(PolicyRequiredMixin, View):
 
 
 class NotificationsMarkAllReadView(PolicyRequiredMixin, View):
-    permission_action = "notifications.view_own"
+    permission_action = "notifications.manage_own"
 
     def post(self, request):
         count = services.notifications_mark_all_read(user=request.user)

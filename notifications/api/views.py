@@ -25,7 +25,7 @@ class NotificationViewSet(PolicyReadOnlyViewSet):
     """The signed-in person's notifications, newest first; reading one marks it read."""
 
     serializer_class = NotificationSerializer
-    policy_actions = {"read": "notifications.view_own", "write": "notifications.view_own"}
+    policy_actions = {"read": "notifications.view_own", "write": "notifications.manage_own"}
     ordering_fields = ["created_at"]
     filterset_fields = ["kind"]
 
@@ -48,7 +48,7 @@ class NotificationPreferenceViewSet(PolicyViewSetMixin, viewsets.GenericViewSet)
     /notification-preferences/<kind>/; the time zone at /notification-preferences/time-zone/."""
 
     serializer_class = PreferenceSerializer
-    policy_actions = {"read": "notifications.view_own", "write": "notifications.view_own"}
+    policy_actions = {"read": "notifications.view_own", "write": "notifications.manage_own"}
     lookup_field = "kind"
     lookup_value_regex = "[a-z_]+"
     pagination_class = None

@@ -202,9 +202,9 @@ def _record(notification: Notification, result: teams.PostResult, now: datetime)
             deliver_after=now + timedelta(seconds=delay),
             error=result.detail,
         )
-        from ..tasks import notification_deliver_task
+        from ..tasks import notification_deliver_later
 
-        enqueue_on_commit(notification_deliver_task, notification.pk, countdown=delay)
+        notification_deliver_later(notification.pk, delay)
         return
     detail = result.detail
     if result.outcome == "retry":

@@ -153,7 +153,7 @@ def assessment_rows(now: datetime) -> list[Notification]:
     } - {None}
     owners = get_user_model().objects.filter(pk__in=owner_ids, is_active=True).in_bulk()
     preferences = preferences_for(owners, [kinds.ASSESSMENT_DUE])
-    rows = []
+    rows = _assessment_channel_rows(now, subjects)
     for subject in subjects:
         owner_id = (
             subject.business_unit.leader_id if subject.business_unit_id else None
@@ -190,6 +190,39 @@ def assessment_rows(now: datetime) -> list[Notification]:
                 },
             )
         )
+    return rows
+
+
+def _assessment_channel_rows(now: datetime, subjects) -> list[Notification]:
+    """Re-assessments due, posted to the channels routed for them: a unit's own channel and the
+    programme-wide ones, from a week before the due date (the installation's date)."""
+    from adoption.services import next_due_on
+
+    channels = list(TeamsChannel.objects.with_route(kinds.ASSESSMENT_DUE))
+    today = timezone.localdate(now)
+    rows = []
+    for subject in subjects if channels else []:
+        due_on = next_due_on(subject, subject.last_submitted_at)
+        if not rules.assessment_reminder(today=today, due_on=due_on, has_draft=subject.has_draft):
+            continue
+        for channel in channels:
+            if channel.business_unit_id not in (None, subject.business_unit_id):
+                continue
+            rows.append(
+                Notification(
+                    channel=channel,
+                    kind=kinds.ASSESSMENT_DUE,
+                    subject_key=f"subject:{subject.slug}",
+                    due_on=due_on,
+                    created_at=now,
+                    deliver_after=now,
+                    title=(_("Re-assessment due: %s") % subject)[:300],
+                    body=_("Every %(days)s days the unit's maturity is assessed again.")
+                    % {"days": subject.cadence_days},
+                    link=subject.get_absolute_url(),
+                    data={"facts": [[_("Unit"), str(subject)], [_("Due on"), f"{due_on}"]]},
+                )
+            )
     return rows
 
 

@@ -143,6 +143,23 @@ def test_reassessment_due_a_week_ahead_goes_to_the_units_leader(coe_lead, subjec
     assert Notification.objects.get(kind="assessment_due").link == "/assessments/units/finance/"
 
 
+def test_a_due_reassessment_goes_to_the_units_channel_and_the_programmes(coe_lead, subject_due):
+    from accounts.tests.factories import BusinessUnitFactory
+
+    url = "https://prod-1.westeurope.logic.azure.com/workflows/x?sig=y"
+    common = {"actor": coe_lead, "webhook_url": url, "route_kinds": ["assessment_due"]}
+    finance = services.channel_save(
+        name="Finance", business_unit=subject_due.business_unit, **common
+    )
+    programme = services.channel_save(name="Programme", **common)
+    services.channel_save(name="HR", business_unit=BusinessUnitFactory(slug="hr"), **common)
+    services.reminders_run(now=at(25))
+    services.reminders_run(now=at(26))
+    posts = Notification.objects.filter(channel__isnull=False, kind="assessment_due")
+    assert sorted(p.channel_id for p in posts) == sorted([finance.pk, programme.pk])
+    assert {p.due_on for p in posts} == {date(2026, 4, 1)}
+
+
 def test_no_reassessment_reminder_while_a_draft_is_under_way(coe_lead, subject_due):
     Assessment.objects.create(
         subject=subject_due, model_version=ModelVersion.objects.get(), status="draft"

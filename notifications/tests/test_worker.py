@@ -3,6 +3,7 @@ and delivers the due reminder to a real SMTP server."""
 
 import threading
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -29,8 +30,8 @@ def _reset_pools():
     app._pool, app.amqp._producer_pool = None, None
 
 
-@pytest.fixture
-def worker_and_beat(settings, tmp_path):
+@contextmanager
+def _running(settings, tmp_path, *, with_beat: bool):
     if not settings.TEST_REDIS_URL:
         pytest.skip("needs REDIS_URL: the worker test runs against a real Redis")
     if connection.vendor == "sqlite":
@@ -62,14 +63,28 @@ def worker_and_beat(settings, tmp_path):
     beat_thread = threading.Thread(target=beat.start, daemon=True)
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            beat_thread.start()
+            if with_beat:
+                beat_thread.start()
             yield
-            beat.stop()
-            beat_thread.join(timeout=5)
+            if with_beat:
+                beat.stop()
+                beat_thread.join(timeout=5)
     finally:
         task_postrun.disconnect(_close_connections)
         app.conf.broker_url, app.conf.broker_transport_options, app.conf.beat_schedule = previous
         _reset_pools()
+
+
+@pytest.fixture
+def worker_and_beat(settings, tmp_path):
+    with _running(settings, tmp_path, with_beat=True):
+        yield
+
+
+@pytest.fixture
+def worker(settings, tmp_path):
+    with _running(settings, tmp_path, with_beat=False):
+        yield
 
 
 def wait_for(condition, seconds=20.0):
@@ -107,3 +122,21 @@ def test_beat_and_a_worker_deliver_a_due_reminder_once(
     assert f"/strategy/key-results/{due_key_result.uuid}/check-in/" in text
     notification = Notification.objects.get()
     assert notification.status == "sent" and notification.due_on == timezone.localdate()
+
+
+def test_a_429_is_retried_by_the_worker_after_retry_after(worker, receiver, coe_lead):
+    from notifications import services
+
+    receiver.answers.append((429, {"Retry-After": "1"}, 0))
+    channel = services.channel_save(
+        actor=coe_lead, name="Programme", webhook_url=receiver.url(), route_kinds=[]
+    )
+    test = services.channel_test(channel=channel, actor=coe_lead)
+
+    def sent():
+        test.refresh_from_db()
+        return test.status == "sent"
+
+    assert wait_for(sent)
+    assert receiver.requests_seen == 2 and test.attempts == 2
+    assert len(receiver.cards()) == 1
