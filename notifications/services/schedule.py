@@ -83,6 +83,18 @@ def check_in_rows(now: datetime) -> list[Notification]:
     preferences = preferences_for(
         {kr.owner_id for kr in key_results}, [kinds.CHECKIN_DUE, kinds.CHECKIN_OVERDUE]
     )
+    # Texts and the link pattern once per run, not per key result (thousands of rows).
+    text = {
+        kinds.CHECKIN_DUE: _("Check-in due: %s"),
+        kinds.CHECKIN_OVERDUE: _("Check-in overdue: %s"),
+        "body": _("Record the latest value and your confidence: it takes a minute."),
+        "plan": _("Plan"),
+        "due_on": _("Check-in due on"),
+        "current": _("Current value"),
+        "target": _("Target"),
+    }
+    placeholder = "00000000-0000-0000-0000-000000000000"
+    link = reverse("strategy:check_in_create", kwargs={"uuid": placeholder})
     rows = []
     for kr in key_results:
         today = rules.local_today(now, kr.owner.time_zone)
@@ -100,7 +112,6 @@ def check_in_rows(now: datetime) -> list[Notification]:
         if decision is None:
             continue
         kind, due_on = decision
-        template = _("Check-in due: %s") if kind == kinds.CHECKIN_DUE else _("Check-in overdue: %s")
         rows.append(
             _person_row(
                 kr.owner,
@@ -109,15 +120,15 @@ def check_in_rows(now: datetime) -> list[Notification]:
                 now,
                 subject_key=f"key_result:{kr.uuid}",
                 due_on=due_on,
-                title=(template % kr.title)[:300],
-                body=_("Record the latest value and your confidence: it takes a minute."),
-                link=reverse("strategy:check_in_create", kwargs={"uuid": kr.uuid}),
+                title=(text[kind] % kr.title)[:300],
+                body=text["body"],
+                link=link.replace(placeholder, str(kr.uuid)),
                 data={
                     "facts": [
-                        [_("Plan"), kr.objective.plan.title],
-                        [_("Check-in due on"), due_on.isoformat()],
-                        [_("Current value"), kr.format(kr.value)],
-                        [_("Target"), kr.format(kr.target)],
+                        [text["plan"], kr.objective.plan.title],
+                        [text["due_on"], due_on.isoformat()],
+                        [text["current"], kr.format(kr.value)],
+                        [text["target"], kr.format(kr.target)],
                     ]
                 },
             )
