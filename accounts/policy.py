@@ -194,6 +194,14 @@ RULES: dict[str, Rule] = {
     "reports.view_dashboard": reader,
     "reports.view_reports": reader,
     "reports.manage_reports": coe,
+    # Notifications: everyone reads and sets their own; the CoE configures Teams channels and
+    # sees delivery failures.
+    "notifications.view_own": signed_in,
+    # Marking one's own notifications read and choosing what reaches one by e-mail: everyone,
+    # executives included (their own rows only; the querysets see to that).
+    "notifications.manage_own": signed_in,
+    "notifications.manage_channels": coe,
+    "notifications.view_failures": coe,
 }
 
 

@@ -16,6 +16,7 @@ API_ROUTE_MODULES = [
     "reports.api.urls.routes",
     "reports.api.dashboard.routes",
     "inventory.api.urls.routes",
+    "notifications.api.urls.routes",
 ]
 
 router = DefaultRouter()

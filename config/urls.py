@@ -23,6 +23,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("inventory/", include("inventory.urls")),
     path("dashboard/", include("reports.dashboard_urls")),
+    path("notifications/", include("notifications.urls")),
     path("api/", include("config.api_urls")),
     path("admin/", admin.site.urls),
 ]

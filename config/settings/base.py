@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "entra",
     "jobs",
     "inventory",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -183,6 +184,18 @@ CONTENT_SECURITY_POLICY = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Notifications: the product's public address for links in e-mails and Teams cards; the key that
+# encrypts Teams webhook URLs at rest (a Fernet key; empty: derived from SECRET_KEY); hosts besides
+# Microsoft's that a webhook may point at (e.g. a local test receiver, where http is accepted);
+# quiet hours (local start and end hour) during which reminder e-mails wait.
+SITE_URL = env("SITE_URL", default="http://localhost:8000")
+NOTIFICATIONS_WEBHOOK_KEY = env("NOTIFICATIONS_WEBHOOK_KEY", default="")
+NOTIFICATIONS_WEBHOOK_EXTRA_HOSTS = env.list("NOTIFICATIONS_WEBHOOK_EXTRA_HOSTS", default=[])
+NOTIFICATIONS_QUIET_HOURS = (
+    env.int("NOTIFICATIONS_QUIET_START", default=20),
+    env.int("NOTIFICATIONS_QUIET_END", default=8),
+)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -351,6 +364,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "inventory.tasks.inventory_sync_task",
         "schedule": crontab(hour=1, minute=30),
     },
+    # Every 15 minutes: put the reminders, digests and channel posts owed now in the outbox.
+    "notifications-reminders": {
+        "task": "notifications.tasks.reminders_run_task",
+        "schedule": timedelta(minutes=15),
+    },
+    # Every minute: deliver outbox rows whose publish was lost or whose retry delay has passed.
+    "notifications-sweep": {"task": "notifications.tasks.notifications_sweep_task", "schedule": 60},
 }
 
 # Sign in with Microsoft Entra ID (OpenID Connect; see README). Offered when the issuer, client id

@@ -16,3 +16,5 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # The sign-in page lists the demo logins on a local installation only.
 SHOW_DEMO_LOGINS = True
+# The demo's Teams channel posts to a local receiver (`manage.py teams_receiver`, port 8199).
+NOTIFICATIONS_WEBHOOK_EXTRA_HOSTS = NOTIFICATIONS_WEBHOOK_EXTRA_HOSTS or ["127.0.0.1:8199"]

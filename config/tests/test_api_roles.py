@@ -23,6 +23,8 @@ from adoption.tests.factories import answer_all, start, submit
 from config.api_urls import router
 from inventory.models import ImportRun, MappingRule
 from maturity.loader import load_maturity_model
+from notifications.services import channel_save
+from notifications.tests.factories import NotificationFactory
 from reports.models import ReportSnapshot
 from reports.tests.factories import ReportDefinitionFactory
 from stories.tests.factories import (
@@ -42,10 +44,12 @@ from value.tests.factories import (
     ValueRecordFactory,
 )
 
+WEBHOOK = "https://prod-1.westeurope.logic.azure.com/workflows/x/triggers/manual?sig=s"
 PERSONAS = ["no_role_user", "maker", "executive", "coe_lead", "admin_user"]
 WRITES = {"post", "put", "patch", "delete"}
-# Policy actions open to every signed-in user, executives included: liking a story.
-OPEN_TO_EVERYONE = {"stories.like_story"}
+# Policy actions open to every signed-in user, executives included: liking a story, and managing
+# one's own notifications and notification settings.
+OPEN_TO_EVERYONE = {"stories.like_story", "notifications.manage_own"}
 
 ROUTES = list(router.registry)  # (prefix, viewset, basename)
 # The router's URL patterns by name; the format-suffix copies are left out.
@@ -164,6 +168,9 @@ def data(personas, other_maker, unit):
     others_record = ValueRecordFactory(solution=others_solution)
     UnitCostFactory()
     ProgrammeCostFactory()
+
+    NotificationFactory(recipient=personas["admin_user"])
+    channel_save(actor=coe, name="Programme", webhook_url=WEBHOOK, route_kinds=["coe_digest"])
 
     definition = ReportDefinitionFactory(created_by=coe)
     ReportSnapshot.objects.create(

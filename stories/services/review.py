@@ -6,17 +6,20 @@
       └──(author edits)── changes requested ◄─┘
     submitted / in review / approved ──reject (with a reason)──► rejected
 
-Every transition writes a StoryEvent; review decisions also write an audit row and e-mail the
-author after commit (once, guarded by the StoryNotification row)."""
+Every transition writes a StoryEvent; review decisions also write an audit row and notify the
+author through notifications.notify (in the app, and by e-mail after commit, once per decision);
+a published story is also posted to the Teams channels routed for new stories."""
 
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.policy import is_coe, require
 from accounts.services import audit_record
-from config.jobs import enqueue_on_commit
+from notifications import kinds as notification_kinds
+from notifications.services import notify, notify_channels
 
-from ..models import Story, StoryEvent, StoryNotification
+from ..models import Story, StoryEvent
 
 S = Story.Status
 
@@ -57,15 +60,38 @@ def _transition(
         audit_record(
             actor=actor, verb=f"story_{kind}", target=story, before=before, after=to, note=comment
         )
-        notification = StoryNotification.objects.create(
-            event=event,
-            recipient=story.author,
-            link=f"{base_url.rstrip('/')}{story.get_absolute_url()}" if base_url else "",
-        )
-        from ..tasks import story_notify_author_task
-
-        enqueue_on_commit(story_notify_author_task, notification.pk)
+        _notify_decision(story=story, event=event, base_url=base_url)
     return story
+
+
+def _notify_decision(*, story: Story, event: StoryEvent, base_url: str) -> None:
+    # The link as the reviewer's browser saw the site, when known (tasks have no request).
+    link = story.get_absolute_url()
+    if base_url:
+        link = f"{base_url.rstrip('/')}{link}"
+    notify(
+        recipient=story.author,
+        kind=notification_kinds.STORY_DECISION,
+        subject_key=f"story_event:{event.pk}",
+        title=f"Your story “{story.title}”: {event.get_kind_display().lower()}",
+        body=render_to_string(
+            "stories/email/decision_body.txt", {"event": event, "story": story}
+        ).strip(),
+        link=link,
+    )
+    if event.kind == StoryEvent.Kind.PUBLISHED:
+        notify_channels(
+            kind=notification_kinds.STORY_PUBLISHED,
+            unit_id=story.business_unit_id,
+            subject_key=f"story:{story.uuid}",
+            title=f"New success story: {story.title}",
+            body=story.overview[:400],
+            link=story.get_absolute_url(),
+            facts=[
+                ("Business unit", str(story.business_unit or "—")),
+                ("Hours saved per year", f"{story.hours_saved_per_year or 0:,.0f}"),
+            ],
+        )
 
 
 @transaction.atomic

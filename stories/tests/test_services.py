@@ -7,10 +7,11 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from accounts.models import AuditEvent
+from notifications.models import Notification
+from notifications.tasks import notification_deliver_task
 from stories import services
-from stories.models import Story, StoryEvent, StoryLike, StoryNotification
+from stories.models import Story, StoryEvent, StoryLike
 from stories.services import StoryStateError
-from stories.tasks import story_notify_author_task
 
 from .factories import StoryFactory
 
@@ -126,7 +127,8 @@ def test_the_full_path_from_draft_to_published(maker, coe_lead):
     # Decisions (changes requested, approved, published) are audited and mailed; the rest not.
     verbs = set(AuditEvent.objects.filter(target_id=str(story.pk)).values_list("verb", flat=True))
     assert verbs == {"story_changes_requested", "story_approved", "story_published"}
-    assert StoryNotification.objects.filter(event__story=story).count() == 3
+    decisions = Notification.objects.filter(recipient=maker, kind="story_decision")
+    assert decisions.count() == 3
 
 
 def test_rejecting_needs_a_reason_and_stores_it(maker, coe_lead):
@@ -154,15 +156,16 @@ def test_decision_mail_is_published_only_on_commit_and_sent_once(
     with django_capture_on_commit_callbacks() as callbacks:
         services.story_approve(story=story, reviewer=coe_lead, base_url="https://hub.example.org/")
     assert len(callbacks) == 1
-    notification = StoryNotification.objects.get(event__story=story)
+    # Decisions go through the notifications outbox (one row per decision event).
+    notification = Notification.objects.get(recipient=maker, kind="story_decision")
     assert notification.link == f"https://hub.example.org{story.get_absolute_url()}"
-    story_notify_author_task(notification.pk)
-    story_notify_author_task(notification.pk)  # a duplicate delivery of the task
+    notification_deliver_task(notification.pk)
+    notification_deliver_task(notification.pk)  # a duplicate delivery of the task
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [maker.email]
     assert "approved" in mail.outbox[0].body
     notification.refresh_from_db()
-    assert notification.sent_at is not None
+    assert notification.sent_at is not None and notification.status == "sent"
 
 
 def test_scores_are_stored_with_their_total(maker, coe_lead):

@@ -18,6 +18,7 @@ DEMO_STEPS = [
     "reports.demo.seed",
     "stories.demo.seed",
     "inventory.demo.seed",
+    "notifications.demo.seed",
 ]
 
 

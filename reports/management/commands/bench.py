@@ -128,6 +128,10 @@ class Command(BaseCommand):
             call_command("bench_pages", runs=options["runs"], load_seconds=30, stdout=self.stdout)
             # The tenant inventory import (issue: tenant inventory and usage).
             bench_inventory(self.stdout)
+            # The reminder run for 10,000 people and 5,000 key results (notifications).
+            from notifications.bench import bench_reminders
+
+            bench_reminders(stdout=self.stdout)
         finally:
             connections["default"].close()
             if options["keep"]:

@@ -1,0 +1,129 @@
+"""Benchmark of the reminder run, called by `manage.py bench` inside its scratch database: 10,000
+people and 5,000 key results. Prints the selection time, its query count, the insert time, the
+delivery rate of one batch and the peak memory."""
+
+import random
+import resource
+import time
+import tracemalloc
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import timezone
+
+
+def _people(count: int) -> list[int]:
+    """Ids of `count` active people, making up the shortfall (bench has made 10,000 already)."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    ids = list(User.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True))
+    missing = count - len(ids)
+    if missing > 0:
+        User.objects.bulk_create(
+            User(username=f"reminder-bench-{i}", email=f"reminder-bench-{i}@example.org")
+            for i in range(missing)
+        )
+        return _people(count)
+    return ids[:count]
+
+
+def _key_results(count: int, owner_ids: list[int]) -> None:
+    """One active plan with `count` key results spread over the people: weekly, monthly and
+    quarterly cadences, started at different dates, a third checked in recently, some done, and
+    some people in far time zones."""
+    from django.contrib.auth import get_user_model
+
+    from strategy.models import CheckIn, KeyResult, Objective, Plan
+
+    rng = random.Random(16)
+    today = timezone.localdate()
+    plan = Plan.objects.create(
+        title="Reminder benchmark",
+        vision="Everyone checks in.",
+        starts_on=today - timedelta(days=200),
+        ends_on=today + timedelta(days=200),
+        owner_id=owner_ids[0],
+        status="active",
+    )
+    objectives = Objective.objects.bulk_create(
+        Objective(plan=plan, title=f"Objective {i}", order=i) for i in range(20)
+    )
+    key_results = KeyResult.objects.bulk_create(
+        (
+            KeyResult(
+                objective=objectives[i % 20],
+                title=f"Reminder key result {i}",
+                baseline=0,
+                target=100,
+                current=Decimal(100 if i % 10 == 0 else rng.randint(0, 90)),  # a tenth done
+                starts_on=today - timedelta(days=rng.randint(0, 120)),
+                due_on=today + timedelta(days=rng.randint(10, 180)),
+                owner_id=owner_ids[i * 2 % len(owner_ids)],
+                check_in_frequency=rng.choice(["weekly", "weekly", "monthly", "quarterly"]),
+            )
+            for i in range(count)
+        ),
+        batch_size=2000,
+    )
+    now = timezone.now()
+    CheckIn.objects.bulk_create(
+        (
+            CheckIn(
+                key_result=kr, value=kr.current, created_at=now - timedelta(days=rng.randint(0, 40))
+            )
+            for kr in key_results
+            if rng.random() < 0.33
+        ),
+        batch_size=5000,
+    )
+    get_user_model().objects.filter(pk__in=owner_ids[::7]).update(time_zone="Pacific/Auckland")
+    get_user_model().objects.filter(pk__in=owner_ids[3::7]).update(time_zone="America/Los_Angeles")
+
+
+def bench_reminders(*, stdout, people: int = 10_000, key_results: int = 5_000) -> None:
+    from notifications.models import Notification
+    from notifications.services import deliver_pending
+    from notifications.services.outbox import bulk_insert
+    from notifications.services.schedule import check_in_rows
+
+    owner_ids = _people(people)
+    _key_results(key_results, owner_ids)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    now = timezone.now()
+    began = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        rows = check_in_rows(now)
+    selected = time.perf_counter() - began
+    # Memory in a second run: tracemalloc slows Python down several times.
+    tracemalloc.start()
+    check_in_rows(now)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    began = time.perf_counter()
+    with CaptureQueriesContext(connection) as inserts:
+        bulk_insert(rows)
+    inserted = time.perf_counter() - began
+    # Delivery of one batch to an in-memory mailbox: what the worker does per task, minus SMTP.
+    Notification.objects.filter(status="pending").update(deliver_after=now)
+    with override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        NOTIFICATIONS_QUIET_HOURS=None,
+    ):
+        began = time.perf_counter()
+        sent = deliver_pending(now=now, limit=200)
+        delivered = time.perf_counter() - began
+    max_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    stdout.write(
+        f"Reminder run for {len(owner_ids):,} people and {key_results:,} key results:\n"
+        f"  selecting who is due: {selected:.2f} s, {len(queries)} SQL queries, "
+        f"{len(rows):,} reminders\n"
+        f"  inserting them into the outbox: {inserted:.2f} s, {len(inserts)} SQL queries\n"
+        f"  delivering one batch of {sent} e-mails (in-memory mailbox): {delivered:.2f} s "
+        f"({sent / delivered if delivered else 0:.0f} per second)\n"
+        f"  peak Python memory while selecting (tracemalloc): {peak / 1024 / 1024:.1f} MB; "
+        f"peak resident memory of the process: {max_rss_mb:.0f} MB"
+    )
