@@ -2,14 +2,12 @@
 
 `welcome_queue()` records a MakerWelcome row for each person an import saw for the first time
 (a unique user: a second import, a retry or a re-run adds nothing) and publishes the sending
-after commit. `welcome_send()` is the one function that sends: route it through a notification
-service by changing only it."""
-
-from smtplib import SMTPException
+after commit. `welcome_send()` hands it to the notifications outbox, which sends it as every other
+message is sent (HTML and text, unsubscribe link, retries, failures listed for the CoE)."""
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from config.jobs import enqueue_on_commit
@@ -38,9 +36,11 @@ def welcome_queue(*, user_ids, run=None) -> int:
 
 
 def welcome_send(*, welcome_id: int) -> bool:
-    """Send one welcome unless it was sent already; claims the row first so two workers never
-    both send it. Returns whether this call sent it. SMTP errors put it back to waiting and are
-    raised for the task to retry."""
+    """Hand one welcome to the notifications outbox unless that was done already; claims the row
+    first so two workers never both hand it over, and the outbox itself keeps one welcome per
+    person. Returns whether this call handed it over."""
+    from notifications.services import notify
+
     claimed = MakerWelcome.objects.filter(pk=welcome_id, status=MakerWelcome.Status.PENDING).update(
         status=MakerWelcome.Status.SENDING
     )
@@ -52,14 +52,18 @@ def welcome_send(*, welcome_id: int) -> bool:
         MakerWelcome.objects.filter(pk=welcome_id).update(status=MakerWelcome.Status.NO_ADDRESS)
         return False
     message = WelcomeMessage.current()
+    stories = reverse("stories:story_create")
     body = message.body.replace("{name}", user.get_full_name() or user.email).replace(
-        "{stories_url}", getattr(settings, "SITE_URL", "") + "/stories/"
+        "{stories_url}", getattr(settings, "SITE_URL", "") + stories
     )
-    try:
-        send_mail(message.subject, body, None, [user.email])
-    except (SMTPException, OSError):
-        MakerWelcome.objects.filter(pk=welcome_id).update(status=MakerWelcome.Status.PENDING)
-        raise
+    notify(
+        recipient=user,
+        kind="welcome",
+        subject_key=f"user:{user.pk}",
+        title=message.subject,
+        body=body,
+        link=stories,
+    )
     MakerWelcome.objects.filter(pk=welcome_id).update(
         status=MakerWelcome.Status.SENT, sent_at=timezone.now()
     )
