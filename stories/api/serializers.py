@@ -5,7 +5,6 @@ from rest_framework import serializers
 
 from accounts.models import BusinessUnit, User
 from accounts.policy import is_coe
-from value.from_stories import Method
 from value.models import Solution, UnitCost, ValueRecord
 
 from ..models import (
@@ -17,6 +16,7 @@ from ..models import (
     StoryMetric,
     StoryQuote,
 )
+from ..services.record_value import Method
 from ..uploads import clean_image
 
 
