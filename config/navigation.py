@@ -19,6 +19,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Strategy", "strategy:plan_list", "strategy.view_plan", "strategy"),
     NavItem("Value", "value:solution_list", "value.list_solutions", "value"),
     NavItem("Stories", "stories:story_list", "stories.view_story", "stories"),
+    NavItem("Ideas", "ideas:idea_list", "ideas.view_idea", "ideas"),
     NavItem("Reports", "reports:definition_list", "reports.view_reports", "reports"),
 ]
 

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "strategy",
     "value",
     "stories",
+    "ideas",
     "reports",
 ]
 
