@@ -264,7 +264,9 @@ def idea_accept(*, idea: Idea, actor: User, kind: str, owner: User | None = None
     """Accept an idea: create its solution in `value` (status in development, owned by `owner`
     or the author) with the idea's projected value a month, and link the two. Safe to run twice:
     the idea row is locked and an idea that has its solution is refused."""
-    idea = Idea.objects.select_for_update().select_related("business_unit").get(pk=idea.pk)
+    idea = (
+        Idea.objects.select_for_update(of=("self",)).select_related("business_unit").get(pk=idea.pk)
+    )
     if idea.solution_id:
         raise IdeaStateError("This idea already has its solution.")
     if idea.status not in (Idea.Status.NEW, Idea.Status.UNDER_REVIEW):
@@ -296,7 +298,7 @@ def idea_advance(*, idea: Idea, actor: User) -> Idea:
     the author's badges are checked after commit."""
     from .tasks import badges_award_task  # tasks import the services
 
-    idea = Idea.objects.select_for_update().select_related("solution").get(pk=idea.pk)
+    idea = Idea.objects.select_for_update(of=("self",)).select_related("solution").get(pk=idea.pk)
     if idea.status == Idea.Status.ACCEPTED:
         idea.status = Idea.Status.IN_BUILD
     elif idea.status == Idea.Status.IN_BUILD:
