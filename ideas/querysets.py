@@ -57,6 +57,7 @@ class IdeaQuerySet(models.QuerySet):
         if not words:
             return self.none()
         if connections[self.db].vendor == "postgresql":
+            from django.contrib.postgres.lookups import TrigramWordSimilar
             from django.contrib.postgres.search import (
                 SearchQuery,
                 SearchRank,
@@ -71,7 +72,12 @@ class IdeaQuerySet(models.QuerySet):
                     rank=SearchRank(models.F("search_vector"), query),
                     likeness=TrigramWordSimilarity(title, "title"),
                 )
-                .filter(models.Q(search_vector=query) | models.Q(title__trigram_word_similar=title))
+                .filter(
+                    # The lookup as an expression: django.contrib.postgres is not installed,
+                    # so `title__trigram_word_similar` is not registered on CharField.
+                    models.Q(search_vector=query)
+                    | models.Q(TrigramWordSimilar(models.F("title"), models.Value(title)))
+                )
                 .order_by("-likeness", "-rank")[:limit]
             )
         match = models.Q()
