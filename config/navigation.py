@@ -40,3 +40,12 @@ HOME_PANELS: list[tuple[str, tuple[str, ...]]] = [
     ("stories.home.latest_panel", ("executive",)),
     ("stories.home.my_stories_panel", ("maker",)),
 ]
+
+# Panels a higher app shows on a lower app's page, so that the lower app never imports it:
+# page name → dotted paths of `panel(request, obj) -> str | None` (rendered HTML or None).
+# A page renders them with `{% load panels %}{% page_panels "page name" obj %}`.
+PAGE_PANELS: dict[str, list[str]] = {
+    "value.solution_detail": ["ideas.views.solution_idea_panel"],
+    "stories.story_detail": ["ideas.views.story_idea_panel"],
+    "stories.newsletter_form": ["ideas.views.newsletter_badge_panel"],
+}

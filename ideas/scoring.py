@@ -69,7 +69,8 @@ class Part:
 
     @property
     def contribution(self) -> Decimal:
-        return (self.sign * self.points * self.weight).quantize(TWO_PLACES, ROUND_HALF_UP)
+        value = (self.sign * self.points * self.weight).quantize(TWO_PLACES, ROUND_HALF_UP)
+        return value if value else abs(value)  # never "-0.00"
 
 
 @dataclass(frozen=True)

@@ -292,3 +292,33 @@ def test_champions_are_curated_by_the_coe(client, maker, coe_lead):
     assert "No active user" in response.content.decode()
     client.post(reverse("ideas:champion_list"), {"username": "maker", "note": "Finance lead"})
     assert maker.champion.note == "Finance lead"
+
+
+def test_story_and_solution_pages_link_back_to_the_idea(client, unit, maker, coe_lead):
+    from django.utils import timezone
+
+    from ideas import services
+
+    idea = IdeaFactory(business_unit=unit, author=maker, title="Visitor sign-in on a tablet")
+    services.idea_accept(idea=idea, actor=coe_lead, kind="canvas_app")
+    idea.refresh_from_db()
+    story = StoryFactory(
+        author=maker,
+        solution=idea.solution,
+        status="published",
+        published_at=timezone.now(),
+        business_unit=unit,
+    )
+    client.force_login(maker)
+    for url in (story.get_absolute_url(), idea.solution.get_absolute_url()):
+        page = client.get(url).content.decode()
+        assert "It started as an idea" in page and idea.get_absolute_url() in page
+
+
+def test_newsletter_composer_suggests_new_badges(client, maker, coe_lead):
+    from ideas.models import Badge, BadgeRule
+
+    Badge.objects.create(rule=BadgeRule.objects.get(kind="first_story"), user=maker, reason="R")
+    client.force_login(coe_lead)
+    page = client.get(reverse("stories:newsletter_create")).content.decode()
+    assert "badges to celebrate" in page and "First story" in page
