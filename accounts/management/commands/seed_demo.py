@@ -17,6 +17,7 @@ DEMO_STEPS = [
     "value.demo.seed",
     "reports.demo.seed",
     "stories.demo.seed",
+    "ideas.demo.seed",
 ]
 
 
