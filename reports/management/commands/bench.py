@@ -170,10 +170,11 @@ class Command(BaseCommand):
                 cursor.cursor,
                 "accounts_user",
                 ["password", "is_superuser", "username", "first_name", "last_name", "email",
-                 "is_staff", "is_active", "date_joined", "business_unit_id", "job_title"],
+                 "is_staff", "is_active", "date_joined", "business_unit_id", "job_title",
+                 "department", "entra_tenant_id", "entra_object_id", "time_zone", "language"],
                 (
                     ["!", "f", f"user{i}", "Bench", f"User {i}", f"user{i}@example.org", "f", "t",
-                     now.isoformat(), rng.choice(unit_ids), "Maker"]
+                     now.isoformat(), rng.choice(unit_ids), "Maker", "", "", "", "", ""]
                     for i in range(options["users"])
                 ),
             )  # fmt: skip
