@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import BusinessUnit, User
+from stories.models import Story
 from strategy.models import KeyResult, Plan
 from value.figures import month_start
 from value.models import Solution, ValueRecord
@@ -386,6 +387,10 @@ DECLINE_REASONS = {
     "A second supplier portal": "Our procurement suite covers this; we will switch it on.",
     "Printing the invoice backlog": "Invoices are archived digitally; paper copies are not needed.",
 }
+# Published demo stories about a delivered idea's solution (the story links back to the idea).
+STORY_OF = {
+    "Vehicle inspections on a phone": "Vehicle inspections on a phone, no more paper checklists"
+}
 # Delivered ideas: months live and the share of the estimate each month actually delivered.
 DELIVERED = {
     "Supplier invoices read from the shared mailbox": (5, "0.9"),
@@ -575,4 +580,9 @@ def _record_value(idea: Idea, coe: User, today: date) -> None:
             hours_saved=monthly_hours,
             note=f"Measured after go-live of “{idea.title}”",
             origin_key=key,
+        )
+    if idea.title in STORY_OF:
+        # The demo story was written before the idea existed; link it to the idea's solution.
+        Story.objects.filter(title=STORY_OF[idea.title], solution__isnull=True).update(
+            solution=idea.solution_id
         )

@@ -64,8 +64,9 @@ class IdeaQuerySet(models.QuerySet):
                 TrigramWordSimilarity,
             )
 
-            # OR the words: a duplicate rarely shares every word of the new idea.
-            query = SearchQuery(" | ".join(words), search_type="raw", config="english")
+            # Every word (stemmed) for the full-text match; a near duplicate that shares only
+            # some words is found by the trigram similarity of its title instead.
+            query = SearchQuery(" & ".join(words), search_type="raw", config="english")
             title = " ".join(words)[:200]
             return (
                 self.annotate(
