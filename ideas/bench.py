@@ -35,6 +35,12 @@ WORDS = [
 ]  # fmt: skip
 
 
+def _vocabulary(rng, size: int = 2000) -> list[str]:
+    """Made-up words for descriptions: real pain points do not all share the same 40 words."""
+    syllables = ["ka", "lo", "mi", "ren", "tas", "vo", "pel", "dun", "sir", "gat", "bro", "ne"]
+    return ["".join(rng.choices(syllables, k=3)) for _ in range(size)]
+
+
 def _p95(samples: list[float]) -> float:
     ordered = sorted(samples)
     return ordered[max(0, round(0.95 * len(ordered)) - 1)]
@@ -67,13 +73,14 @@ def generate(*, ideas: int, votes: int, seed: int = 2026) -> None:
         raise RuntimeError("The ideas benchmark needs business units and users first.")
     statuses = ["new"] * 5 + ["under_review"] * 2 + ["accepted", "in_build", "delivered"]
     now = timezone.now()
+    vocabulary = _vocabulary(rng)
     batch = []
     for i in range(ideas):
         title = " ".join(rng.sample(WORDS, 4)).capitalize() + f" {i}"
         batch.append(
             Idea(
                 title=title,
-                pain_point=" ".join(rng.choices(WORDS, k=30)),
+                pain_point=" ".join(rng.choices(WORDS, k=3) + rng.choices(vocabulary, k=27)),
                 process=" ".join(rng.sample(WORDS, 2)),
                 business_unit_id=rng.choice(unit_ids),
                 author_id=rng.choice(user_ids),

@@ -50,18 +50,19 @@ class IdeaQuerySet(models.QuerySet):
 
     def similar_to(self, text: str, limit: int = 5) -> "IdeaQuerySet":
         """Ideas whose title or description resemble `text` (for duplicate suggestions while
-        typing): PostgreSQL full-text search over the GIN-indexed vector, OR trigram similarity
-        of the title (its own GIN index); elsewhere a plain "title contains a word" match."""
+        typing): PostgreSQL full-text search (every word) over the GIN-indexed vector, OR trigram
+        similarity of the whole title (pg_trgm's `%`, its own GIN index); elsewhere a plain
+        "title contains a word" match."""
         # Letters and digits only: the words go into a raw tsquery, where & | ! : ' are syntax.
         words = re.findall(r"\w{3,}", text or "")[:12]
         if not words:
             return self.none()
         if connections[self.db].vendor == "postgresql":
-            from django.contrib.postgres.lookups import TrigramWordSimilar
+            from django.contrib.postgres.lookups import TrigramSimilar
             from django.contrib.postgres.search import (
                 SearchQuery,
                 SearchRank,
-                TrigramWordSimilarity,
+                TrigramSimilarity,
             )
 
             # Every word (stemmed) for the full-text match; a near duplicate that shares only
@@ -71,13 +72,13 @@ class IdeaQuerySet(models.QuerySet):
             return (
                 self.annotate(
                     rank=SearchRank(models.F("search_vector"), query),
-                    likeness=TrigramWordSimilarity(title, "title"),
+                    likeness=TrigramSimilarity("title", title),
                 )
                 .filter(
                     # The lookup as an expression: django.contrib.postgres is not installed,
                     # so `title__trigram_word_similar` is not registered on CharField.
                     models.Q(search_vector=query)
-                    | models.Q(TrigramWordSimilar(models.F("title"), models.Value(title)))
+                    | models.Q(TrigramSimilar(models.F("title"), models.Value(title)))
                 )
                 .order_by("-likeness", "-rank")[:limit]
             )
