@@ -36,7 +36,7 @@ WORDS = [
 
 
 def _vocabulary(rng, size: int = 2000) -> list[str]:
-    """Made-up words for descriptions: real pain points do not all share the same 40 words."""
+    """Made-up words for titles and descriptions (real ones do not all share 40 words)."""
     syllables = ["ka", "lo", "mi", "ren", "tas", "vo", "pel", "dun", "sir", "gat", "bro", "ne"]
     return ["".join(rng.choices(syllables, k=3)) for _ in range(size)]
 
@@ -76,7 +76,9 @@ def generate(*, ideas: int, votes: int, seed: int = 2026) -> None:
     vocabulary = _vocabulary(rng)
     batch = []
     for i in range(ideas):
-        title = " ".join(rng.sample(WORDS, 4)).capitalize() + f" {i}"
+        # Two domain words and two of a wider vocabulary: titles in a real backlog of 10,000
+        # ideas do not all come from the same 40 words.
+        title = " ".join(rng.sample(WORDS, 2) + rng.sample(vocabulary, 2)).capitalize()
         batch.append(
             Idea(
                 title=title,
@@ -118,7 +120,10 @@ def generate(*, ideas: int, votes: int, seed: int = 2026) -> None:
             "setweight(to_tsvector('english', process), 'B') || "
             "setweight(to_tsvector('english', pain_point), 'C')"
         )
-        cursor.execute("ANALYZE ideas_idea; ANALYZE ideas_ideavote; ANALYZE ideas_ideakeyresult")
+        # As autovacuum would after a bulk load: statistics and the visibility map.
+        cursor.execute("VACUUM ANALYZE ideas_idea")
+        cursor.execute("VACUUM ANALYZE ideas_ideavote")
+        cursor.execute("ANALYZE ideas_ideakeyresult")
 
 
 def _client() -> Client:
