@@ -75,7 +75,7 @@ def generate(*, ideas: int, votes: int, seed: int = 2026) -> None:
     now = timezone.now()
     vocabulary = _vocabulary(rng)
     batch = []
-    for i in range(ideas):
+    for _ in range(ideas):
         # Two domain words and two of a wider vocabulary: titles in a real backlog of 10,000
         # ideas do not all come from the same 40 words.
         title = " ".join(rng.sample(WORDS, 2) + rng.sample(vocabulary, 2)).capitalize()
