@@ -13,9 +13,7 @@ urlpatterns = [
     path("weights/", views.WeightsView.as_view(), name="weights_edit"),
     path("makers/me/", views.MyProfileView.as_view(), name="profile_edit"),
     path("makers/p/<uuid:uuid>/", views.ProfileDetailView.as_view(), name="profile_detail"),
-    path(
-        "makers/<str:username>/", views.MakerProfileRedirectView.as_view(), name="profile_by_name"
-    ),
+    path("makers/<str:username>/", views.MakerProfileByNameView.as_view(), name="profile_by_name"),
     path("champions/", views.ChampionListView.as_view(), name="champion_list"),
     path("badges/", views.BadgeListView.as_view(), name="badge_list"),
     path("badges/rules/new/", views.BadgeRuleFormView.as_view(), name="badge_rule_create"),

@@ -411,6 +411,17 @@ class WeightsView(PolicyRequiredMixin, View):
 # Makers recognised ---------------------------------------------------------------------------
 
 
+def profile_page(request, profile: MakerProfile):
+    require(request.user, "ideas.view_profile", profile)
+    context = {
+        "profile": profile,
+        "portfolio": maker_portfolio(profile.user, request.user),
+        "is_champion": Champion.objects.filter(user=profile.user).exists(),
+        "may_edit": can(request.user, "ideas.edit_profile", profile),
+    }
+    return render(request, "ideas/profile_detail.html", context)
+
+
 class ProfileDetailView(PolicyRequiredMixin, View):
     """A maker's portfolio: solutions, stories, ideas, value, talks, skills and badges."""
 
@@ -423,14 +434,7 @@ class ProfileDetailView(PolicyRequiredMixin, View):
             ),
             uuid=uuid,
         )
-        require(request.user, "ideas.view_profile", profile)
-        context = {
-            "profile": profile,
-            "portfolio": maker_portfolio(profile.user, request.user),
-            "is_champion": Champion.objects.filter(user=profile.user).exists(),
-            "may_edit": can(request.user, "ideas.edit_profile", profile),
-        }
-        return render(request, "ideas/profile_detail.html", context)
+        return profile_page(request, profile)
 
 
 class MyProfileView(PolicyRequiredMixin, View):
@@ -456,20 +460,20 @@ class MyProfileView(PolicyRequiredMixin, View):
         return redirect(profile)
 
 
-class MakerProfileRedirectView(PolicyRequiredMixin, View):
-    """/ideas/makers/<username>/: to that person's portfolio (for links from other pages)."""
+class MakerProfileByNameView(PolicyRequiredMixin, View):
+    """/ideas/makers/<username>/: that person's portfolio. Someone who has not filled in a
+    profile yet gets an empty one, shown without being saved (a GET writes nothing)."""
 
     permission_action = "ideas.view_profile"
 
     def get(self, request, username):
         user = get_object_or_404(User, username=username, is_active=True)
-        profile = MakerProfile.objects.visible_to(request.user).filter(user=user).first()
+        profile = MakerProfile.objects.filter(user=user).select_related("user").first()
         if profile is None:
-            if user != request.user and not MakerProfile.objects.filter(user=user).exists():
-                profile = services.profile_for(user)  # an empty, visible portfolio
-            else:
-                raise Http404
-        return redirect(profile)
+            profile = MakerProfile(user=user)
+        elif not MakerProfile.objects.visible_to(request.user).filter(pk=profile.pk).exists():
+            raise Http404
+        return profile_page(request, profile)
 
 
 class ChampionListView(PolicyRequiredMixin, View):

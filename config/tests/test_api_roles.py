@@ -21,6 +21,8 @@ from accounts.policy import RULES, can
 from adoption.loader import load_question_bank
 from adoption.tests.factories import answer_all, start, submit
 from config.api_urls import router
+from ideas.models import MakerProfile
+from ideas.tests.factories import IdeaFactory
 from maturity.loader import load_maturity_model
 from reports.models import ReportSnapshot
 from reports.tests.factories import ReportDefinitionFactory
@@ -43,7 +45,8 @@ from value.tests.factories import (
 PERSONAS = ["no_role_user", "maker", "executive", "coe_lead", "admin_user"]
 WRITES = {"post", "put", "patch", "delete"}
 # Policy actions open to every signed-in user, executives included: liking a story.
-OPEN_TO_EVERYONE = {"stories.like_story"}
+# Everyone signed in may like stories, submit ideas and vote for them (executives too).
+OPEN_TO_EVERYONE = {"stories.like_story", "ideas.submit_idea", "ideas.vote_idea"}
 
 ROUTES = list(router.registry)  # (prefix, viewset, basename)
 # The router's URL patterns by name; the format-suffix copies are left out.
@@ -163,6 +166,12 @@ def data(personas, other_maker, unit):
     UnitCostFactory()
     ProgrammeCostFactory()
 
+    own_idea = IdeaFactory(author=maker, business_unit=unit)
+    others_idea = IdeaFactory(author=other_maker, business_unit=unit)
+    others_draft_idea = IdeaFactory(author=other_maker, business_unit=unit, status="draft")
+    hidden_profile = MakerProfile.objects.create(user=other_maker, is_hidden_from_makers=True)
+    own_profile = MakerProfile.objects.create(user=maker)
+
     definition = ReportDefinitionFactory(created_by=coe)
     ReportSnapshot.objects.create(
         definition=definition, period_start=date(2026, 1, 1), period_end=date(2026, 3, 31)
@@ -174,8 +183,15 @@ def data(personas, other_maker, unit):
             "newsletter": [draft_issue],
             "solution": [others_solution],
             "value-record": [others_record],
+            "idea": [others_draft_idea],
+            "maker-profile": [hidden_profile],
         },
-        "shown_to_maker": {"story": [own_draft, published], "solution": [own_solution]},
+        "shown_to_maker": {
+            "story": [own_draft, published],
+            "solution": [own_solution],
+            "idea": [own_idea, others_idea],
+            "maker-profile": [own_profile],
+        },
     }
 
 

@@ -253,6 +253,7 @@ def test_a_hidden_profile_is_404_for_other_makers_but_not_for_readers(
     profile = MakerProfile.objects.create(user=maker, is_hidden_from_makers=True)
     client.force_login(other_maker)
     assert client.get(profile.get_absolute_url()).status_code == 404
+    assert client.get(reverse("ideas:profile_by_name", args=["maker"])).status_code == 404
     client.force_login(executive)
     assert client.get(profile.get_absolute_url()).status_code == 200
     client.force_login(maker)
