@@ -16,6 +16,8 @@ The score (each part capped at 10 points, then weighted by the CoE's weights):
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext_noop
+
 from value import calculator
 
 CAP = Decimal("10")
@@ -100,26 +102,28 @@ def breakdown(
         parts=[
             Part(
                 "value",
-                "Potential value",
+                gettext_noop("Potential value"),
                 _capped(Decimal(value_year) / weights.value_per_point),
                 weights.value,
                 1,
             ),
             Part(
                 "fit",
-                "Strategic fit",
+                gettext_noop("Strategic fit"),
                 _capped(sum(key_result_weights, Decimal(0))),
                 weights.fit,
                 1,
             ),
             Part(
                 "votes",
-                "Votes",
+                gettext_noop("Votes"),
                 _capped(Decimal(votes) / weights.votes_per_point),
                 weights.votes,
                 1,
             ),
-            Part("effort", "Effort", Decimal(EFFORT_POINTS[effort]), weights.effort, -1),
-            Part("risk", "Risk", Decimal(risk * 2), weights.risk, -1),
+            Part(
+                "effort", gettext_noop("Effort"), Decimal(EFFORT_POINTS[effort]), weights.effort, -1
+            ),
+            Part("risk", gettext_noop("Risk"), Decimal(risk * 2), weights.risk, -1),
         ]
     )
