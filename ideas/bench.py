@@ -46,11 +46,26 @@ def _p95(samples: list[float]) -> float:
     return ordered[max(0, round(0.95 * len(ordered)) - 1)]
 
 
-def _line(label: str, samples: list[float], queries: int) -> str:
+def _line(label: str, samples: list[float], queries: int, sql: list[float]) -> str:
     return (
         f"{label}: median {statistics.median(samples) * 1000:.1f} ms, "
-        f"p95 {_p95(samples) * 1000:.1f} ms, {queries} queries"
+        f"p95 {_p95(samples) * 1000:.1f} ms, {queries} queries "
+        f"(SQL: median {statistics.median(sql) * 1000:.1f} ms, p95 {_p95(sql) * 1000:.1f} ms)"
     )
+
+
+class _SqlClock:
+    """An execute wrapper adding up the time spent in the database driver."""
+
+    def __init__(self):
+        self.seconds = 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        began = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - began
 
 
 def _copy(table: str, columns: list[str], rows) -> None:
@@ -134,16 +149,19 @@ def _client() -> Client:
     return client
 
 
-def _time(client, url, params, runs) -> tuple[list[float], int]:
-    samples, queries = [], 0
+def _time(client, url, params, runs) -> tuple[list[float], int, list[float]]:
+    """Server time of `runs` requests, the query count and the SQL time of each."""
+    samples, queries, sql = [], 0, []
     for _ in range(runs):
-        with CaptureQueriesContext(connection) as captured:
+        clock = _SqlClock()
+        with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(clock):
             began = time.perf_counter()
             response = client.get(url, params)
             samples.append(time.perf_counter() - began)
         assert response.status_code == 200, response.status_code
         queries = len(captured)
-    return samples, queries
+        sql.append(clock.seconds)
+    return samples, queries, sql
 
 
 def check_denormalised(sample: int = 500) -> int:
@@ -167,25 +185,23 @@ def bench_ideas(stdout, *, ideas: int = 10_000, votes: int = 200_000, runs: int 
         generate(ideas=ideas, votes=votes)
         stdout.write(
             f"Ideas: generated {Idea.objects.count():,} ideas and "
-            f"{IdeaVote.objects.count():,} votes in {time.perf_counter() - began:.1f} s"
+            f"{IdeaVote.objects.count():,} votes in {time.perf_counter() - began:.1f} s\n"
         )
     client = _client()
     url = reverse("ideas:idea_list")
     _time(client, url, {}, 3)  # warm up
-    samples, queries = _time(client, url, {}, runs)
-    stdout.write(_line("Backlog sorted by score, page 1", samples, queries))
-    samples, queries = _time(client, url, {"page": 40}, runs)
-    stdout.write(_line("Backlog sorted by score, page 40", samples, queries))
+    stdout.write(_line("Backlog sorted by score, page 1", *_time(client, url, {}, runs)))
+    stdout.write(_line("Backlog sorted by score, page 40", *_time(client, url, {"page": 40}, runs)))
     unit = BusinessUnit.objects.order_by("pk").first()
-    samples, queries = _time(client, url, {"unit": unit.slug, "status": "new"}, runs)
-    stdout.write(_line("Backlog filtered by unit and status", samples, queries))
+    filtered = _time(client, url, {"unit": unit.slug, "status": "new"}, runs)
+    stdout.write(_line("Backlog filtered by unit and status", *filtered))
     similar = reverse("ideas:idea_similar")
     texts = [" ".join(random.Random(n).sample(WORDS, 3)) for n in range(runs)]
-    samples, queries = [], 0
+    samples, queries, sql = [], 0, []
     for text in texts:
-        one, queries = _time(client, similar, {"q": text}, 1)
-        samples += one
-    stdout.write(_line("Duplicate suggestions while typing", samples, queries))
+        one, queries, one_sql = _time(client, similar, {"q": text}, 1)
+        samples, sql = samples + one, sql + one_sql
+    stdout.write(_line("Duplicate suggestions while typing", samples, queries, sql))
     stdout.write(
         f"Stored vote counts and scores that differ from the raw ones: {check_denormalised()}"
     )
