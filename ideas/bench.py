@@ -185,7 +185,7 @@ def bench_ideas(stdout, *, ideas: int = 10_000, votes: int = 200_000, runs: int 
         generate(ideas=ideas, votes=votes)
         stdout.write(
             f"Ideas: generated {Idea.objects.count():,} ideas and "
-            f"{IdeaVote.objects.count():,} votes in {time.perf_counter() - began:.1f} s\n"
+            f"{IdeaVote.objects.count():,} votes in {time.perf_counter() - began:.1f} s"
         )
     client = _client()
     url = reverse("ideas:idea_list")
