@@ -33,7 +33,8 @@ class IdeaQuerySet(models.QuerySet):
         )
 
     def by_score(self) -> "IdeaQuerySet":
-        return self.order_by("-score", "-submitted_at", "-pk")
+        # Drafts (never submitted) after submitted ideas of the same score.
+        return self.order_by("-score", models.F("submitted_at").desc(nulls_last=True), "-pk")
 
     def filtered(self, *, unit=None, status="", key_result=None, area=None) -> "IdeaQuerySet":
         """The backlog filters; each is optional."""

@@ -95,7 +95,7 @@ class IdeaViewSet(
             .select_related("business_unit", "author", "maturity_area", "solution")
             .prefetch_related(Prefetch("key_result_links", queryset=links))
             .defer("search_vector")
-            .order_by("-score", "-submitted_at", "-pk")
+            .by_score()
         )
 
     def _read(self, idea, code=status.HTTP_200_OK):

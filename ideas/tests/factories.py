@@ -19,7 +19,9 @@ class IdeaFactory(factory.django.DjangoModelFactory):
     business_unit = factory.SubFactory(BusinessUnitFactory)
     author = factory.SubFactory(UserFactory)
     status = Idea.Status.NEW
-    submitted_at = factory.LazyFunction(timezone.now)
+    submitted_at = factory.LazyAttribute(
+        lambda idea: None if idea.status == Idea.Status.DRAFT else timezone.now()
+    )
     potential_value_year = Decimal("0")
 
 
