@@ -137,6 +137,27 @@ def view_story(user, obj) -> bool:
     return bool(getattr(obj, "is_published", False))
 
 
+def view_idea(user, obj) -> bool:
+    # The backlog is open to everyone signed in; a draft only to its author and the CoE.
+    if obj is None or is_coe(user) or _owns(user, obj):
+        return True
+    return not getattr(obj, "is_draft", True)
+
+
+def edit_idea(user, obj) -> bool:
+    # Authors change their idea while it is a draft or new; after that only the CoE does.
+    if is_coe(user) or obj is None:
+        return True
+    return _owns(user, obj) and bool(getattr(obj, "is_editable_by_author", False))
+
+
+def view_profile(user, obj) -> bool:
+    # A maker may hide their portfolio from other makers; readers and its owner still see it.
+    if obj is None or is_reader(user) or _owns(user, obj):
+        return True
+    return not getattr(obj, "is_hidden_from_makers", True)
+
+
 RULES: dict[str, Rule] = {
     # Organisation
     "accounts.view_directory": signed_in,
@@ -190,6 +211,19 @@ RULES: dict[str, Rule] = {
     "inventory.connect_api": admin,
     # The app catalog: everyone finds an existing app before building another.
     "inventory.view_catalog": signed_in,
+    # Ideas backlog (anyone signed in submits, votes and comments) and makers recognised
+    "ideas.view_idea": view_idea,
+    "ideas.submit_idea": signed_in,
+    "ideas.edit_idea": edit_idea,
+    "ideas.vote_idea": signed_in,
+    "ideas.comment_idea": signed_in,
+    "ideas.review_idea": coe,  # score, accept, decline, move on
+    "ideas.manage_weights": coe,
+    "ideas.view_profile": view_profile,
+    "ideas.edit_profile": lambda user, obj: obj is None or _owns(user, obj),
+    "ideas.view_badges": signed_in,
+    "ideas.manage_badges": coe,
+    "ideas.manage_champions": coe,
     # Reports and dashboard
     "reports.view_dashboard": reader,
     "reports.view_reports": reader,

@@ -13,6 +13,7 @@ API_ROUTE_MODULES = [
     "strategy.api.urls.routes",
     "stories.api.urls.routes",
     "value.api.urls.routes",
+    "ideas.api.urls.routes",
     "reports.api.urls.routes",
     "reports.api.dashboard.routes",
     "inventory.api.urls.routes",

@@ -19,6 +19,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Strategy", "strategy:plan_list", "strategy.view_plan", "strategy"),
     NavItem("Value", "value:solution_list", "value.list_solutions", "value"),
     NavItem("Stories", "stories:story_list", "stories.view_story", "stories"),
+    NavItem("Ideas", "ideas:idea_list", "ideas.view_idea", "ideas"),
     NavItem("Reports", "reports:definition_list", "reports.view_reports", "reports"),
     NavItem("App catalog", "inventory:catalog", "inventory.view_catalog", "inventory"),
     NavItem("Inventory", "inventory:run_list", "inventory.manage_imports", "inventory"),
@@ -41,3 +42,12 @@ HOME_PANELS: list[tuple[str, tuple[str, ...]]] = [
     ("stories.home.latest_panel", ("executive",)),
     ("stories.home.my_stories_panel", ("maker",)),
 ]
+
+# Panels a higher app shows on a lower app's page, so that the lower app never imports it:
+# page name → dotted paths of `panel(request, obj) -> str | None` (rendered HTML or None).
+# A page renders them with `{% load panels %}{% page_panels "page name" obj %}`.
+PAGE_PANELS: dict[str, list[str]] = {
+    "value.solution_detail": ["ideas.views.solution_idea_panel"],
+    "stories.story_detail": ["ideas.views.story_idea_panel"],
+    "stories.newsletter_form": ["ideas.views.newsletter_badge_panel"],
+}

@@ -20,6 +20,7 @@ urlpatterns = [
     path("strategy/", include("strategy.urls")),
     path("value/", include("value.urls")),
     path("stories/", include("stories.urls")),
+    path("ideas/", include("ideas.urls")),
     path("reports/", include("reports.urls")),
     path("inventory/", include("inventory.urls")),
     path("dashboard/", include("reports.dashboard_urls")),

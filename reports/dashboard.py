@@ -36,6 +36,7 @@ from accounts.models import BusinessUnit, Organisation, User
 from adoption.models import Answer, Target
 from adoption.scoring import AreaScore, AssessmentScore
 from config.numbers import display_float
+from ideas.dashboard import pipeline_by_key_result
 from maturity.models import Area
 from stories.models import Story
 from strategy import progress as kr_rules
@@ -430,7 +431,8 @@ def dashboard_figures(
     `units` is `unit_choices()` when the caller has it already (saves a query). Raises
     DashboardInputError for an unknown period. Queries (never more with more data):
     units (1), currency + adoption counts + first day (1), maturity (1), key results (1),
-    stories (1), value via value.figures.roi_figures (5: it reuses `units`).
+    stories (1), ideas in the pipeline by key result (1), value via value.figures.roi_figures
+    (5: it reuses `units`).
     """
     today = today or timezone.localdate()
     if period_key not in PERIODS:
@@ -492,6 +494,7 @@ def dashboard_figures(
             ],
         },
         "stories": _stories(unit_ids, start, end),
+        "ideas": pipeline_by_key_result(unit_ids),
         "adoption": {
             "active_makers": scalars["active_makers"],
             "solutions_live": scalars["solutions_live"],

@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from accounts.models import BusinessUnit, User
 from config.pickers import use_picker
 from value.forms import MonthField
-from value.from_stories import Method
 from value.models import Solution, UnitCost, ValueRecord
 
 from .models import ShowAndTellSession, Story
+from .services.record_value import Method
 from .uploads import MAX_IMAGES_PER_STORY, clean_image
 
 # Labels and guidance for the seven sections of a story, in reading order.

@@ -18,7 +18,6 @@ from django.views.generic import DetailView, ListView, TemplateView
 from accounts.models import Organisation
 from accounts.policy import PolicyRequiredMixin, can, require
 from config.jobs import is_queued
-from value import from_stories
 from value.models import Solution, UnitCost, ValueRecord
 
 from . import services
@@ -47,7 +46,7 @@ from .models import (
     Tag,
 )
 from .outline import story_slide_outline
-from .services import NewsletterStateError, StoryStateError
+from .services import NewsletterStateError, StoryStateError, record_value
 from .tasks import newsletter_send_task
 
 # ---------------------------------------------------------------------------------------------
@@ -473,7 +472,7 @@ class StoryRecordValueView(PolicyRequiredMixin, View):
         return story
 
     def _forms(self, story, data=None):
-        start, end = from_stories.default_months(story)
+        start, end = record_value.default_months(story)
         form = StoryValueForm(
             data,
             story=story,
@@ -492,9 +491,9 @@ class StoryRecordValueView(PolicyRequiredMixin, View):
                 unit_costs=unit_costs,
                 prefix=f"metric-{metric.uuid}",
                 initial={
-                    "include": from_stories.suggested_include(metric),
-                    "method": from_stories.suggested_method(metric),
-                    "volume": from_stories.suggested_volume(metric),
+                    "include": record_value.suggested_include(metric),
+                    "method": record_value.suggested_method(metric),
+                    "volume": record_value.suggested_volume(metric),
                 },
             )
             for metric in story.metrics.all()
@@ -524,7 +523,7 @@ class StoryRecordValueView(PolicyRequiredMixin, View):
         arguments = {
             "story": story,
             "conversions": [
-                from_stories.MetricConversion(
+                record_value.MetricConversion(
                     metric=f.metric,
                     method=f.cleaned_data["method"],
                     volume=f.cleaned_data["volume"],
@@ -539,12 +538,12 @@ class StoryRecordValueView(PolicyRequiredMixin, View):
         }
         try:
             if "save" in request.POST:
-                result = from_stories.story_value_record(
+                result = record_value.story_value_record(
                     actor=request.user, note=data["note"], **arguments
                 )
             else:
-                plan = from_stories.story_value_preview(**arguments)
-        except from_stories.StoryValueError as error:
+                plan = record_value.story_value_preview(**arguments)
+        except record_value.StoryValueError as error:
             for problem in error.problems:
                 target = form if problem.index is None else chosen[problem.index]
                 field = problem.field if problem.field in target.fields else None

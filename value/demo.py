@@ -173,16 +173,18 @@ def _months_ago(today: date, count: int) -> date:
     return date(year, month, 1)
 
 
-def _value_from_stories(today: date) -> dict[str, date]:
-    """Solutions whose value the CoE records from a published demo story (stories.demo does it,
-    from the month the story was published): their monthly records stop before that month, so
-    the figures count each month once."""
-    from stories.demo import STORIES
+# Solutions whose value a published demo story measures, with the days since that story was
+# published: stories.demo publishes it then and records the value from its metrics from that
+# month on, so the monthly records here stop before that month and each month counts once.
+# (Kept here, not read from the stories demo, so that value never imports a higher app.)
+MEASURED_BY_STORY_DAYS_AGO = {"Invoice approvals": 70}
 
+
+def _value_from_stories(today: date) -> dict[str, date]:
+    """The first month of each solution whose value comes from a story."""
     return {
-        spec["solution"]: month_start(today - timedelta(days=spec["days_ago"]))
-        for spec in STORIES
-        if spec.get("solution") and spec.get("value_from")
+        name: month_start(today - timedelta(days=days_ago))
+        for name, days_ago in MEASURED_BY_STORY_DAYS_AGO.items()
     }
 
 

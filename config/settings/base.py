@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "strategy",
     "value",
     "stories",
+    "ideas",
     "reports",
     "idempotency",
     "entra",

@@ -21,6 +21,8 @@ from accounts.policy import RULES, can
 from adoption.loader import load_question_bank
 from adoption.tests.factories import answer_all, start, submit
 from config.api_urls import router
+from ideas.models import MakerProfile
+from ideas.tests.factories import IdeaFactory
 from inventory.models import ImportRun, MappingRule
 from maturity.loader import load_maturity_model
 from notifications.services import channel_save
@@ -47,9 +49,14 @@ from value.tests.factories import (
 WEBHOOK = "https://prod-1.westeurope.logic.azure.com/workflows/x/triggers/manual?sig=s"
 PERSONAS = ["no_role_user", "maker", "executive", "coe_lead", "admin_user"]
 WRITES = {"post", "put", "patch", "delete"}
-# Policy actions open to every signed-in user, executives included: liking a story, and managing
-# one's own notifications and notification settings.
-OPEN_TO_EVERYONE = {"stories.like_story", "notifications.manage_own"}
+# Policy actions open to every signed-in user, executives included: liking a story, managing
+# one's own notifications and settings, submitting ideas and voting for them.
+OPEN_TO_EVERYONE = {
+    "stories.like_story",
+    "notifications.manage_own",
+    "ideas.submit_idea",
+    "ideas.vote_idea",
+}
 
 ROUTES = list(router.registry)  # (prefix, viewset, basename)
 # The router's URL patterns by name; the format-suffix copies are left out.
@@ -171,6 +178,11 @@ def data(personas, other_maker, unit):
 
     NotificationFactory(recipient=personas["admin_user"])
     channel_save(actor=coe, name="Programme", webhook_url=WEBHOOK, route_kinds=["coe_digest"])
+    own_idea = IdeaFactory(author=maker, business_unit=unit)
+    others_idea = IdeaFactory(author=other_maker, business_unit=unit)
+    others_draft_idea = IdeaFactory(author=other_maker, business_unit=unit, status="draft")
+    hidden_profile = MakerProfile.objects.create(user=other_maker, is_hidden_from_makers=True)
+    own_profile = MakerProfile.objects.create(user=maker)
 
     definition = ReportDefinitionFactory(created_by=coe)
     ReportSnapshot.objects.create(
@@ -187,8 +199,15 @@ def data(personas, other_maker, unit):
             "newsletter": [draft_issue],
             "solution": [others_solution],
             "value-record": [others_record],
+            "idea": [others_draft_idea],
+            "maker-profile": [hidden_profile],
         },
-        "shown_to_maker": {"story": [own_draft, published], "solution": [own_solution]},
+        "shown_to_maker": {
+            "story": [own_draft, published],
+            "solution": [own_solution],
+            "idea": [own_idea, others_idea],
+            "maker-profile": [own_profile],
+        },
     }
 
 

@@ -6,7 +6,6 @@ from rest_framework import serializers
 from accounts.models import BusinessUnit, User
 from accounts.policy import is_coe
 from config.dates import SerializerDateField
-from value.from_stories import Method
 from value.models import Solution, UnitCost, ValueRecord
 
 from ..models import (
@@ -18,6 +17,7 @@ from ..models import (
     StoryMetric,
     StoryQuote,
 )
+from ..services.record_value import Method
 from ..uploads import clean_image
 
 

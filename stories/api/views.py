@@ -14,11 +14,10 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from config.api import PolicyModelViewSet, PolicyReadOnlyViewSet, PolicyViewSetMixin
-from value import from_stories
 
 from .. import services
 from ..models import Newsletter, NewsletterItem, ShowAndTellSession, Story, StoryMetric
-from ..services import NewsletterStateError, StoryStateError
+from ..services import NewsletterStateError, StoryStateError, record_value
 from ..uploads import MAX_IMAGES_PER_STORY
 from .serializers import (
     NewsletterSerializer,
@@ -295,13 +294,13 @@ class StoryViewSet(
             raise ValidationError(
                 {"metrics": {i: {"metric": ["Not a metric of this story."]} for i in unknown}}
             )
-        default_from, default_to = from_stories.default_months(story)
+        default_from, default_to = record_value.default_months(story)
         try:
-            result = from_stories.story_value_record(
+            result = record_value.story_value_record(
                 story=story,
                 actor=request.user,
                 conversions=[
-                    from_stories.MetricConversion(
+                    record_value.MetricConversion(
                         metric=metrics[row["metric"]],
                         method=row["method"],
                         volume=row["volume"],
@@ -315,7 +314,7 @@ class StoryViewSet(
                 solution=data.get("solution"),
                 note=data["note"],
             )
-        except from_stories.StoryValueError as error:
+        except record_value.StoryValueError as error:
             raise ValidationError(_problems(error)) from None
         body = StoryRecordValueOutputSerializer(
             {
@@ -331,7 +330,7 @@ class StoryViewSet(
         return Response(body, status=code)
 
 
-def _problems(error: "from_stories.StoryValueError") -> dict:
+def _problems(error: "record_value.StoryValueError") -> dict:
     """The reasons of a refused "record value", keyed like the input: `{"month_to": [...]}`,
     `{"metrics": {0: {"volume": [...]}}}`, or `{"detail": [...]}` for the request as a whole."""
     body: dict = {}

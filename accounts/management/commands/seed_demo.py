@@ -19,6 +19,7 @@ DEMO_STEPS = [
     "stories.demo.seed",
     "inventory.demo.seed",
     "notifications.demo.seed",
+    "ideas.demo.seed",
 ]
 
 

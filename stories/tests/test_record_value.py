@@ -1,4 +1,4 @@
-"""Value records from a published story's metrics (value.from_stories)."""
+"""Value records from a published story's metrics (stories.services.record_value)."""
 
 import threading
 from datetime import date, datetime
@@ -10,8 +10,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import AuditEvent
-from stories.tests.factories import StoryFactory, StoryMetricFactory
-from value.from_stories import (
+from stories.services.record_value import (
     Method,
     MetricConversion,
     StoryValueError,
@@ -21,8 +20,9 @@ from value.from_stories import (
     suggested_include,
 )
 from value.models import ValueRecord
+from value.tests.factories import SolutionFactory, UnitCostFactory, ValueRecordFactory
 
-from .factories import SolutionFactory, UnitCostFactory, ValueRecordFactory
+from .factories import StoryFactory, StoryMetricFactory
 
 # Row locks are what this test is about; SQLite locks the whole database instead (and its
 # shared in-memory test database cannot take two writers at once).

@@ -1,8 +1,9 @@
 """Value records from a published success story's measured metrics, in one step.
 
-It lives in the value app because it writes value records (through value_record_create, one
-save() at a time, so that anything hooked on a record's save sees each of them) and owns the
-`origin_key` contract: a record made from a story metric for a month carries
+It lives beside the stories because it reads them; it writes value records only through value's
+own service (value_record_create, one save() at a time, so that anything hooked on a record's
+save sees each of them), so imports point down (stories reads value, never the reverse). It owns
+the `origin_key` contract: a record made from a story metric for a month carries
 "story-metric:<metric uuid>:<YYYY-MM>", and the unique constraint on that key means the step
 can be run again (a double click, a retried API call, next month's run) without doubling value.
 The stories pages and API call these functions; the arithmetic is value.calculator's.
@@ -24,11 +25,11 @@ from django.db import models, transaction
 
 from accounts.models import User
 from accounts.services import audit_record
-from stories.models import Story, StoryMetric
+from value import calculator
+from value.models import Solution, UnitCost, ValueRecord
+from value.services import ValueRecordError, staff_hour_rate, value_record_create
 
-from . import calculator
-from .models import Solution, UnitCost, ValueRecord
-from .services import ValueRecordError, staff_hour_rate, value_record_create
+from ..models import Story, StoryMetric
 
 MAX_MONTHS = 36
 # The largest figures a value record holds (hours: 10 digits with 1 decimal; money: 14 with 2).
