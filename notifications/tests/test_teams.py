@@ -248,11 +248,13 @@ def test_off_track_key_results_go_to_their_units_channel_once_a_week(channel, re
     from strategy.tests.factories import KeyResultFactory, ObjectiveFactory, PlanFactory
 
     finance_plan = PlanFactory(business_unit=unit)
-    # Started 1 January, due 30 June, still at 0 %: on 9 March it should be at 67/180 = 37.2 %,
-    # more than 25 points behind: off track.
+    # Started 1 January, due 30 June, checked in at 0 %: on 9 March it should be at 67/180 =
+    # 37.2 %, more than 25 points behind: off track. (Without a check-in it would be "no check-in
+    # yet", never off track.)
     KeyResultFactory(
         objective=ObjectiveFactory(plan=finance_plan),
         title="Apps with an owner",
+        current=0,
         starts_on=datetime(2026, 1, 1).date(),
         due_on=datetime(2026, 6, 30).date(),
     )
