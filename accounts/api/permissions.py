@@ -19,7 +19,11 @@ class PolicyPermission(BasePermission):
         actions = view.policy_actions
         if getattr(view, "action", None) in actions:
             return actions[view.action]
-        return actions["read"] if request.method in SAFE_METHODS else actions["write"]
+        if request.method in SAFE_METHODS or "write" not in actions:
+            # A read-only endpoint: whoever may read it learns from DRF that the method is not
+            # allowed (405); everyone else is refused as for a read.
+            return actions["read"]
+        return actions["write"]
 
     def _allowed(self, request, action: str, obj=None) -> bool:
         allowed = can(request.user, action, obj)

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from config.api import PolicyReadOnlyViewSet, PolicyViewSetMixin
 
 from .. import services, teams
-from ..models import Notification, TeamsChannel
+from ..models import Notification, NotificationPreference, TeamsChannel
 from .serializers import (
     NotificationSerializer,
     PreferencePageSerializer,
@@ -53,6 +53,18 @@ class NotificationPreferenceViewSet(PolicyViewSetMixin, viewsets.GenericViewSet)
     lookup_value_regex = "[a-z_]+"
     pagination_class = None
     filter_backends: list = []
+
+    def get_queryset(self):
+        # The rows are built per kind (`_rows`); DRF's generic parts (ordering, CSV errors) still
+        # ask for a queryset: the person's stored choices.
+        return NotificationPreference.objects.filter(user=self.request.user)
+
+    def get_object(self):
+        # OPTIONS (DRF's metadata) asks for the object behind the URL; the time zone has none.
+        rows = self._rows()
+        if self.kwargs.get("kind") not in rows:
+            raise NotFound()
+        return rows[self.kwargs["kind"]]
 
     def _rows(self):
         return {
