@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import BusinessUnit, User
+from config.pickers import use_picker
 from maturity.models import Area
 from strategy.models import KeyResult
 from value.models import Solution, UnitCost
@@ -60,6 +61,8 @@ class IdeaForm(forms.ModelForm):
         ).select_related("business_unit")
         self.fields["cost_item"].required = False
         self.fields["maturity_area"].queryset = Area.objects.order_by("order")
+        use_picker(self.fields["business_unit"], "units")
+        use_picker(self.fields["cost_item"], "unit-costs")
         self.fields["maturity_area"].required = False
         limits = {
             "people_affected": MAX_PEOPLE,
@@ -193,6 +196,11 @@ class IdeaFilterForm(forms.Form):
         required=False,
         to_field_name="key",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].empty_label = _("All units")
+        use_picker(self.fields["unit"], "units")
 
 
 class WeightsForm(forms.ModelForm):

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import BusinessUnit
+from config.pickers import use_picker
 
 from . import kinds, teams
 from .models import NotificationPreference
@@ -97,6 +98,7 @@ class TeamsChannelForm(forms.Form):
 
     def __init__(self, *args, require_url: bool, **kwargs):
         super().__init__(*args, **kwargs)
+        use_picker(self.fields["business_unit"], "units")
         self.require_url = require_url
         self.fields["route_kinds"].choices = [(k.key, k.label) for k in kinds.channel_kinds()]
         if require_url:
