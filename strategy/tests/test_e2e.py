@@ -58,9 +58,9 @@ def test_coe_lead_plans_from_the_roi_template_and_checks_in(live_server, page):
     expect(page.get_by_role("heading", name="Value plan 2026")).to_be_visible()
     expect(page.get_by_text("Plan created from the template")).to_be_visible()
     expect(page.get_by_role("heading", name="Immediate")).to_be_visible()
-    page.get_by_role("link", name=re.compile("Our ROI estimates land within 80%")).click()
+    page.get_by_role("link", name=re.compile("Our ROI method measures .* 80% accuracy")).click()
 
-    # Half-way through, 30 of 80 is 37.5 % → shown as 38 %, 12.5 points behind: at risk.
+    # Half-way through, 30 of 80 is 37.5 %, 12.5 points behind: at risk.
     page.fill("input[name=value]", "30")
     page.fill("input[name=confidence]", "6")
     page.fill("textarea[name=comment]", "First measurement after go-live")
@@ -68,7 +68,7 @@ def test_coe_lead_plans_from_the_roi_template_and_checks_in(live_server, page):
 
     expect(page.get_by_text("Check-in saved.")).to_be_visible()
     progress = page.get_by_test_id("kr-progress")
-    expect(progress).to_contain_text("38 %")
+    expect(progress).to_contain_text("37.5 %")
     expect(progress).to_contain_text("At risk")
     expect(page.get_by_role("cell", name="First measurement after go-live")).to_be_visible()
     expect(page.locator("#kr-chart")).to_be_visible()
