@@ -31,7 +31,10 @@ class OneLinePerRefusal(logging.Filter):
         request = getattr(record, "request", None)
         if getattr(record, "status_code", None) != 403 or request is None:
             return True
+        if getattr(record, "refusal_rewritten", False):
+            return True  # a second pass (the filter on another logger or handler) keeps the reason
         exception = record.exc_info[1] if record.exc_info else None
         record.msg, record.args = refusal_message(request, exception), ()
         record.exc_info, record.exc_text = None, None
+        record.refusal_rewritten = True
         return True
