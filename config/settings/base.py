@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: the person's choice (cookie), else the browser's Accept-Language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "config.middleware.RequestSizeLimitMiddleware",
     "config.middleware.RejectNulCharactersMiddleware",
@@ -137,6 +139,10 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 LANGUAGE_CODE = env("LANGUAGE_CODE", default="en-gb")
 TIME_ZONE = env("TIME_ZONE", default="UTC")
 USE_I18N = True
+# English is the source language and the fallback; every interface string has a German translation
+# in locale/de. Another language: add it here and run `makemessages -l <code>` (see README).
+LANGUAGES = [("en-gb", "English"), ("de", "Deutsch")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"
