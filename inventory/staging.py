@@ -12,7 +12,7 @@ import io
 import json
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from django.db import connection, models
 from django.utils import timezone
@@ -22,23 +22,37 @@ COPY_CHUNK = 20_000
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
+def _text(value) -> str:
+    return str(value).translate(_ESCAPES)
+
+
+# Text of a value by its exact type: one dictionary lookup instead of a chain of isinstance.
+_BY_TYPE = {
+    str: _text,
+    int: str,
+    float: str,
+    bool: lambda value: "t" if value else "f",
+    type(None): lambda _value: "\\N",
+    date: date.isoformat,
+    datetime: datetime.isoformat,
+    UUID: str,
+    dict: lambda value: _text(json.dumps(value)),
+    list: lambda value: _text(json.dumps(value)),
+}
+
+
 def copy_text(value) -> str:
     """One value in COPY's text format (\\N is NULL)."""
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, dict | list):
-        value = json.dumps(value)
-    elif isinstance(value, datetime | date):
-        value = value.isoformat()
-    elif isinstance(value, UUID):
-        return str(value)
-    return str(value).translate(_ESCAPES)
+    convert = _BY_TYPE.get(type(value))
+    if convert is None:  # a subclass (a TextChoices member is a str), a Decimal, …
+        if isinstance(value, bool):
+            return "t" if value else "f"
+        if isinstance(value, datetime | date):
+            return value.isoformat()
+        if isinstance(value, dict | list):
+            return _text(json.dumps(value))
+        return _text(value)
+    return convert(value)
 
 
 def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
@@ -74,39 +88,53 @@ def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> i
     return copied
 
 
-def model_columns(model, given: Sequence[str]) -> tuple[list[str], list]:
-    """The NOT NULL columns of `model` that `given` leaves out, and for each a function giving
-    its value for a new row (a fresh UUID each time, "now" for auto_now(_add), the default)."""
+def model_defaults(model, given: Sequence[str]) -> tuple[list[str], list[str], list]:
+    """The NOT NULL columns of `model` that `given` leaves out, each with an SQL expression and
+    its parameters giving its value in a new row: a fresh UUID per row (gen_random_uuid()) for
+    a uuid4 default, the time of the import for auto_now(_add), else the model default."""
     now = timezone.now()
-    extra, makers = [], []
+    columns, expressions, params = [], [], []
     for field in model._meta.concrete_fields:
         if field.primary_key or field.column in given or field.attname in given:
             continue
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            extra.append(field.column)
-            makers.append(lambda now=now: now)
+            value = now
         elif field.has_default():
-            extra.append(field.column)
-            if callable(field.default):
-                makers.append(field.default)
-            else:
-                makers.append(lambda value=field.default: value)
+            if field.default is uuid4:
+                columns.append(field.column)
+                expressions.append("gen_random_uuid()")
+                continue
+            value = field.get_default()
         elif not field.null and isinstance(field, models.CharField | models.TextField):
-            extra.append(field.column)
-            makers.append(str)
-    return extra, makers
+            value = ""
+        else:
+            continue
+        columns.append(field.column)
+        expressions.append("%s")
+        params.append(field.get_db_prep_save(value, connection))
+    return columns, expressions, params
 
 
 def copy_new(model, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
-    """Insert new rows of `model` with COPY: `columns` as given, every other NOT NULL column
-    with its model default (computed per row, so UUIDs are unique)."""
-    extra, makers = model_columns(model, columns)
-
-    def full_rows():
-        for row in rows:
-            yield (*row, *(make() for make in makers))
-
-    return copy_rows(model._meta.db_table, [*columns, *extra], full_rows())
+    """Insert new rows of `model`: `columns` as given, streamed with COPY into a temporary
+    table, then one INSERT … SELECT that adds every other NOT NULL column's default."""
+    quote = connection.ops.quote_name
+    table = model._meta.db_table
+    stage = f"{table}_new"
+    temp_table_like(stage, table, columns)
+    copy_rows(stage, columns, rows)
+    extra, expressions, params = model_defaults(model, columns)
+    listed = ", ".join(quote(c) for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO {quote(table)} ({listed}{"".join(", " + quote(c) for c in extra)})
+            SELECT {listed}{"".join(", " + e for e in expressions)}
+            FROM {quote(stage)}""",  # noqa: S608
+            params,
+        )
+        inserted = cursor.rowcount
+        cursor.execute(f"DROP TABLE {quote(stage)}")
+    return inserted
 
 
 def temp_table_like(name: str, table: str, columns: Sequence[str]) -> None:
@@ -147,11 +175,18 @@ class UsageStage:
     of an earlier line, and resources no solution has, are rejected with their line number."""
 
     TABLE = "inventory_usage_stage"
+    DIFF = "inventory_usage_diff"
     COLUMNS = ["line", "resource_id", "month", "runs", "launches", "active_users"]
+    # Sorting and hashing 600,000 rows fits in memory with this (the default 4 MB spills to
+    # disk); set for this session while the stage exists, reset by drop().
+    WORK_MEM = "128MB"
 
     def __init__(self):
         self.rows = 0
+        self.compared = False
         with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('work_mem', %s, false)", [self.WORK_MEM])
+            cursor.execute(f"DROP TABLE IF EXISTS {self.DIFF}")
             cursor.execute(f"DROP TABLE IF EXISTS {self.TABLE}")
             cursor.execute(
                 f"CREATE TEMPORARY TABLE {self.TABLE} (line integer NOT NULL, "
@@ -188,15 +223,19 @@ class UsageStage:
 
     def counts(self) -> dict:
         """{"write", "unchanged", "rejected"}: rows to insert or change, rows already stored
-        with the same figures, and rows rejected (repeated or of an unknown resource)."""
+        with the same figures, and rows rejected (repeated or of an unknown resource). The
+        comparison is kept in a temporary table for write()."""
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {self.TABLE}")
+            cursor.execute(f"DROP TABLE IF EXISTS {self.DIFF}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {self.DIFF} AS {self._FIRSTS}")
             cursor.execute(
                 f"""SELECT count(*) FILTER (WHERE solution_id IS NOT NULL AND differs),
                 count(*) FILTER (WHERE solution_id IS NOT NULL AND NOT differs),
-                count(*) FILTER (WHERE solution_id IS NULL) FROM ({self._FIRSTS}) AS d"""  # noqa: S608
+                count(*) FILTER (WHERE solution_id IS NULL) FROM {self.DIFF}"""  # noqa: S608
             )
             write, unchanged, unknown = cursor.fetchone()
+        self.compared = True
         return {
             "write": write,
             "unchanged": unchanged,
@@ -234,12 +273,14 @@ class UsageStage:
     def write(self) -> int:
         """Insert new monthly rows and update changed ones; rows with the same figures are not
         touched. Returns the rows written."""
+        if not self.compared:
+            self.counts()
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""
                 INSERT INTO value_solutionusage (solution_id, month, runs, launches, active_users)
                 SELECT solution_id, month, runs, launches, active_users
-                FROM ({self._FIRSTS}) AS d WHERE solution_id IS NOT NULL AND differs
+                FROM {self.DIFF} WHERE solution_id IS NOT NULL AND differs
                 ON CONFLICT (solution_id, month) DO UPDATE SET runs = EXCLUDED.runs,
                     launches = EXCLUDED.launches, active_users = EXCLUDED.active_users
                 """  # noqa: S608
@@ -248,4 +289,6 @@ class UsageStage:
 
     def drop(self) -> None:
         with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.DIFF}")
             cursor.execute(f"DROP TABLE IF EXISTS {self.TABLE}")
+            cursor.execute("RESET work_mem")
