@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import ClassVar
 
 
 class FileRejected(Exception):
@@ -80,12 +81,12 @@ class ParsedFile:
     # in `usage`. `usage_rows` counts them either way.
     usage_sink: Callable[[list[UsageRow]], None] | None = None
     usage_rows: int = 0
-    usage_chunk: int = 20_000
+    USAGE_CHUNK: ClassVar[int] = 20_000
 
     def add_usage(self, row: UsageRow) -> None:
         self.usage.append(row)
         self.usage_rows += 1
-        if self.usage_sink is not None and len(self.usage) >= self.usage_chunk:
+        if self.usage_sink is not None and len(self.usage) >= self.USAGE_CHUNK:
             self.flush_usage()
 
     def flush_usage(self) -> None:
