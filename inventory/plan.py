@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from accounts.models import BusinessUnit, User
-from value.models import Solution, SolutionUsage
+from value.models import Solution
 
 from . import mapping
 from .models import Environment
 from .sources import ParsedFile
 from .sources.rows import ResourceRow
+from .staging import UsageStage
 
 # The fields an import owns. Everything else on a solution (description, costs, projections,
 # go-live date once set, business unit once mapped) is the CoE's and never overwritten.
@@ -53,24 +54,33 @@ class Plan:
     new_makers: dict[str, dict] = field(default_factory=dict)  # object id -> user fields
     linked_makers: list[tuple[int, str]] = field(default_factory=list)  # (user pk, object id)
     environments: list[Environment] = field(default_factory=list)  # new or changed
-    # (solution id, month, runs, launches, active users), new or changed
-    usage: list[tuple] = field(default_factory=list)
+    # Usage rows are staged in the database (inventory.staging.UsageStage) and compared there:
+    # the plan holds only their counts.
+    usage_stage: UsageStage | None = None
+    usage_count: int = 0  # new or changed monthly rows
     usage_unchanged: int = 0
+    usage_rejected: int = 0
     rows_total: int = 0
 
     @property
     def is_blocked(self) -> bool:
-        return bool(self.rejected)
+        return bool(self.rejected) or self.usage_rejected > 0
+
+    @property
+    def rejected_count(self) -> int:
+        return len(self.rejected) + self.usage_rejected
 
 
 class Planner:
     """Computes a Plan for one parsed file against the database as it is now."""
 
-    def __init__(self, parsed: ParsedFile, *, is_full: bool, today: date):
+    def __init__(
+        self, parsed: ParsedFile, *, is_full: bool, today: date, usage_stage: UsageStage = None
+    ):
         self.parsed = parsed
         self.is_full = is_full
         self.today = today
-        self.plan = Plan(rows_total=parsed.rows_read)
+        self.plan = Plan(rows_total=parsed.rows_read, usage_stage=usage_stage)
         for line, resource_id, reason in parsed.rejected:
             self.plan.rejected.append((line, resource_id, "", reason))
 
@@ -79,9 +89,8 @@ class Planner:
         env_facts = self._environments()
         if self.parsed.resources:
             self._resources(env_facts)
-        if self.parsed.usage:
+        if self.parsed.usage_rows:
             self._usage()
-            self.parsed.usage = []  # only the plan's tuples are needed from here on
         return self.plan
 
     # People ------------------------------------------------------------------------------
@@ -293,42 +302,17 @@ class Planner:
     # Usage -------------------------------------------------------------------------------
 
     def _usage(self) -> None:
+        """Compare the staged usage rows with the stored ones, in SQL (inventory.staging)."""
         plan = self.plan
-        solution_ids = dict(
-            Solution.objects.exclude(resource_id="").values_list("resource_id", "pk")
-        )
-        stored = {
-            (solution_id, month): (runs, launches, users)
-            for solution_id, month, runs, launches, users in SolutionUsage.objects.values_list(
-                "solution_id", "month", "runs", "launches", "active_users"
-            )
-        }
-        seen: dict[tuple[str, date], int] = {}
-        for row in self.parsed.usage:
-            key = (row.resource_id, row.month)
-            if key in seen:
-                plan.rejected.append(
-                    (
-                        row.line,
-                        row.resource_id,
-                        "",
-                        f"{row.month:%Y-%m} of {row.resource_id} is already on line {seen[key]}",
-                    )
-                )
-                continue
-            seen[key] = row.line
-            solution_id = solution_ids.get(row.resource_id)
-            if solution_id is None:
-                plan.rejected.append(
-                    (row.line, row.resource_id, "", "no solution has this resource id")
-                )
-                continue
-            figures = (row.runs, row.launches, row.active_users)
-            if stored.get((solution_id, row.month)) == figures:
-                plan.usage_unchanged += 1
-                continue
-            # A plain tuple: 600,000 model instances would not fit the memory budget.
-            plan.usage.append((solution_id, row.month, *figures))
+        if plan.usage_stage is None:
+            plan.usage_stage = UsageStage()
+        if self.parsed.usage:  # read without a sink: stage them now
+            plan.usage_stage.add(self.parsed.usage)
+            self.parsed.usage = []
+        counts = plan.usage_stage.counts()
+        plan.usage_count = counts["write"]
+        plan.usage_unchanged = counts["unchanged"]
+        plan.usage_rejected = counts["rejected"]
 
 
 def _maker_fields(object_id: str, display_name: str, upn: str, email: str, tenant_id="") -> dict:

@@ -27,11 +27,11 @@ from .plan import SOURCE_FIELDS, UNMAPPED, Plan, Planner, new_owner
 from .progress import Counter, progress_set
 from .sources import FileRejected, read_file
 from .sources.reading import max_bytes
+from .staging import UsageStage, copy_rows
 from .welcome import welcome_queue
 
 logger = logging.getLogger(__name__)
 BUSY = "busy"
-CHANGE_BATCH = 5000
 
 
 class RunBusy(Exception):
@@ -137,12 +137,16 @@ def run_preview(*, run_id: int) -> ImportRun:
 def _preview(run_id: int) -> ImportRun:
     """The preview of a run this process has claimed (status PREVIEWING, holding the lock)."""
     run = ImportRun.objects.get(pk=run_id)
+    stage = None
     try:
         progress_set(run.pk, phase="reading", done=0, total=0)
-        parsed = read_file(run.file_path)
+        stage = UsageStage()
+        parsed = read_file(run.file_path, usage_sink=_staging_sink(run.pk, stage))
         file_format = parsed.file_format
         progress_set(run.pk, phase="comparing", done=0, total=parsed.rows_read)
-        plan = Planner(parsed, is_full=run.is_full, today=timezone.localdate()).build()
+        plan = Planner(
+            parsed, is_full=run.is_full, today=timezone.localdate(), usage_stage=stage
+        ).build()
         del parsed  # the rows read are not needed any more: free them before writing
         with transaction.atomic():
             _store_changes(run, plan)
@@ -155,7 +159,7 @@ def _preview(run_id: int) -> ImportRun:
             )
         status = ImportRun.Status.REJECTED if plan.is_blocked else ImportRun.Status.PREVIEWED
         error = (
-            f"{len(plan.rejected)} rows are rejected; nothing can be imported from this file."
+            f"{plan.rejected_count} rows are rejected; nothing can be imported from this file."
             if plan.is_blocked
             else ""
         )
@@ -166,7 +170,20 @@ def _preview(run_id: int) -> ImportRun:
         logger.exception("Preview of import run %s failed", run.pk)
         _finish(run.pk, ImportRun.Status.FAILED, error=f"Unexpected error: {type(exc).__name__}")
         raise
+    finally:
+        if stage is not None:
+            stage.drop()
     return ImportRun.objects.get(pk=run.pk)
+
+
+def _staging_sink(run_id: int, stage: UsageStage):
+    """Stage each chunk of usage rows read, and publish how many have been read."""
+
+    def sink(rows) -> None:
+        stage.add(rows)
+        progress_set(run_id, phase="reading", done=stage.rows, total=0)
+
+    return sink
 
 
 @transaction.atomic
@@ -233,55 +250,43 @@ def _counts(plan: Plan) -> dict:
         "new_count": len(plan.new),
         "changed_count": len(plan.changed),
         "retired_count": len(plan.retired),
-        "rejected_count": len(plan.rejected),
+        "rejected_count": plan.rejected_count,
         "unchanged_count": plan.unchanged,
-        "usage_count": len(plan.usage),
+        "usage_count": plan.usage_count,
     }
 
 
 def _store_changes(run: ImportRun, plan: Plan) -> None:
-    """Replace the run's diff rows with this plan's, in batches."""
+    """Replace the run's diff rows with this plan's: streamed in with COPY, then the rejected
+    usage lines straight from the staged rows."""
     ImportChange.objects.filter(run=run).delete()
     Action = ImportChange.Action
 
     def rows():
         for target in plan.new:
-            yield ImportChange(
-                run=run, action=Action.NEW, resource_id=target["resource_id"], name=target["name"]
-            )
+            yield (run.pk, Action.NEW, None, target["resource_id"], target["name"], "", {})
         for _pk, target, diff in plan.changed:
-            yield ImportChange(
-                run=run,
-                action=Action.CHANGED,
-                resource_id=target["resource_id"],
-                name=target["name"],
-                fields=diff,
-            )
+            yield (run.pk, Action.CHANGED, None, target["resource_id"], target["name"], "", diff)
         for _pk, target, diff in plan.retired:
-            yield ImportChange(
-                run=run,
-                action=Action.RETIRED,
-                resource_id=target["resource_id"],
-                name=target["name"],
-                fields=diff,
-            )
+            yield (run.pk, Action.RETIRED, None, target["resource_id"], target["name"], "", diff)
         for line, resource_id, name, reason in plan.rejected:
-            yield ImportChange(
-                run=run,
-                action=Action.REJECTED,
-                line=line or None,
-                resource_id=resource_id[:100],
-                name=name[:200],
-                reason=reason[:500],
+            yield (
+                run.pk,
+                Action.REJECTED,
+                line or None,
+                resource_id[:100],
+                name[:200],
+                reason[:500],
+                {},
             )
 
-    batch = []
-    for change in rows():
-        batch.append(change)
-        if len(batch) >= CHANGE_BATCH:
-            ImportChange.objects.bulk_create(batch)
-            batch = []
-    ImportChange.objects.bulk_create(batch)
+    copy_rows(
+        ImportChange._meta.db_table,
+        ["run_id", "action", "line", "resource_id", "name", "reason", "fields"],
+        rows(),
+    )
+    if plan.usage_rejected and plan.usage_stage is not None:
+        plan.usage_stage.store_rejections(run.pk)
 
 
 def run_confirm(*, run: ImportRun, actor: User, enqueue: bool = True) -> ImportRun:
@@ -328,15 +333,19 @@ def run_commit(*, run_id: int) -> ImportRun:
                 return run
             started = timezone.now()
             progress_set(run.pk, phase="reading", done=0, total=run.rows_total)
-            parsed = read_file(run.file_path)
-            plan = Planner(parsed, is_full=run.is_full, today=timezone.localdate()).build()
+            stage = UsageStage()
+            parsed = read_file(run.file_path, usage_sink=_staging_sink(run.pk, stage))
+            plan = Planner(
+                parsed, is_full=run.is_full, today=timezone.localdate(), usage_stage=stage
+            ).build()
             del parsed
             if plan.is_blocked:
                 raise FileRejected(
-                    f"{len(plan.rejected)} rows are rejected now; nothing was imported."
+                    f"{plan.rejected_count} rows are rejected now; nothing was imported."
                 )
             written = apply_plan(run, plan)
             _store_changes(run, plan)
+            stage.drop()
             welcome_queue(user_ids=_first_seen_makers(plan), run=run)
             ImportRun.objects.filter(pk=run.pk).update(
                 status=ImportRun.Status.DONE,
@@ -360,7 +369,7 @@ def run_commit(*, run_id: int) -> ImportRun:
 
 def apply_plan(run: ImportRun, plan: Plan) -> int:
     """Write a plan (inside the caller's transaction); returns the rows written."""
-    total = len(plan.new) + len(plan.changed) + len(plan.retired) + len(plan.usage)
+    total = len(plan.new) + len(plan.changed) + len(plan.retired) + plan.usage_count
     counter = Counter(run.pk, "importing", total)
     written = _people(plan)
     if plan.environments:
@@ -383,34 +392,36 @@ def apply_plan(run: ImportRun, plan: Plan) -> int:
     unmapped_id = None
     if any(t["business_unit_id"] == UNMAPPED for t in plan.new):
         unmapped_id = mapping.unmapped_unit().pk
+    placeholder = new_owner("")
 
-    def solution(target: dict, pk=None) -> Solution:
-        values = dict(target)
-        owner = values["owner_id"]
-        if isinstance(owner, str):
-            values["owner_id"] = owners[owner.removeprefix(new_owner(""))]
-        if values["business_unit_id"] == UNMAPPED:
-            values["business_unit_id"] = unmapped_id
-        return Solution(pk=pk, **values)
+    def resolved(target: dict) -> dict:
+        """The target's values with the placeholders of this commit replaced by real ids."""
+        owner, unit = target["owner_id"], target["business_unit_id"]
+        if isinstance(owner, str) or unit == UNMAPPED:
+            target = dict(target)
+            if isinstance(owner, str):
+                target["owner_id"] = owners[owner.removeprefix(placeholder)]
+            if unit == UNMAPPED:
+                target["business_unit_id"] = unmapped_id
+        return target
 
-    updates = [solution(t, pk) for pk, t, _diff in plan.changed + plan.retired]
+    updates = [(pk, resolved(t)) for pk, t, _diff in plan.changed + plan.retired]
     units_before = (
         set(
-            Solution.objects.filter(pk__in=[s.pk for s in updates]).values_list(
+            Solution.objects.filter(pk__in=[pk for pk, _t in updates]).values_list(
                 "business_unit_id", flat=True
             )
         )
         if updates
         else set()
     )
+    stage = plan.usage_stage if plan.usage_count else None
     written += solutions_inventory_write(
-        create=[solution(t) for t in plan.new],
+        create=[resolved(t) for t in plan.new],
         update=updates,
-        fields=[
-            f.removesuffix("_id") if f in ("owner_id", "business_unit_id") else f
-            for f in SOURCE_FIELDS
-        ],
-        usage=plan.usage,
+        fields=SOURCE_FIELDS,
+        usage_count=plan.usage_count,
+        write_usage=stage.write if stage is not None else None,
         units_before=units_before,
         actor=run.confirmed_by or run.created_by,
         audit_target=run,

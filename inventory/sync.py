@@ -7,7 +7,11 @@
 The answer is an Azure Resource Graph result ({"totalRecords", "count", "skipToken", "data"});
 the next page is asked for with the last skipToken until it comes back empty. Throttling (429)
 is honoured by waiting Retry-After (else backing off); timeouts, connection errors and 5xx are
-retried with exponential backoff a few times; a 401 gets one fresh token, then fails."""
+retried with exponential backoff a few times; a 401 gets one fresh token, then fails.
+
+No usage comes this way: the API's rows document no runs, launches or active users, and the
+`microsoft.powerplatformusage/usagerecords` type seen in some tenants has no published schema, so
+the query does not ask for it. Usage is imported from files (see the README)."""
 
 import email.utils
 import json

@@ -20,6 +20,9 @@ urlpatterns = [
     ),
     path("mapping/", views.MappingRuleListView.as_view(), name="mapping_rules"),
     path(
+        "mapping/<uuid:uuid>/edit/", views.MappingRuleEditView.as_view(), name="mapping_rule_edit"
+    ),
+    path(
         "mapping/<uuid:uuid>/delete/",
         views.MappingRuleDeleteView.as_view(),
         name="mapping_rule_delete",

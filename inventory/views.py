@@ -159,16 +159,26 @@ class TemplateDownloadView(LoginRequiredMixin, PolicyRequiredMixin, View):
 
 
 class MappingRuleListView(LoginRequiredMixin, PolicyRequiredMixin, FormView):
-    """The mapping rules with what each maps now; the form adds a rule, or previews it first."""
+    """The mapping rules with what each maps now; each rule can be changed in place (with a
+    preview of what the changed rule would map); the form below adds a rule, or previews it."""
 
     permission_action = MANAGE
     template_name = "inventory/mapping_rules.html"
     form_class = MappingRuleForm
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, editing=None, edit_form=None, **kwargs):
         context = super().get_context_data(**kwargs)
         rules = MappingRule.objects.select_related("business_unit")
-        context["previews"] = mapping.rule_preview(rules)
+        previews = mapping.rule_preview(rules)
+        for item in previews:
+            rule = item["rule"]
+            if editing is not None and rule.pk == editing.pk:
+                item["form"], item["open"] = edit_form, True
+            else:
+                item["form"] = MappingRuleForm(
+                    instance=rule, initial={"unit": rule.business_unit.slug}, prefix=_prefix(rule)
+                )
+        context["previews"] = previews
         context["environment_count"] = Environment.objects.count()
         return context
 
@@ -183,6 +193,36 @@ class MappingRuleListView(LoginRequiredMixin, PolicyRequiredMixin, FormView):
             rule=rule, unit=form.cleaned_data["unit"], actor=self.request.user
         )
         messages.success(self.request, _("Rule added."))
+        return redirect("inventory:mapping_rules")
+
+
+def _prefix(rule: MappingRule) -> str:
+    return f"rule-{rule.pk}"
+
+
+class MappingRuleEditView(MappingRuleListView):
+    """Change one rule where it stands in the list (POST), or preview the change first."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, uuid):
+        rule = get_object_or_404(MappingRule.objects.select_related("business_unit"), uuid=uuid)
+        form = MappingRuleForm(request.POST, instance=rule, prefix=_prefix(rule))
+        if not form.is_valid():
+            return self.render_to_response(
+                self.get_context_data(form=MappingRuleForm(), editing=rule, edit_form=form),
+                status=400,
+            )
+        changed = form.save(commit=False)
+        if "preview" in request.POST:
+            changed.business_unit = form.cleaned_data["unit"]
+            preview = mapping.rule_preview([changed])[0]
+            # What the list shows stays what is stored: read the rule again for the others.
+            context = self.get_context_data(form=MappingRuleForm(), editing=changed, edit_form=form)
+            context["edit_preview"] = preview
+            return self.render_to_response(context)
+        services.mapping_rule_save(rule=changed, unit=form.cleaned_data["unit"], actor=request.user)
+        messages.success(request, _("Rule changed."))
         return redirect("inventory:mapping_rules")
 
 

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from accounts.models import BusinessUnit, User
 from accounts.services import audit_record
+from inventory.staging import copy_new, update_from
 
 from . import rollup
 from .models import ProgrammeCost, Solution, SolutionUsage, UnitCost, ValueRecord
@@ -378,60 +379,49 @@ def solutions_import_csv(*, file: io.IOBase, actor: User) -> ImportResult:
 
 # Tenant inventory writes --------------------------------------------------------------------
 
-INVENTORY_BATCH = 1000
-
 
 @transaction.atomic
 def solutions_inventory_write(
     *,
-    create: list[Solution],
-    update: list[Solution],
+    create: list[dict],
+    update: list[tuple[int, dict]],
     fields: list[str],
-    usage: list,
+    usage_count: int = 0,
+    write_usage=None,
     units_before: set[int],
     actor: User | None,
     audit_target,
     progress=None,
 ) -> int:
-    """Write what a tenant-inventory import decided (inventory.plan): new solutions, changed
-    and retired ones (only `fields` of those), and monthly usage rows ((solution id, month, runs,
-    launches, active users) tuples, inserted or updated on (solution, month)). Batched bulk
-    writes, never a query per row; the value roll-up of every unit touched (`units_before` are
-    the units changed solutions leave) is refreshed once at the end. Returns the number of rows
-    written; writes one audit row. `progress(n)` is called after each batch of rows written."""
+    """Write what a tenant-inventory import decided (inventory.plan): new solutions (dicts of
+    `fields`' values), changed and retired ones ((pk, values): only `fields` are written, so
+    what the CoE typed in is never touched), and the monthly usage rows the import staged
+    (`write_usage()` inserts or updates them and returns how many it wrote). Streamed with
+    COPY and written with one statement per kind of change, never a query per row; the value
+    roll-up of every unit touched (`units_before` are the units changed solutions leave) is
+    refreshed once at the end. Returns the number of rows written; writes one audit row.
+    `progress(n)` is called after each kind of row is written."""
     written = 0
-    for start in range(0, len(create), INVENTORY_BATCH):
-        batch = create[start : start + INVENTORY_BATCH]
-        Solution.objects.bulk_create(batch)
-        written += len(batch)
+    if create:
+        written += copy_new(Solution, fields, ([row[f] for f in fields] for row in create))
         if progress:
-            progress(len(batch))
-    for start in range(0, len(update), INVENTORY_BATCH):
-        batch = update[start : start + INVENTORY_BATCH]
-        Solution.objects.bulk_update(batch, fields)
-        written += len(batch)
-        if progress:
-            progress(len(batch))
-    for start in range(0, len(usage), INVENTORY_BATCH * 5):
-        batch = [
-            SolutionUsage(
-                solution_id=sid, month=month, runs=runs, launches=launches, active_users=users
-            )
-            for sid, month, runs, launches, users in usage[start : start + INVENTORY_BATCH * 5]
-        ]
-        SolutionUsage.objects.bulk_create(
-            batch,
-            update_conflicts=True,
-            unique_fields=["solution", "month"],
-            update_fields=["runs", "launches", "active_users"],
+            progress(len(create))
+    if update:
+        written += update_from(
+            Solution, fields, ([pk, *(row[f] for f in fields)] for pk, row in update)
         )
-        written += len(batch)
         if progress:
-            progress(len(batch))
+            progress(len(update))
+    usage_written = 0
+    if write_usage is not None:
+        usage_written = write_usage()
+        written += usage_written
+        if progress:
+            progress(usage_count)
     units = (
         set(units_before)
-        | {s.business_unit_id for s in create}
-        | {s.business_unit_id for s in update}
+        | {row["business_unit_id"] for row in create}
+        | {row["business_unit_id"] for _pk, row in update}
     )
     rollup.refresh_units(units)
     audit_record(
@@ -440,6 +430,6 @@ def solutions_inventory_write(
         target=audit_target,
         created=len(create),
         changed=len(update),
-        usage=len(usage),
+        usage=usage_written,
     )
     return written

@@ -1,5 +1,7 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.models import BusinessUnit
 from inventory.models import ImportChange, ImportRun, MappingRule
 from inventory.progress import progress_get
 from value.models import SolutionUsage
@@ -54,12 +56,50 @@ class ImportChangeSerializer(serializers.ModelSerializer):
         fields = ["action", "line", "resource_id", "name", "reason", "fields"]
 
 
+class MappingPreviewSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Known environments the rule maps.")
+    sample = serializers.ListField(
+        child=serializers.CharField(), help_text="The first few of their names."
+    )
+
+
 class MappingRuleSerializer(serializers.ModelSerializer):
-    business_unit = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    """A rule: environments matching `match_on` = `value` go to `business_unit` (by slug). The
+    first rule by position that matches wins; `maps` says what the rule maps now."""
+
+    business_unit = serializers.SlugRelatedField(
+        slug_field="slug", queryset=BusinessUnit.objects.all()
+    )
+    value = serializers.CharField(
+        max_length=200,
+        help_text="An environment id, a group name, or a name pattern with * wildcards.",
+    )
+    maps = serializers.SerializerMethodField()
 
     class Meta:
         model = MappingRule
-        fields = ["uuid", "position", "match_on", "value", "business_unit"]
+        fields = ["uuid", "position", "match_on", "value", "business_unit", "maps"]
+        read_only_fields = ["uuid", "maps"]
+
+    def validate_value(self, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise serializers.ValidationError("The value is empty.")
+        return value
+
+    def validate_position(self, position: int) -> int:
+        if position > 100_000:
+            raise serializers.ValidationError("Use a position of at most 100000.")
+        return position
+
+    @extend_schema_field(MappingPreviewSerializer(allow_null=True))
+    def get_maps(self, rule):
+        """From the view's preview of every rule (first match wins); null when not given."""
+        previews = self.context.get("previews")
+        if previews is None:
+            return None
+        found = previews.get(rule.pk)
+        return {"count": found["count"], "sample": found["sample"]} if found else None
 
 
 class SolutionUsageSerializer(serializers.ModelSerializer):

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -5,8 +6,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from config.api import PolicyReadOnlyViewSet, PolicyViewSetMixin
-from inventory import services
+from config.api import PolicyModelViewSet, PolicyReadOnlyViewSet, PolicyViewSetMixin
+from inventory import mapping, services
 from inventory.models import ImportRun, MappingRule
 from inventory.sources import FileRejected
 from value.models import Solution, SolutionUsage
@@ -15,6 +16,7 @@ from .serializers import (
     ImportChangeSerializer,
     ImportRunSerializer,
     ImportRunUploadSerializer,
+    MappingPreviewSerializer,
     MappingRuleSerializer,
     SolutionUsageSerializer,
 )
@@ -71,17 +73,69 @@ class ImportRunViewSet(PolicyReadOnlyViewSet):
         return self.get_paginated_response(ImportChangeSerializer(page, many=True).data)
 
 
-class MappingRuleViewSet(PolicyReadOnlyViewSet):
-    """Environment → business unit rules, in the order they are tried."""
+class MappingRuleViewSet(PolicyModelViewSet):
+    """Environment → business unit rules, in the order they are tried (the first that matches
+    an environment wins). Each rule shows what it maps now; POST a rule to `preview/` to see
+    what it would map before saving it."""
 
     serializer_class = MappingRuleSerializer
     lookup_field = "uuid"
-    policy_actions = {"read": "inventory.manage_imports"}
+    policy_actions = {"read": "inventory.manage_imports", "write": "inventory.manage_imports"}
     filterset_fields = ["match_on"]
     ordering_fields = ["position"]
 
     def get_queryset(self):
-        return MappingRule.objects.select_related("business_unit")
+        return MappingRule.objects.select_related("business_unit").order_by("position", "id")
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if self.action in ("list", "retrieve", "create", "update", "partial_update"):
+            context["previews"] = _previews()
+        return context
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        unit = data.pop("business_unit")
+        serializer.instance = _save(MappingRule(**data), unit, self.request.user)
+        serializer.context["previews"] = _previews()
+
+    def perform_update(self, serializer):
+        rule = serializer.instance
+        data = dict(serializer.validated_data)
+        unit = data.pop("business_unit", rule.business_unit)
+        for name, value in data.items():
+            setattr(rule, name, value)
+        _save(rule, unit, self.request.user)
+        serializer.context["previews"] = _previews()
+
+    def perform_destroy(self, instance):
+        services.mapping_rule_delete(rule=instance, actor=self.request.user)
+
+    @extend_schema(request=MappingRuleSerializer, responses={200: MappingPreviewSerializer})
+    @action(detail=False, methods=["post"])
+    def preview(self, request):
+        """What a proposed rule would map if it were tried before the others; saves nothing."""
+        proposed = MappingRuleSerializer(data=request.data)
+        proposed.is_valid(raise_exception=True)
+        data = dict(proposed.validated_data)
+        rule = MappingRule(**data)
+        found = mapping.rule_preview([rule])[0]
+        return Response({"count": found["count"], "sample": found["sample"]})
+
+
+def _save(rule: MappingRule, unit, actor) -> MappingRule:
+    try:
+        return services.mapping_rule_save(rule=rule, unit=unit, actor=actor)
+    except DjangoValidationError as exc:
+        raise ValidationError(exc.message_dict) from exc
+
+
+def _previews() -> dict:
+    """What every rule maps now (first match wins): two queries, rules and environments."""
+    return {
+        item["rule"].pk: item
+        for item in mapping.rule_preview(MappingRule.objects.order_by("position", "id"))
+    }
 
 
 class SolutionUsageViewSet(PolicyViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):

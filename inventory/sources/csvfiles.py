@@ -135,7 +135,7 @@ def _delimiter(header_line: str) -> str:
     return max(counts, key=counts.get)
 
 
-def parse(first_char: str, text) -> ParsedFile:
+def parse(first_char: str, text, *, usage_sink=None) -> ParsedFile:
     header_line = first_char + text.readline()
     lines = itertools.chain([header_line], text)
     reader = csv.reader(lines, delimiter=_delimiter(header_line))
@@ -155,7 +155,7 @@ def parse(first_char: str, text) -> ParsedFile:
     missing = [name for name in REQUIRED[table] if columns[name] is None]
     if missing:
         raise FileRejected(f"The {table} file has no column for: {', '.join(missing)}.")
-    parsed = ParsedFile(file_format=table)
+    parsed = ParsedFile(file_format=table, usage_sink=usage_sink)
     handler = HANDLERS[table]
     aggregate: dict = defaultdict(lambda: [0, set()])
     for row in reader:
@@ -305,7 +305,7 @@ def _template(parsed: ParsedFile, line: int, cell, _aggregate) -> None:
 
 
 def _usage(parsed: ParsedFile, line: int, cell, _aggregate) -> None:
-    parsed.usage.append(
+    parsed.add_usage(
         UsageRow(
             line=line,
             # Interned: a resource's dozen monthly rows then share one string (memory).
@@ -333,7 +333,7 @@ def _audit(parsed: ParsedFile, line: int, cell, aggregate) -> None:
 
 def _finish_audit_log(parsed: ParsedFile, aggregate) -> None:
     for (resource_id, month), (launches, users) in sorted(aggregate.items()):
-        parsed.usage.append(
+        parsed.add_usage(
             UsageRow(
                 line=0,
                 resource_id=resource_id,

@@ -33,9 +33,10 @@ def _encoding(head: bytes) -> str:
     return "utf-8"
 
 
-def read_file(path: str | os.PathLike) -> ParsedFile:
+def read_file(path: str | os.PathLike, *, usage_sink=None) -> ParsedFile:
     """Read and check one inventory file. Raises FileRejected for a file that cannot be read
-    as a whole; row-level problems are listed in ParsedFile.rejected instead."""
+    as a whole; row-level problems are listed in ParsedFile.rejected instead. Usage rows go to
+    `usage_sink` in chunks as they are read (see ParsedFile.usage_sink)."""
     size = os.path.getsize(path)
     limit = max_bytes()
     if size > limit:
@@ -56,15 +57,17 @@ def read_file(path: str | os.PathLike) -> ParsedFile:
         raw.seek(0)
         text = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
         try:
-            return _parse(text)
+            parsed = _parse(text, usage_sink)
         except UnicodeDecodeError:
             raise FileRejected(
                 "The file is not UTF-8 or UTF-16 text. Save it as “CSV UTF-8” or "
                 "“Unicode text” and try again."
             ) from None
+    parsed.flush_usage()
+    return parsed
 
 
-def _parse(text: io.TextIOWrapper) -> ParsedFile:
+def _parse(text: io.TextIOWrapper, usage_sink=None) -> ParsedFile:
     start = text.read(1)
     while start and start.isspace():
         start = text.read(1)
@@ -74,4 +77,4 @@ def _parse(text: io.TextIOWrapper) -> ParsedFile:
         raise FileRejected("The file is empty.")
     if start == "<":
         raise FileRejected("This looks like an HTML or XML page, not an inventory export.")
-    return csvfiles.parse(start, text)
+    return csvfiles.parse(start, text, usage_sink=usage_sink)

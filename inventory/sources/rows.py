@@ -1,7 +1,9 @@
 """The normalised rows every source produces, whatever file or API they came from."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import ClassVar
 
 
 class FileRejected(Exception):
@@ -74,3 +76,20 @@ class ParsedFile:
     # the file leaves out are retired (an app export says nothing about flows).
     covered_types: set[str] = field(default_factory=set)
     rows_read: int = 0
+    # Where usage rows go as they are read, in chunks (inventory.staging.UsageStage.add), so
+    # that a file of 600,000 monthly rows is never held in memory; without one they are kept
+    # in `usage`. `usage_rows` counts them either way.
+    usage_sink: Callable[[list[UsageRow]], None] | None = None
+    usage_rows: int = 0
+    USAGE_CHUNK: ClassVar[int] = 20_000
+
+    def add_usage(self, row: UsageRow) -> None:
+        self.usage.append(row)
+        self.usage_rows += 1
+        if self.usage_sink is not None and len(self.usage) >= self.USAGE_CHUNK:
+            self.flush_usage()
+
+    def flush_usage(self) -> None:
+        if self.usage_sink is not None and self.usage:
+            self.usage_sink(self.usage)
+            self.usage = []

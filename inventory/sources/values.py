@@ -11,6 +11,7 @@ SLASH_DATE = re.compile(
     r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$"
 )
 TRUE = {"true", "yes", "1", "y"}
+MAX_COUNT = 2_147_483_647  # the database's integer columns
 
 
 def resource_key(value: str) -> str:
@@ -45,6 +46,8 @@ def whole(value, label: str) -> int:
         number = int(as_float)
     if number < 0:
         raise ValueError(f"{label} is negative")
+    if number > MAX_COUNT:
+        raise ValueError(f"{label} “{value}” is too large")
     return number
 
 

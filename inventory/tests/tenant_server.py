@@ -202,18 +202,30 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(state.slow_seconds)
         if state.fail_page == page_number:
             return self._json(200, b"<html>Service unavailable</html>")
-        rows = state.resources[start : start + state.page_size]
+        matching = _where(state.resources, body.get("Clauses") or [])
+        rows = matching[start : start + state.page_size]
         following = start + state.page_size
         return self._json(
             200,
             {
-                "totalRecords": len(state.resources),
+                "totalRecords": len(matching),
                 "count": len(rows),
-                "resultTruncated": 1 if following < len(state.resources) else 0,
-                "skipToken": str(following) if following < len(state.resources) else "",
+                "resultTruncated": 1 if following < len(matching) else 0,
+                "skipToken": str(following) if following < len(matching) else "",
                 "data": rows,
             },
         )
+
+
+def _where(rows: list[dict], clauses: list[dict]) -> list[dict]:
+    """The rows a query's `where type in~ (...)` clauses let through (case-insensitive, as KQL's
+    in~); other clauses leave the rows as they are."""
+    for clause in clauses:
+        if clause.get("$type") == "where" and clause.get("Operator") == "in~":
+            field = clause["FieldName"]
+            wanted = {value.strip("'").lower() for value in clause["Values"]}
+            rows = [row for row in rows if str(row.get(field, "")).lower() in wanted]
+    return rows
 
 
 class TenantServer:

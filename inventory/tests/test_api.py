@@ -63,10 +63,141 @@ def test_upload_without_a_file_or_over_the_limit_is_a_400(client, coe_lead, sett
 def test_mapping_rules_list(client, coe_lead, unit, django_assert_max_num_queries):
     MappingRule.objects.create(match_on="environment_id", value="e1", business_unit=unit)
     client.force_login(coe_lead)
-    with django_assert_max_num_queries(6):  # session, user, groups, count, rules with units
+    # session, user, groups, count, rules with units; for "maps": every rule, environments
+    with django_assert_max_num_queries(8):
         body = client.get("/api/v1/inventory-mapping-rules/").json()
     assert body["results"][0]["business_unit"] == "finance"
+    assert body["results"][0]["maps"] == {"count": 0, "sample": []}
     assert reverse("api-schema")
+
+
+RULES = "/api/v1/inventory-mapping-rules/"
+
+
+def test_mapping_rules_are_created_changed_and_deleted_through_the_api(client, coe_lead, unit):
+    from accounts.models import AuditEvent
+    from accounts.tests.factories import BusinessUnitFactory
+    from inventory.models import Environment
+
+    people = BusinessUnitFactory(slug="people", name="People")
+    Environment.objects.create(environment_id="e1", name="Finance Prod", group_name="Finance")
+    Environment.objects.create(environment_id="e2", name="Finance Dev", group_name="Finance")
+    Environment.objects.create(environment_id="e3", name="HR Prod", group_name="People")
+    client.force_login(coe_lead)
+    created = client.post(
+        RULES,
+        {
+            "position": 10,
+            "match_on": "name_pattern",
+            "value": " finance * ",
+            "business_unit": "finance",
+        },
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    body = created.json()
+    # The value is trimmed; the pattern takes both Finance environments.
+    assert (body["value"], body["business_unit"], body["maps"]["count"]) == (
+        "finance *",
+        "finance",
+        2,
+    )
+    rule = MappingRule.objects.get(uuid=body["uuid"])
+    # A rule tried first, for e2 only, leaves the pattern one environment.
+    client.post(
+        RULES,
+        {"position": 1, "match_on": "environment_id", "value": "e2", "business_unit": "people"},
+        content_type="application/json",
+    )
+    listed = client.get(RULES).json()["results"]
+    assert [(r["value"], r["maps"]["count"], r["maps"]["sample"]) for r in listed] == [
+        ("e2", 1, ["Finance Dev"]),
+        ("finance *", 1, ["Finance Prod"]),
+    ]
+    changed = client.patch(
+        f"{RULES}{rule.uuid}/",
+        {"match_on": "environment_group", "value": "People", "business_unit": "people"},
+        content_type="application/json",
+    )
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["maps"] == {"count": 1, "sample": ["HR Prod"]}
+    rule.refresh_from_db()
+    assert (rule.match_on, rule.value, rule.business_unit, rule.position) == (
+        "environment_group", "People", people, 10,
+    )  # fmt: skip
+    assert client.delete(f"{RULES}{rule.uuid}/").status_code == 204
+    assert MappingRule.objects.count() == 1
+    verbs = list(
+        AuditEvent.objects.filter(verb__startswith="mapping_rule").values_list("verb", flat=True)
+    )
+    assert sorted(verbs) == [
+        "mapping_rule_deleted",
+        "mapping_rule_saved",
+        "mapping_rule_saved",
+        "mapping_rule_saved",
+    ]
+
+
+def test_mapping_rule_api_rejects_bad_input_and_the_wrong_role(client, coe_lead, maker, unit):
+    client.force_login(coe_lead)
+    for bad, field in [
+        ({"match_on": "planet", "value": "x", "business_unit": "finance"}, "match_on"),
+        ({"match_on": "environment_id", "value": "   ", "business_unit": "finance"}, "value"),
+        ({"match_on": "environment_id", "value": "e1", "business_unit": "nope"}, "business_unit"),
+        ({"match_on": "environment_id", "value": "x" * 201, "business_unit": "finance"}, "value"),
+        (
+            {
+                "match_on": "environment_id",
+                "value": "e1",
+                "business_unit": "finance",
+                "position": -1,
+            },
+            "position",
+        ),
+    ]:
+        response = client.post(RULES, bad, content_type="application/json")
+        assert response.status_code == 400 and field in response.json(), (bad, response.content)
+    assert not MappingRule.objects.exists()
+    rule = MappingRule.objects.create(match_on="environment_id", value="e1", business_unit=unit)
+    client.force_login(maker)
+    assert client.get(RULES).status_code == 403
+    data = {"match_on": "environment_id", "value": "e9", "business_unit": "finance"}
+    assert client.post(RULES, data, content_type="application/json").status_code == 403
+    assert (
+        client.patch(f"{RULES}{rule.uuid}/", data, content_type="application/json").status_code
+        == 403
+    )
+    assert client.delete(f"{RULES}{rule.uuid}/").status_code == 403
+    rule.refresh_from_db()
+    assert rule.value == "e1"
+
+
+def test_mapping_rule_preview_through_the_api_saves_nothing(client, coe_lead, unit):
+    from inventory.models import Environment
+
+    Environment.objects.create(environment_id="e1", name="Finance Prod", group_name="Finance")
+    Environment.objects.create(environment_id="e2", name="HR Prod", group_name="People")
+    client.force_login(coe_lead)
+    response = client.post(
+        f"{RULES}preview/",
+        {"match_on": "environment_group", "value": "finance", "business_unit": "finance"},
+        content_type="application/json",
+    )
+    assert response.json() == {"count": 1, "sample": ["Finance Prod"]}
+    assert not MappingRule.objects.exists()
+
+
+def test_mapping_rules_are_in_the_openapi_schema(client, coe_lead):
+    client.force_login(coe_lead)
+    schema = client.get(reverse("api-schema"), {"format": "json"}).json()
+    paths = schema["paths"]
+    assert {"get", "post"} <= set(paths["/api/v1/inventory-mapping-rules/"])
+    assert {"get", "put", "patch", "delete"} <= set(
+        paths["/api/v1/inventory-mapping-rules/{uuid}/"]
+    )
+    assert "post" in paths["/api/v1/inventory-mapping-rules/preview/"]
+    rule = schema["components"]["schemas"]["MappingRule"]
+    assert {"match_on", "value", "business_unit", "maps"} <= set(rule["properties"])
 
 
 def test_usage_api_shows_what_each_reader_may_see(client, maker, other_maker, executive, unit):
