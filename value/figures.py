@@ -37,14 +37,33 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum, Value
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    Q,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from accounts.models import BusinessUnit
 from config.numbers import round_half_up
 
-from .models import ProgrammeCost, Solution, UnitMonthCost, UnitMonthValue, ValueRecord
+from .models import (
+    ProgrammeCost,
+    Solution,
+    SolutionYearValue,
+    UnitMonthCost,
+    UnitMonthValue,
+    ValueRecord,
+)
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
@@ -458,8 +477,7 @@ def roi_figures(
     if "by_unit" in sections:
         result.by_unit = _by_unit(unit, unit_ids, rolled_up, months, programme, units)
     if "top_solutions" in sections:
-        records = ValueRecord.objects.in_units(unit_ids).in_period(period_start, period_end)
-        result.top_solutions = _top_solutions(records, months, top)
+        result.top_solutions = _top_solutions(unit_ids, months, top)
     if "by_source" in sections:
         result.by_source = {label: source_amounts[key] for key, label in ValueRecord.Source.choices}
     return result
@@ -534,17 +552,68 @@ def _by_unit(unit, unit_ids, rolled_up, months, programme, units=None) -> list[d
     return sorted(rows, key=lambda row: (-row["figures"].value, row["unit"]))
 
 
-def _top_solutions(records, months, top: int) -> list[dict]:
-    """The `top` solutions by value in the period, with their own costs. Ranking on one sum by
-    the id alone (names and other sums are read for the few winners only) keeps the grouping
-    of all solutions light."""
+def _window_columns(months: list[date], row_year: int) -> tuple[list[str], int]:
+    """The SolutionYearValue columns of `months` that lie in the window of `row_year`, and the
+    bit mask of those columns (for months_with_records)."""
+    columns, mask = [], 0
+    for month in months:
+        if row_year - 1 <= month.year <= row_year:
+            column = SolutionYearValue.column(month.year, month.month, row_year)
+            columns.append(column)
+            mask |= 1 << (int(column[1:]) - 1)
+    return columns, mask
+
+
+def _column_sum(columns: list[str]):
+    total = F(columns[0])
+    for column in columns[1:]:
+        total = total + F(column)
+    return ExpressionWrapper(total, output_field=MONEY)
+
+
+def _ranked_solution_ids(unit_ids, months: list[date], top: int) -> list[int]:
+    """The ids of the `top` solutions with records in `months` by their value, from the
+    two-year windows (value.rollup): exactly the order of summing the raw records per solution
+    (value descending, then id). A period within one window reads one row per solution and
+    sums its columns; a longer period sums the rows of each of its years."""
+    rows = SolutionYearValue.objects.in_units(unit_ids)
+    first, last = months[0].year, months[-1].year
+    if first >= last - 1:
+        columns, mask = _window_columns(months, last)
+        ranked = (
+            rows.filter(year=last)
+            .annotate(hit=F("months_with_records").bitand(mask), value=_column_sum(columns))
+            .exclude(hit=0)
+            .order_by("-value", "solution_id")
+            .values_list("solution_id", flat=True)
+        )
+        return list(ranked[:top])
+    # Each year's own months are columns 13-24 of that year's row.
+    value_cases, hit_cases = [], []
+    for year in range(first, last + 1):
+        columns, mask = _window_columns([m for m in months if m.year == year], year)
+        value_cases.append(When(year=year, then=_column_sum(columns)))
+        hit_cases.append(When(year=year, then=F("months_with_records").bitand(mask)))
     ranked = (
-        records.order_by()
+        rows.filter(year__gte=first, year__lte=last)
+        .order_by()
         .values("solution_id")
-        .annotate(value=Sum("amount"))
-        .order_by("-value", "solution_id")[:top]
+        .annotate(
+            value=Sum(Case(*value_cases, output_field=MONEY)),
+            hit=Max(Case(*hit_cases, output_field=IntegerField())),
+        )
+        .exclude(hit=0)
+        .order_by("-value", "solution_id")
+        .values_list("solution_id", flat=True)
     )
-    ids = [row["solution_id"] for row in ranked]
+    return list(ranked[:top])
+
+
+def _top_solutions(unit_ids, months, top: int) -> list[dict]:
+    """The `top` solutions by value in the period, with their own costs. The ranking reads the
+    two-year windows; the other sums and the costs are read for the winners only."""
+    ids = _ranked_solution_ids(unit_ids, months, top)
+    records = ValueRecord.objects.in_period(months[0], month_end(months[-1]))
     # The other sums only for the winners: cheaper than computing them for every solution.
     sums_of = {
         row["solution_id"]: row
