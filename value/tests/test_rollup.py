@@ -331,9 +331,7 @@ def test_windows_follow_the_services(unit, coe_lead):
     ]
     services.solution_save(solution=solution, actor=coe_lead, data={"business_unit": other})
     assert figures.roi_figures(unit, *Q1).top_solutions == []
-    assert [row["uuid"] for row in figures.roi_figures(other, *Q1).top_solutions] == [
-        solution.uuid
-    ]
+    assert [row["uuid"] for row in figures.roi_figures(other, *Q1).top_solutions] == [solution.uuid]
     before = sorted(SolutionYearValue.objects.values_list("year", "business_unit", "m14"))
     rollup.rebuild()
     after = sorted(SolutionYearValue.objects.values_list("year", "business_unit", "m14"))
