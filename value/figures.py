@@ -7,8 +7,9 @@ organisation) and a period (start and end dates, counted in whole calendar month
 plain dataclasses and dicts. Sums are computed by the database; the number of queries is fixed,
 never growing with the number of solutions or records. Figures of a scope read the monthly
 roll-up (value.rollup: one row per business unit and month), so they cost the same for ten
-solutions or fifty thousand; a single solution and the top-solutions ranking read the raw rows
-with the same rules.
+solutions or fifty thousand; the top-solutions ranking reads per-solution two-year windows
+(value.models.SolutionYearValue), and a single solution and the ranking's winners read the raw
+rows with the same rules.
 
 Rules (our own, written down so that every figure can be checked by hand):
 - value = the money of the value records of the months in the period;

@@ -3,7 +3,7 @@
 Summing 600,000 value records and 50,000 solutions on each dashboard visit takes seconds; the
 same figures from one row per business unit and month take milliseconds. Two tables hold them
 (value.models.UnitMonthValue and UnitMonthCost); value.figures reads them for scopes and periods,
-and reads the raw rows only for single solutions and the top-solutions ranking.
+and reads the raw rows only for single solutions and the top solutions' other sums.
 
 A third table, value.models.SolutionYearValue, holds each solution's value per month over
 two-year windows, for ranking the top solutions of a period without reading the raw records.
