@@ -6,17 +6,23 @@ actions, and list themselves in `<app>/api/urls.py` as `routes = [(prefix, views
 config/api_urls.py collects those lists under /api/v1/.
 """
 
+import base64
+import binascii
 import csv
 import io
+import json
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import renderers, serializers, status, viewsets
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.filters import OrderingFilter, SearchFilter
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.pagination import BasePagination, PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import exception_handler
 
 from accounts.api.permissions import PolicyPermission
@@ -25,7 +31,7 @@ from .dates import FilterSet, SerializerDateField
 from .middleware import megabytes
 
 # Query parameters that are not filters: paging, ordering, search, output format.
-RESERVED_PARAMS = {"page", "page_size", "ordering", "search", "format"}
+RESERVED_PARAMS = {"page", "page_size", "cursor", "ordering", "search", "format"}
 CSV_MAX_ROWS = 10_000
 
 
@@ -47,6 +53,116 @@ class StandardPagination(PageNumberPagination):
             if parameter["name"] in ("page", self.page_size_query_param):
                 parameter["schema"] = {**parameter["schema"], "minimum": 1}
         return parameters
+
+
+class KeysetPagination(BasePagination):
+    """Pages of a very large list (hundreds of thousands of rows) without counting them: each
+    page ends with a `next` link whose opaque `cursor` holds the last row's ordering value and
+    id, and the next page starts after that row (WHERE (field, id) beyond it, read from an
+    index), so page 10,000 costs what page 1 costs. `{"next": url or null, "results": [...]}`;
+    no count and no page numbers. The list is ordered by its one `?ordering=` field (the view's
+    `keyset_ordering` by default), then by id in the same direction."""
+
+    page_size_query_param = "page_size"
+    cursor_query_param = "cursor"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.page_size = StandardPagination().get_page_size(request)
+        ordering = self.get_ordering(request, queryset, view)
+        self.descending = ordering.startswith("-")
+        self.field = ordering.lstrip("-")
+        keys = (self.field, "pk")
+        queryset = queryset.order_by(*(f"-{key}" if self.descending else key for key in keys))
+        after = self.decode_cursor(request, queryset.model)
+        if after is not None:
+            value, pk = after
+            beyond = "lt" if self.descending else "gt"
+            queryset = queryset.filter(
+                models.Q(**{f"{self.field}__{beyond}": value})
+                | models.Q(**{self.field: value, f"pk__{beyond}": pk})
+            )
+        rows = list(queryset[: self.page_size + 1])
+        self.last = rows[self.page_size - 1] if len(rows) > self.page_size else None
+        return rows[: self.page_size]
+
+    def get_ordering(self, request, queryset, view) -> str:
+        ordering = None
+        for backend in getattr(view, "filter_backends", []):
+            if hasattr(backend, "get_ordering"):
+                ordering = backend().get_ordering(request, queryset, view)
+                break
+        ordering = ordering or [view.keyset_ordering]
+        if len(ordering) > 1:
+            raise ValidationError({"ordering": "This list is ordered by one field at a time."})
+        return ordering[0]
+
+    def decode_cursor(self, request, model):
+        raw = request.query_params.get(self.cursor_query_param)
+        if raw is None:
+            return None
+        refused = ValidationError({"cursor": "Not a cursor of this list: follow the next link."})
+        try:
+            data = json.loads(base64.urlsafe_b64decode(raw.encode("ascii")))
+            field = model._meta.get_field(self.field)
+            if data["f"] != self.field or not isinstance(data["pk"], int):
+                raise refused
+            return field.to_python(data["v"]), data["pk"]
+        except (ValueError, KeyError, TypeError, binascii.Error, UnicodeError) as exc:
+            raise refused from exc
+        except DjangoValidationError as exc:
+            raise refused from exc
+
+    def encode_cursor(self, row) -> str:
+        value = getattr(row, self.field)
+        value = value.isoformat() if hasattr(value, "isoformat") else str(value)
+        data = json.dumps({"f": self.field, "v": value, "pk": row.pk}, separators=(",", ":"))
+        return base64.urlsafe_b64encode(data.encode()).decode("ascii")
+
+    def get_next_link(self) -> str | None:
+        if self.last is None:
+            return None
+        url = self.request.build_absolute_uri()
+        return replace_query_param(url, self.cursor_query_param, self.encode_cursor(self.last))
+
+    def get_paginated_response(self, data):
+        return Response({"next": self.get_next_link(), "results": data})
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["next", "results"],
+            "properties": {
+                "next": {
+                    "type": "string",
+                    "nullable": True,
+                    "format": "uri",
+                    "description": "The next page, or null on the last one.",
+                },
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Where a page starts: the value from the previous page's next link.",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Rows per page (25 by default, at most 100).",
+                "schema": {"type": "integer", "minimum": 1},
+            },
+        ]
+
+    def get_results(self, data):
+        return data["results"]
 
 
 # Every ModelSerializer reads a model's DateField with the field that says "no such date".

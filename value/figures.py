@@ -7,8 +7,9 @@ organisation) and a period (start and end dates, counted in whole calendar month
 plain dataclasses and dicts. Sums are computed by the database; the number of queries is fixed,
 never growing with the number of solutions or records. Figures of a scope read the monthly
 roll-up (value.rollup: one row per business unit and month), so they cost the same for ten
-solutions or fifty thousand; a single solution and the top-solutions ranking read the raw rows
-with the same rules.
+solutions or fifty thousand; the top-solutions ranking reads per-solution two-year windows
+(value.models.SolutionYearValue), and a single solution and the ranking's winners read the raw
+rows with the same rules.
 
 Rules (our own, written down so that every figure can be checked by hand):
 - value = the money of the value records of the months in the period;
@@ -37,14 +38,33 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum, Value
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    Q,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from accounts.models import BusinessUnit
 from config.numbers import round_half_up
 
-from .models import ProgrammeCost, Solution, UnitMonthCost, UnitMonthValue, ValueRecord
+from .models import (
+    ProgrammeCost,
+    Solution,
+    SolutionYearValue,
+    UnitMonthCost,
+    UnitMonthValue,
+    ValueRecord,
+)
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
@@ -342,6 +362,67 @@ def solution_figures(solution: Solution, start: date, end: date) -> Figures:
     return sums.freeze(len(months))
 
 
+def _months_of(unit_ids, months: list[date]):
+    """Unrounded sums per month of a scope from the roll-up (value, hours, costs, programme),
+    value by source, the cost aggregates, the programme shares and the period's roll-up rows.
+    Three queries."""
+    period_start, period_end = months[0], month_end(months[-1])
+    rolled_up = UnitMonthValue.objects.in_units(unit_ids).filter(
+        month__gte=period_start, month__lte=period_end
+    )
+    # One pass over the period's roll-up gives both the monthly trend and value by source.
+    per_month = {month: _Sums() for month in months}
+    source_amounts: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for row in rolled_up.order_by().values("month", "source").annotate(**_ROLLUP_VALUE_AGGREGATES):
+        source_amounts[row.pop("source")] += row["value"]
+        per_month[row.pop("month")].add(**row)
+    costs = _scope_costs(unit_ids, months)
+    for index, month in enumerate(months):
+        per_month[month].add(running_cost=costs[f"run_{index}"])
+        per_month[month].add(build_cost=costs[f"build_{index}"])
+        per_month[month].add(projected_value=costs[f"proj_{index}"])
+    programme = _programme_shares(unit_ids, months)
+    for _unit_id, month, amount in programme:
+        per_month[month].add(programme_cost=amount)
+    return per_month, source_amounts, costs, programme, rolled_up
+
+
+def _sum_months(per_month: dict, months: list[date]) -> _Sums:
+    """The unrounded sums of `months` (no investment: that belongs to a period's end)."""
+    totals = _Sums()
+    for month in months:
+        sums = per_month[month]
+        totals.add(
+            value=sums.value,
+            hours=sums.hours,
+            verified_value=sums.verified_value,
+            running_cost=sums.running_cost,
+            build_cost=sums.build_cost,
+            programme_cost=sums.programme_cost,
+            projected_value=sums.projected_value,
+            records=sums.records,
+        )
+    return totals
+
+
+def periods_figures(unit, periods: list[tuple[date, date]]) -> list[Figures]:
+    """`period_figures()` of one scope for several periods (the home page's quarter and twelve
+    months), from one pass over the months they span: the same numbers, in the three queries of
+    one period (plus the subtree's for a unit)."""
+    months = months_between(min(start for start, _ in periods), max(end for _, end in periods))
+    per_month, _sources, costs, _programme, _rows = _months_of(scope_unit_ids(unit), months)
+    results = []
+    for start, end in periods:
+        own = months_between(start, end)
+        totals = _sum_months(per_month, own)
+        # Investment is the build cost of everything live by the period's end: the span's,
+        # less what went live in its months after this period.
+        later = [month for month in months if month > own[-1]]
+        totals.add(investment=(costs["investment"] or 0) - _sum_months(per_month, later).build_cost)
+        results.append(totals.freeze(len(own)))
+    return results
+
+
 @dataclass
 class RoiFigures:
     """Everything the ROI report and dashboard show for one scope and period."""
@@ -412,37 +493,8 @@ def roi_figures(
         unit_ids = subtree_of(units, unit.pk)
     else:
         unit_ids = scope_unit_ids(unit)
-    rolled_up = UnitMonthValue.objects.in_units(unit_ids).filter(
-        month__gte=period_start, month__lte=period_end
-    )
-
-    # One pass over the period's roll-up gives both the monthly trend and value by source.
-    per_month = {month: _Sums() for month in months}
-    source_amounts: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for row in rolled_up.order_by().values("month", "source").annotate(**_ROLLUP_VALUE_AGGREGATES):
-        source_amounts[row.pop("source")] += row["value"]
-        per_month[row.pop("month")].add(**row)
-    costs = _scope_costs(unit_ids, months)
-    for index, month in enumerate(months):
-        per_month[month].add(running_cost=costs[f"run_{index}"])
-        per_month[month].add(build_cost=costs[f"build_{index}"])
-        per_month[month].add(projected_value=costs[f"proj_{index}"])
-    programme = _programme_shares(unit_ids, months)
-    for _unit_id, month, amount in programme:
-        per_month[month].add(programme_cost=amount)
-
-    totals = _Sums()
-    for sums in per_month.values():
-        totals.add(
-            value=sums.value,
-            hours=sums.hours,
-            verified_value=sums.verified_value,
-            running_cost=sums.running_cost,
-            build_cost=sums.build_cost,
-            programme_cost=sums.programme_cost,
-            projected_value=sums.projected_value,
-            records=sums.records,
-        )
+    per_month, source_amounts, costs, programme, rolled_up = _months_of(unit_ids, months)
+    totals = _sum_months(per_month, months)
     totals.add(investment=costs["investment"])
     by_month = [MonthFigures(month, sums.freeze(1)) for month, sums in per_month.items()]
 
@@ -458,8 +510,7 @@ def roi_figures(
     if "by_unit" in sections:
         result.by_unit = _by_unit(unit, unit_ids, rolled_up, months, programme, units)
     if "top_solutions" in sections:
-        records = ValueRecord.objects.in_units(unit_ids).in_period(period_start, period_end)
-        result.top_solutions = _top_solutions(records, months, top)
+        result.top_solutions = _top_solutions(unit_ids, months, top)
     if "by_source" in sections:
         result.by_source = {label: source_amounts[key] for key, label in ValueRecord.Source.choices}
     return result
@@ -534,17 +585,68 @@ def _by_unit(unit, unit_ids, rolled_up, months, programme, units=None) -> list[d
     return sorted(rows, key=lambda row: (-row["figures"].value, row["unit"]))
 
 
-def _top_solutions(records, months, top: int) -> list[dict]:
-    """The `top` solutions by value in the period, with their own costs. Ranking on one sum by
-    the id alone (names and other sums are read for the few winners only) keeps the grouping
-    of all solutions light."""
+def _window_columns(months: list[date], row_year: int) -> tuple[list[str], int]:
+    """The SolutionYearValue columns of `months` that lie in the window of `row_year`, and the
+    bit mask of those columns (for months_with_records)."""
+    columns, mask = [], 0
+    for month in months:
+        if row_year - 1 <= month.year <= row_year:
+            column = SolutionYearValue.column(month.year, month.month, row_year)
+            columns.append(column)
+            mask |= 1 << (int(column[1:]) - 1)
+    return columns, mask
+
+
+def _column_sum(columns: list[str]):
+    total = F(columns[0])
+    for column in columns[1:]:
+        total = total + F(column)
+    return ExpressionWrapper(total, output_field=MONEY)
+
+
+def _ranked_solution_ids(unit_ids, months: list[date], top: int) -> list[int]:
+    """The ids of the `top` solutions with records in `months` by their value, from the
+    two-year windows (value.rollup): exactly the order of summing the raw records per solution
+    (value descending, then id). A period within one window reads one row per solution and
+    sums its columns; a longer period sums the rows of each of its years."""
+    rows = SolutionYearValue.objects.in_units(unit_ids)
+    first, last = months[0].year, months[-1].year
+    if first >= last - 1:
+        columns, mask = _window_columns(months, last)
+        ranked = (
+            rows.filter(year=last)
+            .annotate(hit=F("months_with_records").bitand(mask), value=_column_sum(columns))
+            .exclude(hit=0)
+            .order_by("-value", "solution_id")
+            .values_list("solution_id", flat=True)
+        )
+        return list(ranked[:top])
+    # Each year's own months are columns 13-24 of that year's row.
+    value_cases, hit_cases = [], []
+    for year in range(first, last + 1):
+        columns, mask = _window_columns([m for m in months if m.year == year], year)
+        value_cases.append(When(year=year, then=_column_sum(columns)))
+        hit_cases.append(When(year=year, then=F("months_with_records").bitand(mask)))
     ranked = (
-        records.order_by()
+        rows.filter(year__gte=first, year__lte=last)
+        .order_by()
         .values("solution_id")
-        .annotate(value=Sum("amount"))
-        .order_by("-value", "solution_id")[:top]
+        .annotate(
+            value=Sum(Case(*value_cases, output_field=MONEY)),
+            hit=Max(Case(*hit_cases, output_field=IntegerField())),
+        )
+        .exclude(hit=0)
+        .order_by("-value", "solution_id")
+        .values_list("solution_id", flat=True)
     )
-    ids = [row["solution_id"] for row in ranked]
+    return list(ranked[:top])
+
+
+def _top_solutions(unit_ids, months, top: int) -> list[dict]:
+    """The `top` solutions by value in the period, with their own costs. The ranking reads the
+    two-year windows; the other sums and the costs are read for the winners only."""
+    ids = _ranked_solution_ids(unit_ids, months, top)
+    records = ValueRecord.objects.in_period(months[0], month_end(months[-1]))
     # The other sums only for the winners: cheaper than computing them for every solution.
     sums_of = {
         row["solution_id"]: row

@@ -3,24 +3,43 @@
 from datetime import date
 
 from django.template.loader import render_to_string
+from django.utils import timezone
 
-from accounts.models import Organisation
+from accounts.home import organisation_of
 
 from . import figures
 from .views import default_period
 
 
+def home_figures(request, today: date | None = None) -> dict:
+    """The organisation's figures that the home page shows, computed once per request: the last
+    twelve complete months (this panel) and this quarter to the end of this month (the
+    dashboard's panel), in one pass over the roll-up."""
+    if not hasattr(request, "_home_value_figures"):
+        today = today or timezone.localdate()
+        twelve = default_period(today)
+        quarter = (figures.quarter_of(today)[0], figures.month_end(today))
+        twelve_totals, quarter_totals = figures.periods_figures(None, [twelve, quarter])
+        request._home_value_figures = {
+            "twelve_months": twelve,
+            "twelve_months_totals": twelve_totals,
+            "quarter": quarter,
+            "quarter_totals": quarter_totals,
+        }
+    return request._home_value_figures
+
+
 def value_panel(request) -> str:
     """Value delivered in the last twelve complete months against its cost (executives, CoE)."""
-    start, end = default_period(date.today())
-    totals = figures.period_figures(None, start, end)
+    shared = home_figures(request)
+    start, end = shared["twelve_months"]
     return render_to_string(
         "value/_value_panel.html",
         {
-            "totals": totals,
+            "totals": shared["twelve_months_totals"],
             "start": start,
             "end": end,
-            "currency": Organisation.current().currency,
+            "currency": organisation_of(request).currency,
         },
         request=request,
     )

@@ -108,6 +108,9 @@ class Solution(models.Model):
         indexes = [
             models.Index(fields=["business_unit", "status"]),
             models.Index(fields=["owner"]),
+            # The inventory page, the API list and the pickers order by name: with this index a
+            # page of 25 out of 50,000 is read in order instead of sorting them all.
+            models.Index(fields=["name", "id"], name="solution_name_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -248,6 +251,8 @@ class ValueRecord(models.Model):
         indexes = [
             models.Index(fields=["month", "solution"]),
             models.Index(fields=["solution", "month"]),
+            # The API list's keyset pages: newest month first, then by id (read backwards).
+            models.Index(fields=["month", "id"], name="value_record_month_id_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(month__day=1), name="value_month_first_day"),
@@ -360,3 +365,70 @@ class UnitMonthCost(models.Model):
 
     def __str__(self) -> str:
         return f"{self.business_unit_id} · {self.month:%Y-%m}"
+
+
+# Columns of SolutionYearValue: m01-m12 are the months of the year before, m13-m24 those of the
+# row's own year.
+WINDOW_MONTHS = 24
+
+
+class SolutionYearValue(models.Model):
+    """The value of one solution's records in each month of a two-year window: the row's `year`
+    and the year before it. Any period that starts no earlier than January of the year before
+    its end year (a quarter, a year, the twelve months before this one) is one row per solution:
+    the top-solutions ranking sums a few columns of 50,000 rows instead of grouping hundreds of
+    thousands of value records. Derived from ValueRecord by value.rollup; never edited by hand.
+
+    `months_with_records` has bit i set when column i + 1 has at least one record (a record of
+    0 still puts its solution in the ranking, as it does when ranking the raw records)."""
+
+    solution = models.ForeignKey(Solution, on_delete=models.CASCADE, related_name="+")
+    # The solution's unit, copied so that a scope is filtered without joining the solutions.
+    business_unit = models.ForeignKey(
+        "accounts.BusinessUnit", on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField()
+    months_with_records = models.IntegerField(default=0)
+    m01 = models.DecimalField(max_digits=20, decimal_places=2, default=ZERO)
+    m02 = models.DecimalField(max_digits=20, decimal_places=2, default=ZERO)
+    m03 = models.DecimalField(max_digits=20, decimal_places=2, default=ZERO)
+    m04 = models.DecimalField(max_digits=20, decimal_places=2, default=ZERO)
+    m05 = models.DecimalField(max_digits=20, decimal_places=2, default=ZERO)
+    m06 = models.DecimalField(max_digits=20, decimal_places=2, default=ZERO)
+    m07 = models.DecimalField(max_digits=20, decimal_places=2, default=ZERO)
+    m08 = models.DecimalField(max_digits=20, decimal_places=2, default=ZERO)
+    m09 = models.DecimalField(max_digits=20, decimal_places=2, default=ZERO)
+    m10 = models.DecimalField(max_digits=20, decimal_places=2, default=ZERO)
+    m11 = models.DecimalField(max_digits=20, decimal_places=2, default=ZERO)
+    m12 = models.DecimalField(max_digits=20, decimal_places=2, default=ZERO)
+    m13 = models.DecimalField(max_digits=20, decimal_places=2, default=ZERO)
+    m14 = models.DecimalField(max_digits=20, decimal_places=2, default=ZERO)
+    m15 = models.DecimalField(max_digits=20, decimal_places=2, default=ZERO)
+    m16 = models.DecimalField(max_digits=20, decimal_places=2, default=ZERO)
+    m17 = models.DecimalField(max_digits=20, decimal_places=2, default=ZERO)
+    m18 = models.DecimalField(max_digits=20, decimal_places=2, default=ZERO)
+    m19 = models.DecimalField(max_digits=20, decimal_places=2, default=ZERO)
+    m20 = models.DecimalField(max_digits=20, decimal_places=2, default=ZERO)
+    m21 = models.DecimalField(max_digits=20, decimal_places=2, default=ZERO)
+    m22 = models.DecimalField(max_digits=20, decimal_places=2, default=ZERO)
+    m23 = models.DecimalField(max_digits=20, decimal_places=2, default=ZERO)
+    m24 = models.DecimalField(max_digits=20, decimal_places=2, default=ZERO)
+
+    objects = UnitMonthQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["year", "solution"], name="solution_year_value_unique"),
+        ]
+        indexes = [models.Index(fields=["business_unit", "year"])]
+
+    def __str__(self) -> str:
+        return f"{self.solution_id} · {self.year - 1}-{self.year}"
+
+    @staticmethod
+    def column(year: int, month: int, row_year: int) -> str:
+        """The column holding `month` of `year` in a row of `row_year` (a year in its window)."""
+        index = (year - row_year + 1) * 12 + month
+        if not 1 <= index <= WINDOW_MONTHS:
+            raise ValueError(f"{year}-{month:02d} is outside the window of {row_year}.")
+        return f"m{index:02d}"

@@ -3,7 +3,10 @@
 Summing 600,000 value records and 50,000 solutions on each dashboard visit takes seconds; the
 same figures from one row per business unit and month take milliseconds. Two tables hold them
 (value.models.UnitMonthValue and UnitMonthCost); value.figures reads them for scopes and periods,
-and reads the raw rows only for single solutions and the top-solutions ranking.
+and reads the raw rows only for single solutions and the top solutions' other sums.
+
+A third table, value.models.SolutionYearValue, holds each solution's value per month over
+two-year windows, for ranking the top solutions of a period without reading the raw records.
 
 The tables are derived data, kept in step by the write services: every service that writes a
 solution or a value record calls `refresh_units()` for the units it touched, inside its own
@@ -15,16 +18,23 @@ A refresh recomputes a unit's rows whole (a unit's own solutions and records, a 
 at most), which is simpler to get right than adding and subtracting deltas.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Count, DateField, DecimalField, ExpressionWrapper, F, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, DateField, DecimalField, ExpressionWrapper, F, Q, Sum
+from django.db.models.functions import ExtractYear, TruncMonth
 
 from accounts.models import BusinessUnit
 
-from .models import Solution, UnitMonthCost, UnitMonthValue, ValueRecord
+from .models import (
+    Solution,
+    SolutionYearValue,
+    UnitMonthCost,
+    UnitMonthValue,
+    ValueRecord,
+)
 
 MONEY = DecimalField(max_digits=20, decimal_places=2)
 RUNNING = ExpressionWrapper(
@@ -122,12 +132,50 @@ def _cost_rows(unit_ids: list[int], models) -> list[UnitMonthCost]:
     return list(rows.values())
 
 
+def _solution_year_rows(unit_ids: list[int], models) -> list[SolutionYearValue]:
+    """The two-year windows of the solutions of these units: a row for every year with a record
+    and for the year after it (whose window still holds that year as its first twelve months)."""
+    per_year = (
+        models["ValueRecord"]
+        .objects.filter(solution__business_unit_id__in=unit_ids)
+        .order_by()
+        .annotate(year=ExtractYear("month"))
+        .values("solution_id", "solution__business_unit_id", "year")
+        .annotate(
+            **{f"a{m:02d}": Sum("amount", filter=Q(month__month=m)) for m in range(1, 13)},
+            **{f"n{m:02d}": Count("id", filter=Q(month__month=m)) for m in range(1, 13)},
+        )
+    )
+    years: dict[tuple[int, int], dict[int, dict]] = defaultdict(dict)
+    for row in per_year:
+        years[(row["solution_id"], row["solution__business_unit_id"])][row["year"]] = row
+    rows = []
+    for (solution_id, unit_id), by_year in years.items():
+        for year in sorted(set(by_year) | {year + 1 for year in by_year}):
+            row = models["SolutionYearValue"](
+                solution_id=solution_id, business_unit_id=unit_id, year=year
+            )
+            mask = 0
+            for offset, source in ((0, by_year.get(year - 1)), (12, by_year.get(year))):
+                if source is None:
+                    continue
+                for month in range(1, 13):
+                    index = offset + month  # the column's number, 1 to 24
+                    setattr(row, f"m{index:02d}", source[f"a{month:02d}"] or 0)
+                    if source[f"n{month:02d}"]:
+                        mask |= 1 << (index - 1)
+            row.months_with_records = mask
+            rows.append(row)
+    return rows
+
+
 MODELS = {
     "BusinessUnit": BusinessUnit,
     "Solution": Solution,
     "ValueRecord": ValueRecord,
     "UnitMonthValue": UnitMonthValue,
     "UnitMonthCost": UnitMonthCost,
+    "SolutionYearValue": SolutionYearValue,
 }
 
 
@@ -149,10 +197,17 @@ def refresh_units(unit_ids: Iterable[int | None], *, models=None) -> None:
         models["UnitMonthCost"].objects.filter(business_unit_id__in=ids).delete()
         models["UnitMonthValue"].objects.bulk_create(_value_rows(ids, models), batch_size=2000)
         models["UnitMonthCost"].objects.bulk_create(_cost_rows(ids, models), batch_size=2000)
+        if "SolutionYearValue" in models:  # (absent in the migration that built the first two)
+            years = models["SolutionYearValue"].objects
+            years.filter(business_unit_id__in=ids).delete()
+            for first in range(0, len(ids), 20):  # a bounded number of rows in memory at once
+                batch = _solution_year_rows(ids[first : first + 20], models)
+                years.bulk_create(batch, batch_size=2000)
 
 
 def rebuild(*, models=None) -> int:
     """Recompute the whole roll-up; returns the number of rows it holds afterwards."""
     models = models or MODELS
     refresh_units(models["BusinessUnit"].objects.values_list("pk", flat=True), models=models)
-    return models["UnitMonthValue"].objects.count() + models["UnitMonthCost"].objects.count()
+    tables = ["UnitMonthValue", "UnitMonthCost", "SolutionYearValue"]
+    return sum(models[name].objects.count() for name in tables if name in models)

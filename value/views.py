@@ -96,7 +96,7 @@ class SolutionListView(PolicyRequiredMixin, ListView):
                 solutions = solutions.filter(
                     business_unit_id__in=BusinessUnit.objects.subtree_ids(self.unit)
                 )
-        return solutions.order_by("name")
+        return solutions.order_by("name", "id")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

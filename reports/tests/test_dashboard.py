@@ -21,6 +21,7 @@ from decimal import Decimal
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -511,3 +512,30 @@ def test_radar_draws_a_target_series_only_when_a_target_is_set(targets, drawn):
         "value": {"by_month": [], "by_unit": []},
     }
     assert chart_data(data)["radar"]["target"] == drawn
+
+
+def test_home_panel_shows_the_dashboards_quarter(client, executive, coe_lead, org):
+    """The home page's dashboard panel and value panel share one pass over the roll-up: the
+    quarter's value and ROI equal the dashboard's, and the home page stays within 20 queries
+    (the same number with more data)."""
+    from value.home import home_figures
+
+    data = dashboard_figures()
+    request = RequestFactory().get("/")
+    request.user = executive
+    shared = home_figures(request)
+    assert str(shared["quarter_totals"].value) == data["value"]["totals"]["value"]
+    assert str(shared["quarter_totals"].roi_pct) == str(data["value"]["totals"]["roi_pct"])
+    assert home_figures(request) is shared  # once per request
+
+    client.force_login(coe_lead)
+
+    def home_queries() -> int:
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/").status_code == 200
+        return len(queries)
+
+    small = home_queries()
+    _grow(6, org)
+    assert home_queries() == small <= 20

@@ -5,7 +5,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from accounts.api.permissions import PolicyPermission
-from config.api import PolicyModelViewSet
+from config.api import KeysetPagination, PolicyModelViewSet
 from value import figures, services
 from value.models import ProgrammeCost, Solution, UnitCost, ValueRecord
 
@@ -38,7 +38,7 @@ class SolutionViewSet(PolicyModelViewSet):
     ordering_fields = ["name", "go_live_on", "created_at"]
 
     def get_queryset(self):
-        return Solution.objects.visible_to(self.request.user).for_list().order_by("name")
+        return Solution.objects.visible_to(self.request.user).for_list().order_by("name", "id")
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -69,9 +69,12 @@ class SolutionViewSet(PolicyModelViewSet):
 
 class ValueRecordViewSet(PolicyModelViewSet):
     """Value records: read those of visible solutions; add one for a solution you may edit.
-    Records are not changed through the API (the CoE verifies them on the solution page)."""
+    Records are not changed through the API (the CoE verifies them on the solution page).
+    An enterprise holds hundreds of thousands: pages by cursor, never counted."""
 
     serializer_class = ValueRecordSerializer
+    pagination_class = KeysetPagination
+    keyset_ordering = "-month"
     http_method_names = ["get", "post", "head", "options"]
     policy_actions = {"read": "value.list_solutions", "write": "value.record_value"}
     filterset_fields = ["solution__uuid", "month", "source"]

@@ -164,3 +164,43 @@ def test_solution_list_query_count(api, coe_lead, unit, django_assert_max_num_qu
     with django_assert_max_num_queries(4):
         response = api.get("/api/v1/solutions/")
     assert response.json()["count"] == 30
+
+
+def test_value_records_page_by_cursor(api, coe_lead, solution, django_assert_max_num_queries):
+    """Newest month first, then the newest id; every record once; no count; the last page has
+    no next link, and a later page costs the same queries as the first."""
+    months = [date(2026, 1, 1), date(2026, 3, 1), date(2026, 3, 1), date(2026, 2, 1),
+              date(2026, 3, 1)]  # fmt: skip
+    records = [ValueRecordFactory(solution=solution, month=month) for month in months]
+    expected = [str(r.uuid) for r in sorted(records, key=lambda r: (r.month, r.pk), reverse=True)]
+    api.force_authenticate(coe_lead)
+    seen, url, pages = [], "/api/v1/value-records/?page_size=2", 0
+    while url:
+        # groups (policy, read once per user), one page of records with their solutions
+        with django_assert_max_num_queries(2):
+            body = api.get(url).json()
+        assert "count" not in body and set(body) == {"next", "results"}
+        seen += [row["uuid"] for row in body["results"]]
+        url, pages = body["next"], pages + 1
+    assert seen == expected and pages == 3
+
+    by_amount = api.get("/api/v1/value-records/", {"ordering": "amount", "page_size": 100})
+    assert len(by_amount.json()["results"]) == 5
+
+
+def test_value_records_refuse_a_bad_cursor(api, coe_lead, solution):
+    ValueRecordFactory(solution=solution)
+    api.force_authenticate(coe_lead)
+    for cursor in ["nonsense", "eyJmIjoibW9udGgifQ==", "e30="]:
+        response = api.get("/api/v1/value-records/", {"cursor": cursor})
+        assert response.status_code == 400 and "cursor" in response.json(), cursor
+    first = api.get("/api/v1/value-records/", {"page_size": 1, "ordering": "amount"}).json()
+    assert first["next"] is None  # one record: one page
+    ValueRecordFactory(solution=solution, month=date(2026, 2, 1))
+    by_amount = api.get("/api/v1/value-records/", {"page_size": 1, "ordering": "amount"}).json()
+    cursor = by_amount["next"].split("cursor=")[1].split("&")[0]
+    # A cursor of one ordering does not continue another.
+    response = api.get("/api/v1/value-records/", {"cursor": cursor, "ordering": "-month"})
+    assert response.status_code == 400
+    response = api.get("/api/v1/value-records/", {"ordering": "month,amount"})
+    assert response.status_code == 400 and "ordering" in response.json()

@@ -1,5 +1,6 @@
 """ROI figures against numbers worked out by hand."""
 
+import random
 from datetime import date
 from decimal import Decimal
 
@@ -194,3 +195,42 @@ def test_ratios_round_half_up_and_never_read_minus_zero(unit):
     assert figures.solution_figures(other, date(2026, 1, 1), date(2026, 1, 31)).roi_pct == (
         Decimal("12.3")
     )
+
+
+def test_several_periods_in_one_pass_equal_each_period_alone(unit):
+    """periods_figures() (the home page's twelve months and quarter) gives, for each period,
+    exactly what period_figures() gives for it alone, on random solutions, records and
+    programme costs spread over odd day counts (their shares are fractions of a cent)."""
+    rng = random.Random(5)
+    for index in range(12):
+        solution = SolutionFactory(
+            business_unit=unit,
+            go_live_on=date(2025, rng.randint(1, 12), rng.randint(1, 28)),
+            build_hours=Decimal(rng.randint(0, 90)),
+            build_hourly_rate=Decimal("55"),
+            licence_cost_monthly=Decimal(rng.choice([0, 20, 40])),
+            projected_monthly_value=Decimal(rng.randint(0, 900)),
+        )
+        for _ in range(6):
+            ValueRecordFactory(
+                solution=solution,
+                month=date(rng.randint(2025, 2026), rng.randint(1, 12), 1),
+                hours_saved=Decimal(rng.randint(0, 30)),
+                amount=Decimal(rng.randint(0, 5000)),
+            )
+        if index % 4 == 0:
+            ProgrammeCostFactory(
+                business_unit=unit if index % 8 else None,
+                starts_on=date(2025, rng.randint(1, 12), rng.randint(1, 28)),
+                ends_on=date(2026, rng.randint(1, 12), rng.randint(1, 28)),
+                amount=Decimal(rng.randint(1000, 99999)) / 7,
+            )
+    pairs = [
+        [(date(2025, 12, 1), date(2026, 11, 30)), (date(2026, 10, 1), date(2026, 12, 31))],
+        [(date(2025, 3, 1), date(2025, 8, 31)), (date(2026, 1, 1), date(2026, 3, 31))],
+    ]
+    for periods in pairs:
+        for scope in (None, unit):
+            together = figures.periods_figures(scope, periods)
+            alone = [figures.period_figures(scope, start, end) for start, end in periods]
+            assert together == alone

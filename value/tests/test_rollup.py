@@ -14,7 +14,13 @@ from django.test import RequestFactory
 
 from accounts.tests.factories import BusinessUnitFactory
 from value import figures, rollup, services
-from value.models import Solution, UnitMonthCost, UnitMonthValue, ValueRecord
+from value.models import (
+    Solution,
+    SolutionYearValue,
+    UnitMonthCost,
+    UnitMonthValue,
+    ValueRecord,
+)
 from value.tests.factories import SolutionFactory, ValueRecordFactory
 
 # Row locks are what these tests are about; SQLite locks the whole database instead (and its
@@ -193,7 +199,8 @@ def test_rebuild_restores_what_sql_changed(unit):
     ValueRecordFactory(solution=solution, month=date(2026, 2, 1), amount=Decimal("100"))
     ValueRecord.objects.update(amount=Decimal("900"))  # behind the services' back
     assert figures.period_figures(unit, *Q1).value == Decimal("100.00")
-    assert rollup.rebuild() == 2  # one value row, one cost row
+    # One value row, one cost row, and the solution's windows ending in 2026 and in 2027.
+    assert rollup.rebuild() == 4
     assert figures.period_figures(unit, *Q1).value == Decimal("900.00")
 
 
@@ -237,3 +244,95 @@ def test_two_writers_in_one_unit_both_reach_the_roll_up(unit, coe_lead):
     second.join()
     assert errors == []
     assert figures.period_figures(unit, *Q1).value == Decimal("120.00")
+
+
+# The two-year windows behind the top-solutions ranking ---------------------------------------
+
+
+def raw_ranking(unit_ids, start, end, top=10):
+    """The ranking computed from the raw records, in Python: value per solution with at least
+    one record in the period, value descending, then id."""
+    totals = {}
+    records = ValueRecord.objects.filter(month__gte=start, month__lte=end).select_related(
+        "solution"
+    )
+    for record in records:
+        if unit_ids is None or record.solution.business_unit_id in unit_ids:
+            totals[record.solution_id] = totals.get(record.solution_id, 0) + record.amount
+    ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:top]
+    return [(Solution.objects.get(pk=pk).uuid, amount) for pk, amount in ranked]
+
+
+def test_windows_by_hand(unit):
+    """Records in March 2025 (100 + 20) and February 2026 (0): the 2025 window holds March 2025
+    in column 15; the 2026 window holds it in column 3 and February 2026 in column 14; the 2027
+    window holds February 2026 in column 2."""
+    solution = SolutionFactory(business_unit=unit)
+    ValueRecordFactory(solution=solution, month=date(2025, 3, 1), amount=Decimal("100"))
+    ValueRecordFactory(solution=solution, month=date(2025, 3, 1), amount=Decimal("20"))
+    ValueRecordFactory(solution=solution, month=date(2026, 2, 1), amount=Decimal("0"))
+    rows = {row.year: row for row in SolutionYearValue.objects.filter(solution=solution)}
+    assert sorted(rows) == [2025, 2026, 2027]
+    assert rows[2025].m15 == Decimal("120.00")
+    assert rows[2025].months_with_records == 1 << 14
+    assert (rows[2026].m03, rows[2026].m14) == (Decimal("120.00"), Decimal("0"))
+    assert rows[2026].months_with_records == (1 << 2) | (1 << 13)
+    assert rows[2027].months_with_records == 1 << 1
+    assert all(row.business_unit_id == unit.pk for row in rows.values())
+
+
+def test_top_solutions_equal_the_raw_ranking_on_random_data(unit):
+    """Random records over three years in a small tree: the ranking from the windows equals the
+    ranking of the raw records for periods inside one window, across windows and longer, for
+    the organisation and for a subtree; the winners' figures are their raw sums."""
+    rng = random.Random(13)
+    child = BusinessUnitFactory(name="Payables", slug="payables", parent=unit)
+    elsewhere = BusinessUnitFactory(name="Sales", slug="sales")
+    for _ in range(30):
+        solution = SolutionFactory(business_unit=rng.choice([unit, child, elsewhere]))
+        for _ in range(rng.randint(0, 8)):
+            ValueRecordFactory(
+                solution=solution,
+                month=date(rng.randint(2024, 2026), rng.randint(1, 12), 1),
+                # Few distinct amounts, so that ties (broken by id) happen.
+                amount=Decimal(rng.choice([0, 50, 100, 250, 1000])),
+            )
+    periods = [
+        (date(2026, 1, 1), date(2026, 3, 31)),  # a quarter
+        (date(2025, 12, 1), date(2026, 11, 30)),  # twelve months across two years
+        (date(2025, 1, 1), date(2026, 12, 31)),  # a whole window
+        (date(2024, 11, 1), date(2026, 2, 28)),  # three years: summed per year
+        (date(2024, 1, 1), date(2026, 12, 31)),
+    ]
+    scopes = [(None, None), (unit, {unit.pk, child.pk}), (elsewhere, {elsewhere.pk})]
+    for start, end in periods:
+        for scope, unit_ids in scopes:
+            for top in (3, 10):
+                result = figures.roi_figures(scope, start, end, top=top)
+                got = [(row["uuid"], row["figures"].value) for row in result.top_solutions]
+                assert got == raw_ranking(unit_ids, start, end, top), (start, end, scope, top)
+
+
+def test_windows_follow_the_services(unit, coe_lead):
+    """A record added and a solution moved through the services: the ranking of each unit
+    changes in the same transaction, and a rebuild changes nothing."""
+    other = BusinessUnitFactory(name="Sales", slug="sales")
+    solution = SolutionFactory(business_unit=unit)
+    services.value_record_create(
+        solution=solution,
+        month=date(2026, 2, 1),
+        actor=coe_lead,
+        source=ValueRecord.Source.MEASURED,
+        cost_avoided=Decimal("400"),
+    )
+    top = figures.roi_figures(unit, *Q1).top_solutions
+    assert [(row["uuid"], row["figures"].value) for row in top] == [
+        (solution.uuid, Decimal("400.00"))
+    ]
+    services.solution_save(solution=solution, actor=coe_lead, data={"business_unit": other})
+    assert figures.roi_figures(unit, *Q1).top_solutions == []
+    assert [row["uuid"] for row in figures.roi_figures(other, *Q1).top_solutions] == [solution.uuid]
+    before = sorted(SolutionYearValue.objects.values_list("year", "business_unit", "m14"))
+    rollup.rebuild()
+    after = sorted(SolutionYearValue.objects.values_list("year", "business_unit", "m14"))
+    assert after == before == [(2026, other.pk, Decimal("400.00")), (2027, other.pk, 0)]

@@ -1,0 +1,85 @@
+"""Query counts of every page and API list at two data sizes, as every role that may read it.
+
+The pages are found, not listed: every route of the URL conf that takes no argument (pages,
+forms and API lists, as the crawl benchmark finds them). The organisation is the benchmark's
+generator (`manage.py bench`) at a small scale, and again at three times that scale (units,
+users, solutions and their value records, stories, key results and their check-ins, ideas and
+votes), each inside a transaction that is rolled back. A page must answer with the same number
+of queries at both sizes, and with at most 20, for every role that may open it (a 200); a
+page added to the product is measured by the next run."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+
+from ideas.bench import generate as generate_ideas
+from reports.bench_pages import ROLES, bench_user, parameterless_urls
+from reports.management.commands.bench import Command as BenchCommand
+
+MAX_QUERIES = 20
+URLS = parameterless_urls()
+SMALL = {"units": 8, "users": 20, "solutions": 30, "months": 3, "stories": 15, "key_results": 10}
+
+
+def _build(scale: int) -> None:
+    BenchCommand()._generate({name: count * scale for name, count in SMALL.items()} | {"months": 3})
+    generate_ideas(ideas=10 * scale, votes=20 * scale)
+
+
+@override_settings(ALLOWED_HOSTS=["testserver"])
+def _measure() -> dict[tuple[str, str], tuple[int, int, str]]:
+    """(url, role) -> (status, queries, content type) of a first visit (cache cleared)."""
+    answers = {}
+    for role in ROLES:
+        client = Client(raise_request_exception=False)
+        client.force_login(bench_user(role))
+        for url in URLS:
+            cache.clear()
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+            answers[(url, role.label)] = (
+                response.status_code,
+                len(queries),
+                response.get("Content-Type", ""),
+            )
+    return answers
+
+
+@pytest.fixture(scope="module")
+def counts(django_db_setup, django_db_blocker):
+    """The answers at scale 1 and at scale 3, each organisation rolled back afterwards."""
+    measured = {}
+    with django_db_blocker.unblock():
+        for scale in (1, 3):
+            with transaction.atomic():
+                _build(scale)
+                measured[scale] = _measure()
+                transaction.set_rollback(True)
+    cache.clear()
+    return measured
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_query_count_does_not_grow_with_data(url, counts):
+    readers = []
+    for role in ROLES:
+        small_status, small, kind = counts[1][(url, role.label)]
+        large_status, large, _kind = counts[3][(url, role.label)]
+        assert small_status < 500 and large_status < 500, (role.label, small_status, large_status)
+        if small_status != 200 or not any(text in kind for text in ("html", "json")):
+            continue  # refused to this role, a redirect, or a download (PDF, CSV)
+        readers.append(role.label)
+        assert large_status == 200, role.label
+        assert (role.label, small) == (role.label, large)
+        assert small <= MAX_QUERIES, (role.label, small)
+    if not readers:
+        pytest.skip("no role reads this page as HTML or JSON")
+
+
+def test_every_kind_of_page_is_measured():
+    """The discovery finds the pages, forms and API lists (so the test above cannot pass by
+    measuring nothing)."""
+    assert {"/", "/value/", "/value/solutions/", "/api/v1/value-records/", "/api/v1/solutions/",
+            "/stories/", "/strategy/", "/api/v1/stories/"} <= set(URLS)  # fmt: skip
