@@ -33,7 +33,8 @@ FOCUS_JS = """(backwards) => {
         inOrder = backwards ? !!(position & Node.DOCUMENT_POSITION_PRECEDING)
                             : !!(position & Node.DOCUMENT_POSITION_FOLLOWING);
     }
-    const style = getComputedStyle(el);
+    // A picker's search box shows the focus on its whole control (config.pickers).
+    const style = getComputedStyle(el.closest(".ts-control") || el);
     const visible = (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2)
                     || style.boxShadow !== "none";
     let label = el.tagName.toLowerCase();

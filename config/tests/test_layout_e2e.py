@@ -51,7 +51,7 @@ def main_pages() -> dict[str, list[tuple[str, str]]]:
     return {
         "exec": everyone + readers,
         "coe": everyone + readers + coe,
-        "maker": [*everyone, ("stories", "/stories/"), *maker],
+        "maker": [("home", "/"), ("stories", "/stories/"), *maker],  # no dashboard: 403
     }
 
 

@@ -37,10 +37,27 @@
     });
   }
 
+  // A box that scrolls sideways (a wide table on a phone) must be reachable with the keyboard to
+  // be scrolled: it joins the Tab order while it actually scrolls.
+  function scrollersReachable() {
+    document.querySelectorAll(".table-responsive, .overflow-auto, .overflow-x-auto").forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1 && !box.querySelector("a, button, input, select, textarea, [tabindex]");
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.dataset.scrollFocus = "1";
+      } else if (!scrolls && box.dataset.scrollFocus) {
+        box.removeAttribute("tabindex");
+        delete box.dataset.scrollFocus;
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     focusFirstError();
     markLiveRegions(document);
+    scrollersReachable();
   });
+  window.addEventListener("resize", scrollersReachable);
   document.addEventListener("htmx:beforeRequest", function (event) {
     var target = event.detail && event.detail.target;
     if (target) target.setAttribute("aria-busy", "true");
