@@ -152,3 +152,37 @@ def layout_faults(page) -> list[dict]:
     """Horizontal scroll of the whole page, and elements that hide part of their own text
     (overflow hidden or clip with content wider than the box)."""
     return page.evaluate(LAYOUT_FAULTS_JS)
+
+
+CHARTS_WITHOUT_TABLE_JS = """() => [...document.querySelectorAll("canvas")].filter((canvas) => {
+    const ids = (canvas.getAttribute("aria-describedby") || "").split(/\\s+/).filter(Boolean);
+    if (ids.some((id) => document.getElementById(id))) return false;
+    let box = canvas.parentElement;
+    for (let depth = 0; depth < 4 && box; depth += 1, box = box.parentElement) {
+        if (box.querySelector("table")) return false;
+        const links = [...box.querySelectorAll("a[href^='#']")].map(
+            (a) => document.getElementById(a.getAttribute("href").slice(1)));
+        if (links.some((t) => t && (t.matches("table") || t.querySelector("table")))) return false;
+    }
+    return true;
+}).map((canvas) => canvas.id || "canvas")"""
+
+
+def charts_without_table(page) -> list[str]:
+    """Charts with no text alternative: neither aria-describedby to an element nor a table (or a
+    link to one) in the chart's box or the boxes around it."""
+    return page.evaluate(CHARTS_WITHOUT_TABLE_JS)
+
+
+WIDE_TABLES_JS = """() => [...document.querySelectorAll("main table")].filter((table) => {
+    if (table.classList.contains("table-stack") || !table.offsetParent) return false;
+    return table.getBoundingClientRect().width > table.parentElement.clientWidth + 1;
+}).map((table) => table.id || (table.caption && table.caption.textContent.trim())
+        || [...table.querySelectorAll("th")].slice(0, 2).map((th) => th.textContent.trim())
+            .join(", "))"""
+
+
+def wide_tables(page) -> list[str]:
+    """Tables wider than the screen that do not stack (their last columns are off-screen and
+    must be scrolled to): on a phone, a table's key columns must be visible."""
+    return page.evaluate(WIDE_TABLES_JS)
