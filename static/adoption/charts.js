@@ -11,6 +11,8 @@
     return Array.isArray(values) && values.some(function (v) { return v !== null && v !== undefined; });
   }
 
+  if (window.Chart && window.coeCharts) window.coeCharts.apply(window.Chart);
+
   var radar = document.getElementById("assessment-radar");
   var radarData = readData("assessment-radar-data");
   if (radar && radarData && window.Chart) {
@@ -21,7 +23,7 @@
         // Only series with data: no "Target" in the legend when no target is set.
         datasets: [
           { label: "Score", data: radarData.current, borderColor: "#3b2a6b", backgroundColor: "rgba(59,42,107,0.2)" },
-          { label: "Target", data: radarData.target, borderColor: "#d97706", backgroundColor: "rgba(217,119,6,0.05)", borderDash: [6, 4] }
+          { label: "Target", data: radarData.target, borderColor: "#9a5300", backgroundColor: "rgba(154,83,0,0.05)", borderDash: [6, 4] }
         ].filter(function (series) { return hasData(series.data); })
       },
       options: {
@@ -35,7 +37,8 @@
   var trend = document.getElementById("subject-trend");
   var trendData = readData("subject-trend-data");
   if (trend && trendData && window.Chart) {
-    var colours = ["#3b2a6b", "#0d6efd", "#198754", "#d97706", "#dc3545", "#6f42c1", "#20c997", "#6c757d", "#fd7e14"];
+    // Colours with 4.5:1 contrast on white (static/js/charts.js).
+    var colours = window.coeCharts ? window.coeCharts.colours : ["#3b2a6b", "#0a58ca", "#146c43", "#9a5300", "#b02a37", "#6f42c1", "#0f6674", "#495057"];
     new window.Chart(trend, {
       type: "line",
       data: {

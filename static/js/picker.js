@@ -51,7 +51,14 @@
         },
       },
     });
-    // Tom Select moves the field's <label for> to its own input: the label still names it.
+    // Tom Select moves the field's <label for> to its own input: the label still names it. The
+    // original <select> stays in the accessibility tree (visually hidden, out of the Tab order):
+    // name it by the same label.
+    var label = document.querySelector('label[for="' + select.id + '-ts-control"]');
+    if (label && !select.hasAttribute("aria-labelledby")) {
+      if (!label.id) label.id = select.id + "-label";
+      select.setAttribute("aria-labelledby", label.id);
+    }
   }
 
   function enhanceAll(root) {

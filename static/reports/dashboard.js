@@ -6,6 +6,7 @@
   const data = JSON.parse(source.textContent);
   const money = (value) =>
     data.currency + " " + Math.round(value).toLocaleString(undefined, { maximumFractionDigits: 0 });
+  if (window.coeCharts) window.coeCharts.apply(Chart);
   Chart.defaults.maintainAspectRatio = false;
   // Printing shows the tables instead of the charts: open them first.
   window.addEventListener("beforeprint", () => {
@@ -23,8 +24,8 @@
           {
             label: "Current score",
             data: data.radar.current,
-            borderColor: "#0d6efd",
-            backgroundColor: "rgba(13, 110, 253, 0.2)",
+            borderColor: "#0a58ca",
+            backgroundColor: "rgba(10, 88, 202, 0.2)",
           },
           {
             label: "Target",
@@ -37,7 +38,7 @@
         ].filter((series) => hasData(series.data)), // no "Target" legend without a target
       },
       options: {
-        scales: { r: { min: 0, max: 500, ticks: { stepSize: 100, backdropColor: "transparent" } } },
+        scales: { r: { min: 0, max: 500, ticks: { stepSize: 100 } } },
         plugins: { legend: { position: "bottom" } },
       },
     });

@@ -7,13 +7,14 @@
   if (!canvas || !source || typeof Chart === "undefined") {
     return;
   }
+  if (window.coeCharts) window.coeCharts.apply(Chart);
   var data = JSON.parse(source.textContent);
   var datasets = [
     {
       label: "Value (" + data.unit + ")",
       data: data.values,
-      borderColor: "#0d6efd",
-      backgroundColor: "rgba(13, 110, 253, 0.15)",
+      borderColor: "#0a58ca",
+      backgroundColor: "rgba(10, 88, 202, 0.15)",
       tension: 0.2,
       fill: false,
     },
@@ -22,7 +23,7 @@
     datasets.push({
       label: "Target",
       data: data.labels.map(function () { return data.target; }),
-      borderColor: "#198754",
+      borderColor: "#146c43",
       borderDash: [6, 4],
       pointRadius: 0,
       fill: false,

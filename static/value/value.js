@@ -4,6 +4,7 @@
   const canvas = document.getElementById("trend-chart");
   const source = document.getElementById("trend-data");
   if (!canvas || !source || typeof Chart === "undefined") return;
+  if (window.coeCharts) window.coeCharts.apply(Chart);
   const data = JSON.parse(source.textContent);
   new Chart(canvas, {
     type: "bar",
