@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from .querysets import BusinessUnitQuerySet, UserManager
 
@@ -25,6 +26,12 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        from config.numbers import forget_default_currency
+
+        forget_default_currency()  # money figures follow a changed currency at once
 
     @classmethod
     def current(cls) -> "Organisation":
@@ -83,7 +90,13 @@ class User(AbstractUser):
     # Each person's own time zone (IANA name; empty: the installation's) and language (empty: the
     # browser's), for reminders' quiet hours and the interface.
     time_zone = models.CharField(max_length=64, blank=True)
-    language = models.CharField(max_length=10, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("Empty: the language your browser asks for."),
+    )
 
     objects = UserManager()
 

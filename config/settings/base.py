@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "config.middleware.RejectNulCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in person's own language (profile) wins over the cookie and the browser.
+    "accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -85,6 +87,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.navigation",
@@ -143,6 +146,12 @@ USE_I18N = True
 # in locale/de. Another language: add it here and run `makemessages -l <code>` (see README).
 LANGUAGES = [("en-gb", "English"), ("de", "Deutsch")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Each language's date, time and number formats (config/formats/<locale>/formats.py): templates use
+# only the named formats (|date:"DATE_FORMAT"), never literal ones. Numbers are not grouped by
+# default (a year would read "2,026"): figures group explicitly with floatformat:"0g", |money or
+# config.numbers.
+FORMAT_MODULE_PATH = ["config.formats"]
+USE_THOUSAND_SEPARATOR = False
 USE_TZ = True
 
 STATIC_URL = "static/"
