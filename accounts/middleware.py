@@ -4,11 +4,7 @@ LocaleMiddleware found (the language cookie, then the browser's Accept-Language)
 from django.conf import settings
 from django.utils import translation
 
-
-def user_language(user) -> str:
-    """The language `user` chose, or "" (the browser's); unknown codes count as no choice."""
-    code = getattr(user, "language", "") or ""
-    return code if code in dict(settings.LANGUAGES) else ""
+from .languages import chosen_language as user_language
 
 
 class UserLanguageMiddleware:

@@ -8,6 +8,7 @@
     return;
   }
   var data = JSON.parse(source.textContent);
+  window.coeNumbers.useForCharts(Chart); // tick labels and tooltips in the page's language
   var datasets = [
     {
       label: "Value (" + data.unit + ")",

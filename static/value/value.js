@@ -5,6 +5,7 @@
   const source = document.getElementById("trend-data");
   if (!canvas || !source || typeof Chart === "undefined") return;
   const data = JSON.parse(source.textContent);
+  window.coeNumbers.useForCharts(Chart); // tick labels and tooltips in the page's language
   new Chart(canvas, {
     type: "bar",
     data: {
