@@ -21,6 +21,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # Built-in content in every language (<app>/translation.py); must come before the admin.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -151,6 +153,11 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # default (a year would read "2,026"): figures group explicitly with floatformat:"0g", |money or
 # config.numbers.
 FORMAT_MODULE_PATH = ["config.formats"]
+# Built-in content (maturity model, question bank, plan templates, welcome e-mail) has one column
+# per language; a missing translation reads as English (also what an organisation adds itself).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en-gb"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en-gb",)
+MODELTRANSLATION_AUTO_POPULATE = "default"
 USE_THOUSAND_SEPARATOR = False
 USE_TZ = True
 
