@@ -12,9 +12,12 @@ from .querysets import BusinessUnitQuerySet, UserManager
 class Organisation(models.Model):
     """The one organisation this installation serves (a single row)."""
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(_("name"), max_length=200)
     currency = models.CharField(
-        max_length=3, default="EUR", help_text="ISO 4217 code used for money figures."
+        _("currency"),
+        max_length=3,
+        default="EUR",
+        help_text=_("ISO 4217 code used for money figures."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -43,13 +46,19 @@ class Organisation(models.Model):
 class BusinessUnit(models.Model):
     """A department, division or team; units form a tree under the organisation."""
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent unit"),
     )
     leader = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("leader"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -77,19 +86,24 @@ class BusinessUnit(models.Model):
 class User(AbstractUser):
     """A person who signs in; roles are Django groups (see accounts.policy)."""
 
-    email = models.EmailField("email address", blank=True)
+    email = models.EmailField(_("email address"), blank=True)
     business_unit = models.ForeignKey(
-        BusinessUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+        BusinessUnit,
+        verbose_name=_("business unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
     )
-    job_title = models.CharField(max_length=150, blank=True)
-    department = models.CharField(max_length=150, blank=True)
+    job_title = models.CharField(_("job title"), max_length=150, blank=True)
+    department = models.CharField(_("department"), max_length=150, blank=True)
     # Microsoft Entra ID identity: (tenant id, object id) is the stable key of a person, shared by
     # Entra sign-in and the Power Platform inventory's owner ids; e-mail and names may change.
     entra_tenant_id = models.CharField(max_length=36, blank=True)
     entra_object_id = models.CharField(max_length=36, blank=True)
     # Each person's own time zone (IANA name; empty: the installation's) and language (empty: the
     # browser's), for reminders' quiet hours and the interface.
-    time_zone = models.CharField(max_length=64, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
     language = models.CharField(
         _("language"),
         max_length=10,

@@ -87,7 +87,7 @@ class TokenCreateView(View):
         token = api_token_create(user=request.user)
         request.session["new_token_key"] = token.key
         messages.success(
-            request, "A new API token was created. Copy it now: it is shown only once."
+            request, _("A new API token was created. Copy it now: it is shown only once.")
         )
         return redirect("accounts:profile")
 
@@ -97,7 +97,7 @@ class TokenRevokeView(View):
 
     def post(self, request):
         api_token_revoke(user=request.user)
-        messages.success(request, "Your API token was revoked.")
+        messages.success(request, _("Your API token was revoked."))
         return redirect("accounts:profile")
 
 

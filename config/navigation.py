@@ -3,6 +3,8 @@ base template and the home page never need to know which apps exist."""
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -13,16 +15,16 @@ class NavItem:
 
 
 NAV_ITEMS: list[NavItem] = [
-    NavItem("Dashboard", "dashboard:dashboard", "reports.view_dashboard", "dashboard"),
-    NavItem("Maturity model", "maturity:model_matrix", "maturity.view_model", "maturity"),
-    NavItem("Assessments", "adoption:assessment_list", "adoption.view_assessment", "adoption"),
-    NavItem("Strategy", "strategy:plan_list", "strategy.view_plan", "strategy"),
-    NavItem("Value", "value:solution_list", "value.list_solutions", "value"),
-    NavItem("Stories", "stories:story_list", "stories.view_story", "stories"),
-    NavItem("Ideas", "ideas:idea_list", "ideas.view_idea", "ideas"),
-    NavItem("Reports", "reports:definition_list", "reports.view_reports", "reports"),
-    NavItem("App catalog", "inventory:catalog", "inventory.view_catalog", "inventory"),
-    NavItem("Inventory", "inventory:run_list", "inventory.manage_imports", "inventory"),
+    NavItem(_("Dashboard"), "dashboard:dashboard", "reports.view_dashboard", "dashboard"),
+    NavItem(_("Maturity model"), "maturity:model_matrix", "maturity.view_model", "maturity"),
+    NavItem(_("Assessments"), "adoption:assessment_list", "adoption.view_assessment", "adoption"),
+    NavItem(_("Strategy"), "strategy:plan_list", "strategy.view_plan", "strategy"),
+    NavItem(_("Value"), "value:solution_list", "value.list_solutions", "value"),
+    NavItem(_("Stories"), "stories:story_list", "stories.view_story", "stories"),
+    NavItem(_("Ideas"), "ideas:idea_list", "ideas.view_idea", "ideas"),
+    NavItem(_("Reports"), "reports:definition_list", "reports.view_reports", "reports"),
+    NavItem(_("App catalog"), "inventory:catalog", "inventory.view_catalog", "inventory"),
+    NavItem(_("Inventory"), "inventory:run_list", "inventory.manage_imports", "inventory"),
 ]
 
 # Home-page panels: a dotted path to a function `panel(request) -> str | None` that returns
