@@ -97,3 +97,11 @@ def test_profile_page_shows_the_persons_language(client, maker):
     page = client.get(reverse("accounts:profile")).content.decode()
     assert '<option value="de" selected>Deutsch</option>' in page
     assert '<option value="">' in page
+
+
+def test_pages_read_in_german_for_a_german_person(client, maker):
+    User.objects.filter(pk=maker.pk).update(language="de")
+    client.force_login(maker)
+    page = client.get(reverse("accounts:profile")).content.decode()
+    assert "Sprache speichern" in page and "Die Sprache Ihres Browsers" in page
+    assert ">Benachrichtigungseinstellungen<" in page  # the navigation menu
