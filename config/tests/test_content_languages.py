@@ -191,3 +191,27 @@ def test_the_built_in_welcome_e_mail_exists_in_every_language(db):
     assert message.subject_en_gb == "Welcome to the Power Platform community"
     with translation.override("de"):
         assert WelcomeMessage.current().subject == message.subject_de
+
+
+def test_the_shipped_german_plan_templates_load_completely(db):
+    """Every German template file has the English one's keys: loading them leaves no
+    objective, key result or initiative in English only (English texts stay on figures)."""
+    strategy_services.load_plan_templates()
+    templates = list(PlanTemplate.objects.all())
+    assert templates
+    german_files = {p.stem for p in (strategy_services.TEMPLATE_DIR / "de").glob("*.json")}
+    checked = [t for t in templates if t.key in german_files]
+    assert len(checked) == len(templates)  # every built-in template has its German file
+    for template in checked:
+        assert template.title_de and template.title_de != template.title_en_gb
+        english_body, german_body = template.body_en_gb, template.body_de
+        assert [o["key"] for o in german_body["objectives"]] == [
+            o["key"] for o in english_body["objectives"]
+        ]
+        for en, de in zip(english_body["objectives"], german_body["objectives"], strict=True):
+            assert de["title"] != en["title"], (template.key, en["key"])
+            for en_kr, de_kr in zip(en["key_results"], de["key_results"], strict=True):
+                # Same figures, kinds and units; only the words differ.
+                assert {k: v for k, v in de_kr.items() if k != "title"} == {
+                    k: v for k, v in en_kr.items() if k != "title"
+                }
