@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test lint format bench fuzz install install-dev migrate demo demo-check clean entra-demo
+.PHONY: messages run test lint format bench fuzz install install-dev migrate demo demo-check clean entra-demo
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,7 @@ install-dev: $(VENV)/.installed-dev
 migrate: install
 	mkdir -p var/broker/processed var/broker/control var/media
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py compile_translations
 
 demo: migrate
 	$(PY) manage.py load_content
@@ -45,6 +46,7 @@ test: install-dev
 	$(VENV)/bin/ruff format --check .
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py compile_translations
 	$(VENV)/bin/pytest
 	$(MAKE) --no-print-directory demo-check
 
@@ -60,6 +62,12 @@ demo-check: install
 	  $(PY) manage.py seed_demo >/dev/null
 	rm -f var/demo-check.sqlite3
 	@echo "Demo organisation builds on SQLite (twice)."
+
+## messages: collect the interface text into locale/de/LC_MESSAGES/django.po (needs GNU gettext:
+## Debian's `gettext` package), then translate the new entries and remove their fuzzy flags.
+messages: install
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemessages -l de \
+	  --ignore=.venv --ignore=node_modules --ignore=var --no-obsolete
 
 lint: install-dev
 	$(VENV)/bin/ruff check --fix .

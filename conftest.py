@@ -14,6 +14,22 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 PASSWORD = "correct-horse-battery"
 
 
+def pytest_configure(config):
+    """Tests read the German interface: compile the catalogue when its .po changed."""
+    from config.translations import compile_catalogues
+
+    compile_catalogues()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_default_currency():
+    """Money figures read the organisation's currency once per request or task; a test's
+    rolled-back organisation must not lend its currency to the next test."""
+    from config.numbers import forget_default_currency
+
+    forget_default_currency()
+
+
 @pytest.fixture
 def unit(db):
     return BusinessUnitFactory(name="Finance", slug="finance")

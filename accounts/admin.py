@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEvent, BusinessUnit, Organisation, User
 from .policy import ROLE_GROUPS
@@ -30,7 +31,8 @@ class UserAdmin(DjangoUserAdmin):
     list_select_related = ["business_unit"]
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        ("Organisation", {"fields": ("business_unit", "job_title")}),
+        (_("Organisation"), {"fields": ("business_unit", "job_title")}),
+        (_("Preferences"), {"fields": ("language", "time_zone")}),
         # Linking a local account to its Microsoft Entra ID identity (see README, entra).
         ("Microsoft Entra ID", {"fields": ("entra_tenant_id", "entra_object_id", "department")}),
     )

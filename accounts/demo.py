@@ -27,7 +27,10 @@ USERS = [
     ("exec", "Erin", "Sponsor", "Chief Operating Officer", "operations", Role.EXECUTIVE),
     ("maker", "Morgan", "Maker", "Accounts payable specialist", "accounts-payable", Role.MAKER),
     ("maker2", "Sam", "Builder", "Fleet coordinator", "fleet", Role.MAKER),
+    ("maker-de", "Jonas", "Becker", "Referent Einkauf", "procurement", Role.MAKER),
 ]
+# Demo users who read the product in another language than the browser's.
+LANGUAGES = {"maker-de": "de"}
 
 
 def seed() -> list[tuple[str, str]]:
@@ -53,6 +56,7 @@ def seed() -> list[tuple[str, str]]:
                 "business_unit": units[unit],
                 "is_staff": role == Role.ADMIN,
                 "is_superuser": role == Role.ADMIN,
+                "language": LANGUAGES.get(username, ""),
             },
         )
         if created:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from .querysets import BusinessUnitQuerySet, UserManager
 
@@ -11,9 +12,12 @@ from .querysets import BusinessUnitQuerySet, UserManager
 class Organisation(models.Model):
     """The one organisation this installation serves (a single row)."""
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(_("name"), max_length=200)
     currency = models.CharField(
-        max_length=3, default="EUR", help_text="ISO 4217 code used for money figures."
+        _("currency"),
+        max_length=3,
+        default="EUR",
+        help_text=_("ISO 4217 code used for money figures."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -26,6 +30,12 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        from config.numbers import forget_default_currency
+
+        forget_default_currency()  # money figures follow a changed currency at once
+
     @classmethod
     def current(cls) -> "Organisation":
         """The installation's organisation, created with a neutral name on first use."""
@@ -36,13 +46,19 @@ class Organisation(models.Model):
 class BusinessUnit(models.Model):
     """A department, division or team; units form a tree under the organisation."""
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent unit"),
     )
     leader = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("leader"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -70,20 +86,31 @@ class BusinessUnit(models.Model):
 class User(AbstractUser):
     """A person who signs in; roles are Django groups (see accounts.policy)."""
 
-    email = models.EmailField("email address", blank=True)
+    email = models.EmailField(_("email address"), blank=True)
     business_unit = models.ForeignKey(
-        BusinessUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+        BusinessUnit,
+        verbose_name=_("business unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
     )
-    job_title = models.CharField(max_length=150, blank=True)
-    department = models.CharField(max_length=150, blank=True)
+    job_title = models.CharField(_("job title"), max_length=150, blank=True)
+    department = models.CharField(_("department"), max_length=150, blank=True)
     # Microsoft Entra ID identity: (tenant id, object id) is the stable key of a person, shared by
     # Entra sign-in and the Power Platform inventory's owner ids; e-mail and names may change.
     entra_tenant_id = models.CharField(max_length=36, blank=True)
     entra_object_id = models.CharField(max_length=36, blank=True)
     # Each person's own time zone (IANA name; empty: the installation's) and language (empty: the
     # browser's), for reminders' quiet hours and the interface.
-    time_zone = models.CharField(max_length=64, blank=True)
-    language = models.CharField(max_length=10, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("Empty: the language your browser asks for."),
+    )
 
     objects = UserManager()
 

@@ -14,13 +14,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "Admin"
-    COE_LEAD = "coe_lead", "CoE lead"
-    EXECUTIVE = "executive", "Executive"
-    MAKER = "maker", "Maker"
+    ADMIN = "admin", _("Admin")
+    COE_LEAD = "coe_lead", _("CoE lead")
+    EXECUTIVE = "executive", _("Executive")
+    MAKER = "maker", _("Maker")
 
 
 # The Django group that carries each role (created by a data migration).

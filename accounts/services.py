@@ -1,5 +1,6 @@
 """Writes for organisation data, and the audit trail every app records its decisions in."""
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 from rest_framework.authtoken.models import Token
@@ -54,3 +55,14 @@ def api_token_revoke(*, user: User) -> None:
     """Delete `user`'s API token, if any."""
     if Token.objects.filter(user=user).delete()[0]:
         audit_record(actor=user, verb="api_token_revoked", target=user)
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """Store `user`'s interface language ("" = the browser's). Raises ValueError for a code that
+    is not one of settings.LANGUAGES."""
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValueError(f"Unknown language {language!r}.")
+    if user.language != language:
+        User.objects.filter(pk=user.pk).update(language=language)
+        user.language = language
+    return user

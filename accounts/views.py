@@ -1,19 +1,26 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
+from django.core.exceptions import BadRequest
 from django.shortcuts import redirect
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
+from django.views.i18n import set_language
 from rest_framework.authtoken.models import Token
 
 from config.navigation import HOME_PANELS
 from entra.forms import LocalSignInForm
 from entra.signin import sign_in_options
 
+from .forms import LanguageForm
 from .models import BusinessUnit
 from .policy import PolicyRequiredMixin, primary_role
-from .services import api_token_create, api_token_revoke
+from .services import api_token_create, api_token_revoke, user_language_set
 
 
 class HomeView(TemplateView):
@@ -67,6 +74,9 @@ class ProfileView(TemplateView):
         context["token"] = Token.objects.filter(user=self.request.user).first()
         # The key is shown once, right after it was created; afterwards only that one exists.
         context["new_token_key"] = self.request.session.pop("new_token_key", None)
+        context["language_form"] = LanguageForm(
+            initial={"language": self.request.user.language, "next": self.request.path}
+        )
         return context
 
 
@@ -77,7 +87,7 @@ class TokenCreateView(View):
         token = api_token_create(user=request.user)
         request.session["new_token_key"] = token.key
         messages.success(
-            request, "A new API token was created. Copy it now: it is shown only once."
+            request, _("A new API token was created. Copy it now: it is shown only once.")
         )
         return redirect("accounts:profile")
 
@@ -87,7 +97,7 @@ class TokenRevokeView(View):
 
     def post(self, request):
         api_token_revoke(user=request.user)
-        messages.success(request, "Your API token was revoked.")
+        messages.success(request, _("Your API token was revoked."))
         return redirect("accounts:profile")
 
 
@@ -107,3 +117,34 @@ class SignInView(LoginView):
             context["demo_logins"] = [(u[0], u[5].label) for u in USERS]
             context["demo_password"] = DEMO_PASSWORD
         return context
+
+
+@method_decorator(login_not_required, name="dispatch")
+class LanguageSetView(View):
+    """Choose the interface language: Django's set_language (the language cookie, then back to
+    `next`), and for a signed-in person also their profile, so that every device and every
+    e-mail follows. An empty choice means "the browser's": the cookie is removed."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        form = LanguageForm(request.POST)
+        if not form.is_valid():
+            raise BadRequest(_("Choose one of the languages offered."))
+        language = form.cleaned_data["language"]
+        if language:
+            response = set_language(request)
+        else:
+            response = redirect(self._next_url(request))
+            response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+        if request.user.is_authenticated:
+            user_language_set(user=request.user, language=language)
+        return response
+
+    @staticmethod
+    def _next_url(request) -> str:
+        url = request.POST.get("next") or request.headers.get("referer") or "/"
+        allowed = url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        return url if allowed else "/"

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import renderers, serializers, status, viewsets
 from rest_framework.exceptions import APIException, ValidationError
@@ -44,7 +45,7 @@ class StandardPagination(PageNumberPagination):
         # A page_size that is not a positive whole number is a 400 (DRF would quietly use 25).
         raw = request.query_params.get(self.page_size_query_param)
         if raw is not None and not (raw.isdigit() and int(raw) > 0):
-            raise ValidationError({"page_size": "A whole number from 1 (at most 100 are used)."})
+            raise ValidationError({"page_size": _("A whole number from 1 (at most 100 are used).")})
         return super().get_page_size(request)
 
     def get_schema_operation_parameters(self, view):
@@ -182,7 +183,10 @@ class StrictFilterBackend(DjangoFilterBackend):
         unknown = sorted(set(request.query_params) - known - RESERVED_PARAMS)
         if unknown:
             raise ValidationError(
-                {name: "Unknown filter. Allowed: " + ", ".join(sorted(known)) for name in unknown}
+                {
+                    name: _("Unknown filter. Allowed: %s") % ", ".join(sorted(known))
+                    for name in unknown
+                }
             )
         return super().filter_queryset(request, queryset, view)
 
@@ -199,7 +203,10 @@ class StrictOrderingFilter(OrderingFilter):
             }
             bad = [field for field in fields if field.lstrip("-") not in allowed]
             if bad:
-                reason = f"Cannot order by {', '.join(bad)}. Allowed: {', '.join(sorted(allowed))}"
+                reason = _("Cannot order by %(bad)s. Allowed: %(allowed)s") % {
+                    "bad": ", ".join(bad),
+                    "allowed": ", ".join(sorted(allowed)),
+                }
                 raise ValidationError({"ordering": reason})
         return super().get_ordering(request, queryset, view)
 
@@ -271,7 +278,7 @@ def api_exception_handler(exc, context):
     always JSON, whatever `?format=` asked for (a CSV of an error message helps nobody)."""
     if isinstance(exc, (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)):
         size = megabytes(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
-        exc = RequestTooLarge(f"The request is larger than {size}, the most this API accepts.")
+        exc = RequestTooLarge(_("The request is larger than %s, the most this API accepts.") % size)
     response = exception_handler(exc, context)
     request = context.get("request")
     if response is not None and request is not None:

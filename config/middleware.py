@@ -30,7 +30,7 @@ class RejectNulCharactersMiddleware:
     def __call__(self, request):
         params = request.GET.lists()
         if any("\x00" in name + "".join(values) for name, values in params):
-            return HttpResponseBadRequest("Request parameters must not contain NUL characters.")
+            return HttpResponseBadRequest(_("Request parameters must not contain NUL characters."))
         return self.get_response(request)
 
 

@@ -13,6 +13,8 @@ urlpatterns = [
     path("media/<path:path>", views.media, name="media"),
     path("pickers/<slug:name>/", pickers.search, name="picker_search"),
     path("accounts/", include(auth_urlpatterns)),
+    # The language switcher: Django's set_language, which also saves a signed-in person's choice.
+    path("i18n/setlang/", account_views.LanguageSetView.as_view(), name="set_language"),
     path("accounts/", include("accounts.urls")),
     path("accounts/entra/", include("entra.urls")),
     path("maturity/", include("maturity.urls")),

@@ -115,8 +115,6 @@ def _refresh_profile(user: User, claims: dict) -> list[str]:
     claim = settings.ENTRA_DEPARTMENT_CLAIM
     if claim and claim in claims:
         wanted["department"] = (claims.get(claim) or "").strip()[:150]
-    if claims.get("xms_pl"):
-        wanted["language"] = str(claims["xms_pl"]).lower()[:10]
     changed = [field for field, value in wanted.items() if getattr(user, field) != value]
     for field in changed:
         setattr(user, field, wanted[field])

@@ -6,6 +6,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
 
 from .querysets import ImportRunQuerySet
 
@@ -192,17 +194,23 @@ class ApiConnection(models.Model):
         return bool(self.refresh_token_encrypted) and self.revoked_at is None
 
 
+# The built-in welcome e-mail, in English here and in every language through the catalogue
+# (WelcomeMessage.current() stores each language's text).
+WELCOME_SUBJECT = gettext_noop("Welcome to the Power Platform community")
+WELCOME_BODY = gettext_noop(
+    "Hello {name},\n\nWe noticed your first app, flow or agent on the Power Platform: "
+    "welcome! The Centre of Excellence offers training, explains the policies that keep "
+    "your work safe, and would love to hear your success story: {stories_url}\n\n"
+    "The CoE team"
+)
+
+
 class WelcomeMessage(models.Model):
     """The e-mail new makers get the first time an import sees them; the CoE edits it."""
 
-    subject = models.CharField(max_length=200, default="Welcome to the Power Platform community")
+    subject = models.CharField(max_length=200, default=WELCOME_SUBJECT)
     body = models.TextField(
-        default=(
-            "Hello {name},\n\nWe noticed your first app, flow or agent on the Power Platform: "
-            "welcome! The Centre of Excellence offers training, explains the policies that keep "
-            "your work safe, and would love to hear your success story: {stories_url}\n\n"
-            "The CoE team"
-        ),
+        default=WELCOME_BODY,
         help_text="Plain text. {name} and {stories_url} are filled in.",
     )
     is_enabled = models.BooleanField(default=True)
@@ -218,7 +226,15 @@ class WelcomeMessage(models.Model):
 
     @classmethod
     def current(cls) -> "WelcomeMessage":
-        message, _ = cls.objects.get_or_create(pk=1)
+        """The one welcome message, created with the built-in text in every language."""
+        from modeltranslation.utils import build_localized_fieldname
+
+        defaults = {}
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                defaults[build_localized_fieldname("subject", code)] = gettext(WELCOME_SUBJECT)
+                defaults[build_localized_fieldname("body", code)] = gettext(WELCOME_BODY)
+        message, _created = cls.objects.get_or_create(pk=1, defaults=defaults)
         return message
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.languages import in_language_of
 from config.jobs import enqueue_on_commit
 
 from .models import MakerWelcome, WelcomeMessage
@@ -53,17 +54,19 @@ def welcome_send(*, welcome_id: int) -> bool:
         return False
     message = WelcomeMessage.current()
     stories = reverse("stories:story_create")
-    body = message.body.replace("{name}", user.get_full_name() or user.email).replace(
-        "{stories_url}", getattr(settings, "SITE_URL", "") + stories
-    )
-    notify(
-        recipient=user,
-        kind="welcome",
-        subject_key=f"user:{user.pk}",
-        title=message.subject,
-        body=body,
-        link=stories,
-    )
+    # The welcome text in the new maker's language (English where no translation is stored).
+    with in_language_of(user):
+        body = message.body.replace("{name}", user.get_full_name() or user.email).replace(
+            "{stories_url}", getattr(settings, "SITE_URL", "") + stories
+        )
+        notify(
+            recipient=user,
+            kind="welcome",
+            subject_key=f"user:{user.pk}",
+            title=message.subject,
+            body=body,
+            link=stories,
+        )
     MakerWelcome.objects.filter(pk=welcome_id).update(
         status=MakerWelcome.Status.SENT, sent_at=timezone.now()
     )

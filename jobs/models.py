@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class JobQuerySet(models.QuerySet):
@@ -24,7 +25,7 @@ class Job(models.Model):
     kwargs = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveIntegerField(default=0, help_text="Failed publishes so far.")
+    attempts = models.PositiveIntegerField(default=0, help_text=_("Failed publishes so far."))
     last_error = models.CharField(max_length=255, blank=True)
 
     objects = JobQuerySet.as_manager()

@@ -8,6 +8,7 @@ import hashlib
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
+from django.utils.translation import gettext
 
 
 class WebhookKeyError(Exception):
@@ -31,4 +32,6 @@ def decrypt(token: str) -> str:
     try:
         return _fernet().decrypt(token.encode()).decode()
     except InvalidToken as error:
-        raise WebhookKeyError("The webhook URL cannot be decrypted: enter it again.") from error
+        raise WebhookKeyError(
+            gettext("The webhook URL cannot be decrypted: enter it again.")
+        ) from error

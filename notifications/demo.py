@@ -5,6 +5,10 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from accounts.languages import in_language_of
 
 from . import kinds
 from .crypto import encrypt
@@ -34,49 +38,57 @@ def _add(user, kind, key, title, body, link, facts):
 
 def seed() -> str:
     users = get_user_model().objects.in_bulk(
-        ["admin", "coe", "exec", "maker", "maker2"], field_name="username"
+        ["admin", "coe", "exec", "maker", "maker2", "maker-de"], field_name="username"
     )
+    # Each person's messages in their own language, as the real ones are written.
     for username, user in users.items():
-        _add(
-            user,
-            kinds.WELCOME,
-            f"welcome:{username}",
-            "Welcome to CoE Hub",
-            "Your notifications show here; choose what reaches you by e-mail in the settings.",
-            reverse("notifications:settings"),
-            [["Your role", username]],
-        )
-    for username in ("maker", "maker2"):
-        if username in users:
+        with in_language_of(user):
             _add(
-                users[username],
-                kinds.CHECKIN_DUE,
-                f"checkin:{username}",
-                "Check-in due: your key result",
-                "Record the latest value and your confidence: it takes a minute.",
-                reverse("strategy:check_in_due"),
-                [["Check-in due on", DEMO_DAY.isoformat()]],
+                user,
+                kinds.WELCOME,
+                f"welcome:{username}",
+                _("Welcome to CoE Hub"),
+                _(
+                    "Your notifications show here; choose what reaches you by e-mail in the "
+                    "settings."
+                ),
+                reverse("notifications:settings"),
+                [[_("Your role"), username]],
             )
+    for username in ("maker", "maker2", "maker-de"):
+        if username in users:
+            with in_language_of(users[username]):
+                _add(
+                    users[username],
+                    kinds.CHECKIN_DUE,
+                    f"checkin:{username}",
+                    _("Check-in due: %s") % _("your key result"),
+                    _("Record the latest value and your confidence: it takes a minute."),
+                    reverse("strategy:check_in_due"),
+                    [[_("Check-in due on"), date_format(DEMO_DAY, "DATE_FORMAT")]],
+                )
     for username in ("coe", "admin"):
         if username in users:
-            _add(
-                users[username],
-                kinds.COE_DIGEST,
-                f"digest:{username}",
-                "CoE digest for the week of 05 Jan 2026",
-                "What is waiting for the CoE this week.",
-                reverse("stories:story_review_queue"),
-                [["Stories waiting for review", "2"], ["Assessments due", "1"]],
-            )
-            _add(
-                users[username],
-                kinds.ASSESSMENT_DUE,
-                f"assessment:{username}",
-                "Re-assessment due: Whole organisation",
-                "Every 90 days the unit's maturity is assessed again.",
-                reverse("adoption:assessment_list"),
-                [["Due on", DEMO_DAY.isoformat()]],
-            )
+            with in_language_of(users[username]):
+                _add(
+                    users[username],
+                    kinds.COE_DIGEST,
+                    f"digest:{username}",
+                    _("CoE digest for the week of %s")
+                    % date_format(date(2026, 1, 5), "DATE_FORMAT"),
+                    _("What is waiting for the CoE this week."),
+                    reverse("stories:story_review_queue"),
+                    [[_("Stories waiting for review"), "2"], [_("Assessments due"), "1"]],
+                )
+                _add(
+                    users[username],
+                    kinds.ASSESSMENT_DUE,
+                    f"assessment:{username}",
+                    _("Re-assessment due: %s") % _("Whole organisation"),
+                    _("Every %(days)s days the unit's maturity is assessed again.") % {"days": 90},
+                    reverse("adoption:assessment_list"),
+                    [[_("Due on"), date_format(DEMO_DAY, "DATE_FORMAT")]],
+                )
     channel = TeamsChannel.objects.filter(name="Programme channel (local demo)").first()
     if channel is None:
         channel = TeamsChannel.objects.create(

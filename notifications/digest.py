@@ -10,8 +10,10 @@ from datetime import datetime, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 DIGEST_SECTIONS: list[str] = [
     "notifications.digest.stories_waiting",
@@ -31,9 +33,9 @@ def stories_waiting(now: datetime) -> dict:
     rows = [
         [
             story.title,
-            _("%(days)s days, %(status)s")
+            ngettext("%(days)s day, %(status)s", "%(days)s days, %(status)s", _days(now, story))
             % {
-                "days": (now - story.submitted_at).days if story.submitted_at else 0,
+                "days": _days(now, story),
                 "status": story.get_status_display().lower(),
             },
         ]
@@ -48,6 +50,10 @@ def stories_waiting(now: datetime) -> dict:
     }
 
 
+def _days(now: datetime, story) -> int:
+    return (now - story.submitted_at).days if story.submitted_at else 0
+
+
 def assessments_due(now: datetime) -> dict:
     """Assessment subjects (units) due within two weeks or overdue, soonest first."""
     from adoption.services import due_subjects
@@ -58,7 +64,7 @@ def assessments_due(now: datetime) -> dict:
         [
             str(item.subject),
             (_("overdue since %s") if item.due_on < today else _("due %s"))
-            % item.due_on.isoformat(),
+            % date_format(item.due_on, "DATE_FORMAT"),
         ]
         for item in due[:ROWS_SHOWN]
     ]

@@ -1,11 +1,12 @@
-"""CSV export of a report's frozen numbers, safe to open in a spreadsheet."""
+"""CSV export of a report's frozen numbers, safe to open in a spreadsheet, in the language the
+report is written in (config.csv_files: German files use ";" and decimal commas)."""
 
-import csv
 import io
-import re
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+from django.utils.translation import pgettext_lazy
+
+from config.csv_files import csv_bytes, csv_cell, csv_writer
+
 FIGURE_COLUMNS = [
     "value",
     "hours",
@@ -42,13 +43,56 @@ KPI_COLUMNS = [
 ]
 
 
+# Column headers: the English ones are the keys of the frozen data (what scripts read); other
+# languages translate them ("CSV column" context in the catalogue).
+HEADERS = {
+    "section": pgettext_lazy("CSV column", "section"),
+    "name": pgettext_lazy("CSV column", "name"),
+    "value": pgettext_lazy("CSV column", "value"),
+    "hours": pgettext_lazy("CSV column", "hours"),
+    "cost": pgettext_lazy("CSV column", "cost"),
+    "build_cost": pgettext_lazy("CSV column", "build_cost"),
+    "running_cost": pgettext_lazy("CSV column", "running_cost"),
+    "programme_cost": pgettext_lazy("CSV column", "programme_cost"),
+    "net": pgettext_lazy("CSV column", "net"),
+    "roi_pct": pgettext_lazy("CSV column", "roi_pct"),
+    "payback_months": pgettext_lazy("CSV column", "payback_months"),
+    "projected_value": pgettext_lazy("CSV column", "projected_value"),
+    "variance": pgettext_lazy("CSV column", "variance"),
+    "plan": pgettext_lazy("CSV column", "plan"),
+    "objective": pgettext_lazy("CSV column", "objective"),
+    "kind": pgettext_lazy("CSV column", "kind"),
+    "unit": pgettext_lazy("CSV column", "unit"),
+    "currency": pgettext_lazy("CSV column", "currency"),
+    "baseline": pgettext_lazy("CSV column", "baseline"),
+    "target": pgettext_lazy("CSV column", "target"),
+    "as_of": pgettext_lazy("CSV column", "as_of"),
+    "progress": pgettext_lazy("CSV column", "progress"),
+    "status": pgettext_lazy("CSV column", "status"),
+    "previous_value": pgettext_lazy("CSV column", "previous_value"),
+    "change": pgettext_lazy("CSV column", "change"),
+    "progress_change": pgettext_lazy("CSV column", "progress_change"),
+}
+
+
+SECTIONS = {
+    "total": pgettext_lazy("CSV section", "total"),
+    "month": pgettext_lazy("CSV section", "month"),
+    "unit": pgettext_lazy("CSV section", "unit"),
+    "solution": pgettext_lazy("CSV section", "solution"),
+    "key_result": pgettext_lazy("CSV section", "key_result"),
+    "kpi": pgettext_lazy("CSV section", "kpi"),
+}
+
+
+def headers(columns: list[str]) -> list[str]:
+    return [str(HEADERS[column]) for column in columns]
+
+
 def neutralise(cell) -> str:
     """Text that a spreadsheet would run as a formula gets a leading apostrophe; numbers we wrote
-    ourselves (e.g. -2600.00) stay numbers."""
-    text = "" if cell is None else str(cell)
-    if text.startswith(FORMULA_START) and not PLAIN_NUMBER.match(text):
-        return "'" + text
-    return text
+    ourselves (e.g. -2600.00) stay numbers, with the language's decimal separator."""
+    return csv_cell(cell)
 
 
 def report_csv(data: dict) -> bytes:
@@ -62,31 +106,36 @@ def kpi_csv(data: dict) -> bytes:
     """One row per key result (section "key_result") and per KPI (section "kpi"), with the value
     as of the period's end and the change since the last report."""
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(KPI_COLUMNS)
+    writer = csv_writer(out)
+    writer.writerow(headers(KPI_COLUMNS))
     for kr in data["key_results"]:
         cells = {
             **kr,
-            "section": "key_result",
+            "section": SECTIONS["key_result"],
             "name": kr["title"],
             "as_of": kr["checked_in_on"],
         }
         writer.writerow([neutralise(cells.get(column)) for column in KPI_COLUMNS])
     for kpi in data["kpis"]:
-        cells = {**kpi, "section": "kpi", "kind": kpi["direction"], "as_of": kpi["measured_on"]}
+        cells = {
+            **kpi,
+            "section": SECTIONS["kpi"],
+            "kind": kpi["direction"],
+            "as_of": kpi["measured_on"],
+        }
         writer.writerow([neutralise(cells.get(column)) for column in KPI_COLUMNS])
-    return ("\ufeff" + out.getvalue()).encode()
+    return csv_bytes(out)
 
 
 def roi_csv(data: dict) -> bytes:
     """One row per figure set: the totals, each month, each unit and each top solution."""
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["section", "name", *FIGURE_COLUMNS])
+    writer = csv_writer(out)
+    writer.writerow(headers(["section", "name", *FIGURE_COLUMNS]))
 
     def row(section, name, figures):
         writer.writerow(
-            [neutralise(section), neutralise(name)]
+            [neutralise(SECTIONS[section]), neutralise(name)]
             + [neutralise(figures.get(column)) for column in FIGURE_COLUMNS]
         )
 
@@ -99,4 +148,4 @@ def roi_csv(data: dict) -> bytes:
         row("unit", unit.get("label", unit["unit"]), unit)
     for solution in data.get("top_solutions", []):
         row("solution", solution["solution"], solution)
-    return ("\ufeff" + out.getvalue()).encode()  # BOM: spreadsheets then read it as UTF-8
+    return csv_bytes(out)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.formats import date_format
 from django_celery_beat.validators import crontab_validator
 
 
@@ -68,6 +69,9 @@ class ReportDefinition(models.Model):
         help_text="E-mail addresses, one per line or separated by commas.",
     )
     is_active = models.BooleanField(default=True)
+    # The language its scheduled reports are written in (PDF, CSV, e-mail): its author's when it
+    # was created; empty: the installation's LANGUAGE_CODE.
+    language = models.CharField(max_length=10, blank=True, choices=settings.LANGUAGES)
     periodic_task = models.OneToOneField(
         "django_celery_beat.PeriodicTask",
         null=True,
@@ -132,6 +136,9 @@ class ReportSnapshot(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The language the files and the e-mail are written in: the language of whoever asked for it
+    # (on demand), else the definition's (scheduled runs).
+    language = models.CharField(max_length=10, blank=True, choices=settings.LANGUAGES)
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     # While RUNNING: which worker process has it ("host:pid") and when it last said it is alive.
@@ -163,6 +170,7 @@ class ReportSnapshot(models.Model):
 
     @property
     def period_label(self) -> str:
+        """ "March 2026" / "März 2026", "Jan - Mar 2026": in the active language."""
         if self.period_start.month == self.period_end.month:
-            return self.period_start.strftime("%B %Y")
-        return f"{self.period_start:%b} - {self.period_end:%b %Y}"
+            return date_format(self.period_start, "F Y")
+        return f"{date_format(self.period_start, 'M')} - {date_format(self.period_end, 'M Y')}"

@@ -24,7 +24,8 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 from accounts.models import Organisation, User
@@ -68,7 +69,7 @@ def definition_sync_schedule(definition: ReportDefinition) -> PeriodicTask:
     """Create or update the definition's PeriodicTask (django-celery-beat) so that beat runs it
     on its cadence, enabled only while the definition is active."""
     minute, hour, day_of_month, month_of_year, day_of_week = cron_of(definition).split()
-    crontab, _ = CrontabSchedule.objects.get_or_create(
+    crontab, _created = CrontabSchedule.objects.get_or_create(
         minute=minute,
         hour=hour,
         day_of_month=day_of_month,
@@ -76,7 +77,7 @@ def definition_sync_schedule(definition: ReportDefinition) -> PeriodicTask:
         day_of_week=day_of_week,
         timezone=settings.TIME_ZONE,
     )
-    task, _ = PeriodicTask.objects.update_or_create(
+    task, _created = PeriodicTask.objects.update_or_create(
         name=f"Report {definition.uuid}",
         defaults={
             "task": RUN_DUE_TASK,
@@ -101,6 +102,8 @@ def definition_save(*, definition: ReportDefinition, actor: User, data: dict) ->
         setattr(definition, name, value)
     if created:
         definition.created_by = actor
+        # Scheduled reports are written in the language of whoever set them up.
+        definition.language = definition.language or active_language()
     if definition.cadence == ReportDefinition.Cadence.MONTHLY:
         definition.period_length = ReportDefinition.PeriodLength.MONTH
     elif definition.cadence == ReportDefinition.Cadence.QUARTERLY:
@@ -117,6 +120,17 @@ def definition_save(*, definition: ReportDefinition, actor: User, data: dict) ->
         cadence=cron_of(definition),
     )
     return definition
+
+
+def active_language() -> str:
+    """The language being used now (a request's: the person's choice, else the browser's)."""
+    code = translation.get_language() or settings.LANGUAGE_CODE
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def snapshot_language(snapshot: ReportSnapshot) -> str:
+    """The language a snapshot's files and e-mail are written in."""
+    return snapshot.language or snapshot.definition.language or settings.LANGUAGE_CODE
 
 
 # Periods ------------------------------------------------------------------------------------
@@ -137,7 +151,7 @@ def last_complete_period(definition: ReportDefinition, today: date) -> tuple[dat
 def past_periods(definition: ReportDefinition, today: date, count: int = 24) -> list[tuple]:
     """The last `count` complete periods, newest first (for "generate now")."""
     periods, (start, end) = [], last_complete_period(definition, today)
-    for _ in range(count):
+    for _step in range(count):
         periods.append((start, end))
         start, end = period_containing(definition, start - timedelta(days=1))
     return periods
@@ -160,6 +174,8 @@ def snapshot_request(
                     period_start=start,
                     period_end=end,
                     requested_by=requested_by,
+                    # On demand: the language of the person asking; scheduled: the definition's.
+                    language=active_language() if requested_by else definition.language,
                 )
             created = True
         except IntegrityError:
@@ -312,13 +328,17 @@ def snapshot_generate(snapshot_id: int) -> ReportSnapshot | None:
                 data=snapshot.data
             )
             snapshot.refresh_from_db(fields=["data"])
-        html = render_html(snapshot.data)
         slug = f"{snapshot.definition.kind}-{snapshot.period_start:%Y-%m}"
-        files = {
-            "html_file": _write_file(snapshot, "html_file", f"{slug}.html", html.encode()),
-            "pdf_file": _write_file(snapshot, "pdf_file", f"{slug}.pdf", render_pdf(html)),
-            "csv_file": _write_file(snapshot, "csv_file", f"{slug}.csv", report_csv(snapshot.data)),
-        }
+        # Headers, labels, dates and numbers in the language of whoever asked for the report.
+        with translation.override(snapshot_language(snapshot)):
+            html = render_html(snapshot.data)
+            files = {
+                "html_file": _write_file(snapshot, "html_file", f"{slug}.html", html.encode()),
+                "pdf_file": _write_file(snapshot, "pdf_file", f"{slug}.pdf", render_pdf(html)),
+                "csv_file": _write_file(
+                    snapshot, "csv_file", f"{slug}.csv", report_csv(snapshot.data)
+                ),
+            }
     finished = ReportSnapshot.objects.filter(
         pk=snapshot_id, status=ReportSnapshot.Status.RUNNING, attempts=attempt
     ).update(**files, status=ReportSnapshot.Status.DONE, generated_at=timezone.now(), error="")
@@ -342,12 +362,13 @@ def snapshot_send(snapshot_id: int) -> bool:
         if snapshot.sent_at or snapshot.status != ReportSnapshot.Status.DONE or not recipients:
             return False
         data = snapshot.data
-        body = render_to_string("reports/email.txt", {"data": data, "snapshot": snapshot})
-        message = EmailMessage(
-            subject=f"{snapshot.definition.name}: {snapshot.period_label}",
-            body=body,
-            to=recipients,
-        )
+        with translation.override(snapshot_language(snapshot)):
+            body = render_to_string("reports/email.txt", {"data": data, "snapshot": snapshot})
+            subject = _("%(report)s: %(period)s") % {
+                "report": snapshot.definition.name,
+                "period": snapshot.period_label,
+            }
+        message = EmailMessage(subject=subject, body=body, to=recipients)
         with snapshot.pdf_file.open("rb") as pdf:
             message.attach(snapshot.pdf_file.name.rsplit("/", 1)[-1], pdf.read(), "application/pdf")
         message.send()
@@ -426,7 +447,8 @@ def definitions_missed(now=None) -> int:
             continue
         period_over = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
         since = max(period_over, definition.created_at)
-        fired_from, until_next, _ = definition.periodic_task.crontab.schedule.remaining_delta(since)
+        schedule = definition.periodic_task.crontab.schedule
+        fired_from, until_next, _last = schedule.remaining_delta(since)
         if fired_from + until_next <= now:
             snapshot_request(definition=definition, start=start, end=end)
             requested += 1

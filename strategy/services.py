@@ -10,9 +10,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.services import audit_record
+from config import content_languages
 
 from .models import (
     CheckIn,
@@ -276,28 +277,43 @@ def kpi_record_measurement(
 
 def load_plan_templates() -> str:
     """Load or refresh the built-in plan templates from strategy/content/templates/*.json by
-    their `key` (a CONTENT_STEPS entry; safe to run again). Only templates whose content
-    differs are written and counted as updated."""
+    their `key` (a CONTENT_STEPS entry; safe to run again), with their translations from
+    templates/<language>/<same name>.json (same keys, only the text translated; a missing file
+    or text reads as English). Only templates whose content differs are written and counted as
+    updated."""
     created = updated = unchanged = 0
-    existing = {t.key: t for t in PlanTemplate.objects.all()}
-    for path in sorted(TEMPLATE_DIR.glob("*.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        fields = {
-            "title": data["title"],
-            "summary": data["summary"],
-            "vision": data["vision"],
-            "order": data.get("order", 0),
-            "body": {"objectives": data["objectives"], "initiatives": data["initiatives"]},
-        }
-        template = existing.get(data["key"])
-        if template is None:
-            PlanTemplate.objects.create(key=data["key"], **fields)
-            created += 1
-        elif any(getattr(template, name) != value for name, value in fields.items()):
-            PlanTemplate.objects.filter(pk=template.pk).update(**fields, loaded_at=timezone.now())
-            updated += 1
-        else:
-            unchanged += 1
+    with translation.override(content_languages.SOURCE_LANGUAGE):
+        existing = {t.key: t for t in PlanTemplate.objects.all()}
+        for path in sorted(TEMPLATE_DIR.glob("*.json")):
+            data = json.loads(path.read_text(encoding="utf-8"))
+            translations, _raw = content_languages.read_translations(
+                path, locate=content_languages.translated_file_in_folder
+            )
+            body = {"objectives": data["objectives"], "initiatives": data["initiatives"]}
+            fields = {"order": data.get("order", 0)}
+            for name in ("title", "summary", "vision"):
+                fields |= content_languages.columns(
+                    name, data[name], {lang: t.get(name) for lang, t in translations.items()}
+                )
+            fields |= content_languages.columns(
+                "body",
+                body,
+                {lang: content_languages.overlay(body, t) for lang, t in translations.items()},
+            )
+            # The original columns are written on creation only: afterwards modeltranslation
+            # reads and writes the per-language columns.
+            originals = {name: fields.pop(name) for name in ("title", "summary", "vision", "body")}
+            template = existing.get(data["key"])
+            if template is None:
+                PlanTemplate.objects.create(key=data["key"], **originals, **fields)
+                created += 1
+            elif any(getattr(template, name) != value for name, value in fields.items()):
+                PlanTemplate.objects.filter(pk=template.pk).update(
+                    **fields, loaded_at=timezone.now()
+                )
+                updated += 1
+            else:
+                unchanged += 1
     return f"{created} plan templates created, {updated} updated, {unchanged} unchanged"
 
 

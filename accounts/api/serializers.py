@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from accounts.models import BusinessUnit, User
@@ -30,7 +31,7 @@ class BusinessUnitSerializer(serializers.ModelSerializer):
             clash = clash.exclude(pk=current.pk)
         if clash.exists():
             raise serializers.ValidationError(
-                {"name": "There is a unit with this name at this place in the organisation."}
+                {"name": _("There is a unit with this name at this place in the organisation.")}
             )
         return attrs
 

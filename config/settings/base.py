@@ -21,6 +21,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # Built-in content in every language (<app>/translation.py); must come before the admin.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -64,6 +66,8 @@ MIDDLEWARE = [
     "config.middleware.RejectNulCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in person's own language (profile) wins over the cookie and the browser.
+    "accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -85,6 +89,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.navigation",
@@ -143,6 +148,17 @@ USE_I18N = True
 # in locale/de. Another language: add it here and run `makemessages -l <code>` (see README).
 LANGUAGES = [("en-gb", "English"), ("de", "Deutsch")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Each language's date, time and number formats (config/formats/<locale>/formats.py): templates use
+# only the named formats (|date:"DATE_FORMAT"), never literal ones. Numbers are not grouped by
+# default (a year would read "2,026"): figures group explicitly with floatformat:"0g", |money or
+# config.numbers.
+FORMAT_MODULE_PATH = ["config.formats"]
+# Built-in content (maturity model, question bank, plan templates, welcome e-mail) has one column
+# per language; a missing translation reads as English (also what an organisation adds itself).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en-gb"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en-gb",)
+MODELTRANSLATION_AUTO_POPULATE = "default"
+USE_THOUSAND_SEPARATOR = False
 USE_TZ = True
 
 STATIC_URL = "static/"

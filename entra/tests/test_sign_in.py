@@ -36,11 +36,22 @@ def test_first_sign_in_creates_the_user_from_tenant_and_object_id(client, entra,
     assert (user.entra_tenant_id, user.username) == (TENANT, "ana@contoso.example")
     assert (user.first_name, user.last_name, user.email) == ("Ana", "Maker", "ana@contoso.example")
     assert (user.job_title, user.department) == ("Payables clerk", "Accounts Payable")
-    assert user.language == "en-gb"  # the optional claim xms_pl, the user's preferred language
+    # The interface language is the person's own choice (profile), never the token's xms_pl:
+    # empty means the browser's.
+    assert user.language == ""
     assert not user.has_usable_password()
     assert roles_of(user) == {Role.MAKER}
     assert int(client.session["_auth_user_id"]) == user.pk
     assert AuditEvent.objects.filter(verb="entra_user_created", target_id=str(user.pk)).count() == 1
+
+
+def test_sign_in_leaves_the_persons_language_choice_alone(client, entra, role_mappings):
+    sign_in(client, "ana")
+    client.logout()
+    User.objects.filter(entra_object_id=oid(1)).update(language="de")
+    sign_in(client, "ana")  # the token still says xms_pl=en-GB
+    assert User.objects.get(entra_object_id=oid(1)).language == "de"
+    assert client.cookies["django_language"].value == "de"
 
 
 def test_profile_is_refreshed_at_each_sign_in_and_a_renamed_person_stays_one_user(

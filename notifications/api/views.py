@@ -2,6 +2,7 @@
 channels. The same policy and services as the pages."""
 
 from django.db import transaction
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -188,7 +189,9 @@ class TeamsChannelViewSet(
     def test(self, request, uuid=None):
         channel = self.get_object()
         if not channel.is_active:
-            raise ValidationError({"detail": "The channel is disabled: enter a new webhook URL."})
+            raise ValidationError(
+                {"detail": gettext("The channel is disabled: enter a new webhook URL.")}
+            )
         notification = services.channel_test(channel=channel, actor=request.user)
         return Response(
             {"notification": str(notification.uuid), "status": notification.status},

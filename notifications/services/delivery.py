@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.languages import in_language_of
 from config.jobs import enqueue_on_commit
 
 from .. import kinds, teams
@@ -74,8 +75,11 @@ def email_message(notification: Notification, connection=None) -> EmailMultiAlte
         "site_url": settings.SITE_URL,
     }
     names = [f"notifications/email/{notification.kind}", "notifications/email/notification"]
-    text = select_template([f"{n}.txt" for n in names]).render(context)
-    html = select_template([f"{n}.html" for n in names]).render(context)
+    # In the recipient's language (their title and facts were written in it when queued).
+    with in_language_of(recipient):
+        context["kind_label"] = str(context["kind_label"])
+        text = select_template([f"{n}.txt" for n in names]).render(context)
+        html = select_template([f"{n}.html" for n in names]).render(context)
     message = EmailMultiAlternatives(
         subject=notification.title,
         body=text,
@@ -147,15 +151,16 @@ def channel_disable(*, channel: TeamsChannel, reason: str) -> bool:
         return False
     link = reverse("notifications:channel_list")
     for lead in coe_leads():
-        notify(
-            recipient=lead,
-            kind=kinds.CHANNEL_DISABLED,
-            subject_key=f"channel:{channel.uuid}",
-            title=_("Teams channel “%s” was disabled") % channel.name,
-            body=_("%s Enter a new webhook URL to switch it on again.") % reason,
-            link=link,
-            facts=[(_("Channel"), channel.name), (_("Scope"), channel.scope_label)],
-        )
+        with in_language_of(lead):
+            notify(
+                recipient=lead,
+                kind=kinds.CHANNEL_DISABLED,
+                subject_key=f"channel:{channel.uuid}",
+                title=_("Teams channel “%s” was disabled") % channel.name,
+                body=_("%s Enter a new webhook URL to switch it on again.") % reason,
+                link=link,
+                facts=[(_("Channel"), channel.name), (_("Scope"), str(channel.scope_label))],
+            )
     return True
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.core import signing
 from django.db import transaction
+from django.utils.translation import gettext
 
 from accounts.services import audit_record
 
@@ -47,9 +48,9 @@ def preference_set(*, user, kind: str, email: bool, digest: str = "off") -> Noti
     a digest choice the kind does not allow."""
     kind_obj = kinds.get(kind)
     if digest not in NotificationPreference.Digest.values:
-        raise ValueError(f"Unknown digest choice {digest!r}.")
+        raise ValueError(gettext("Unknown digest choice %r.") % digest)
     if digest != "off" and not kind_obj.digestible:
-        raise ValueError("This kind cannot be collected in a digest.")
+        raise ValueError(gettext("This kind cannot be collected in a digest."))
     preference, _ = NotificationPreference.objects.update_or_create(
         user=user, kind=kind, defaults={"email": email, "digest": digest}
     )
@@ -62,7 +63,7 @@ def time_zone_set(*, user, time_zone: str) -> None:
     from zoneinfo import available_timezones
 
     if time_zone and time_zone not in available_timezones():
-        raise ValueError(f"Unknown time zone {time_zone!r}.")
+        raise ValueError(gettext("Unknown time zone %r.") % time_zone)
     from django.contrib.auth import get_user_model
 
     get_user_model().objects.filter(pk=user.pk).update(time_zone=time_zone)
@@ -79,9 +80,9 @@ def unsubscribe_read(token: str) -> tuple[int, str]:
         value = signing.loads(token, salt=UNSUBSCRIBE_SALT)
         user_id, kind = int(value["u"]), str(value["k"])
     except (signing.BadSignature, KeyError, TypeError, ValueError) as error:
-        raise UnsubscribeLinkError("This unsubscribe link is not valid.") from error
+        raise UnsubscribeLinkError(gettext("This unsubscribe link is not valid.")) from error
     if kind not in kinds.KINDS:
-        raise UnsubscribeLinkError("This unsubscribe link is not valid.")
+        raise UnsubscribeLinkError(gettext("This unsubscribe link is not valid."))
     return user_id, kind
 
 
@@ -94,7 +95,7 @@ def unsubscribe(*, token: str):
     user_id, kind = unsubscribe_read(token)
     user = get_user_model().objects.filter(pk=user_id).first()
     if user is None:
-        raise UnsubscribeLinkError("This unsubscribe link is not valid.")
+        raise UnsubscribeLinkError(gettext("This unsubscribe link is not valid."))
     NotificationPreference.objects.update_or_create(
         user=user, kind=kind, defaults={"email": False, "digest": "off"}
     )

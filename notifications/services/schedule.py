@@ -9,13 +9,17 @@ from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from datetime import timezone as dt_timezone
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from accounts.languages import in_language_of, language_of
 from config.jobs import enqueue_on_commit
 
 from .. import digest, kinds, rules
@@ -39,8 +43,8 @@ def _person_row(user, kind, preference, now, **fields) -> Notification:
 CANDIDATE_FIELDS = [
     "uuid", "title", "kind", "unit", "currency", "baseline", "target", "current", "starts_on",
     "due_on", "check_in_frequency", "deleted_at", "owner__id", "owner__email", "owner__time_zone",
-    "owner__first_name", "owner__last_name", "owner__username", "objective__plan__title",
-    "objective__plan__status",
+    "owner__language", "owner__first_name", "owner__last_name", "owner__username",
+    "objective__plan__title", "objective__plan__status",
 ]  # fmt: skip
 
 
@@ -83,16 +87,24 @@ def check_in_rows(now: datetime) -> list[Notification]:
     preferences = preferences_for(
         {kr.owner_id for kr in key_results}, [kinds.CHECKIN_DUE, kinds.CHECKIN_OVERDUE]
     )
-    # Texts and the link pattern once per run, not per key result (thousands of rows).
-    text = {
-        kinds.CHECKIN_DUE: _("Check-in due: %s"),
-        kinds.CHECKIN_OVERDUE: _("Check-in overdue: %s"),
-        "body": _("Record the latest value and your confidence: it takes a minute."),
-        "plan": _("Plan"),
-        "due_on": _("Check-in due on"),
-        "current": _("Current value"),
-        "target": _("Target"),
-    }
+    # Texts and the link pattern once per run and language, not per key result (thousands of
+    # rows); each owner reads theirs in their own language.
+    texts: dict[str, dict] = {}
+
+    def text_in(language: str) -> dict:
+        if language not in texts:
+            with translation.override(language):
+                texts[language] = {
+                    kinds.CHECKIN_DUE: _("Check-in due: %s"),
+                    kinds.CHECKIN_OVERDUE: _("Check-in overdue: %s"),
+                    "body": _("Record the latest value and your confidence: it takes a minute."),
+                    "plan": _("Plan"),
+                    "due_on": _("Check-in due on"),
+                    "current": _("Current value"),
+                    "target": _("Target"),
+                }
+        return texts[language]
+
     placeholder = "00000000-0000-0000-0000-000000000000"
     link = reverse("strategy:check_in_create", kwargs={"uuid": placeholder})
     rows = []
@@ -112,6 +124,15 @@ def check_in_rows(now: datetime) -> list[Notification]:
         if decision is None:
             continue
         kind, due_on = decision
+        language = language_of(kr.owner)
+        text = text_in(language)
+        with translation.override(language):
+            facts = [
+                [text["plan"], kr.objective.plan.title],
+                [text["due_on"], date_format(due_on, "DATE_FORMAT")],
+                [text["current"], kr.format(kr.value)],
+                [text["target"], kr.format(kr.target)],
+            ]
         rows.append(
             _person_row(
                 kr.owner,
@@ -123,14 +144,7 @@ def check_in_rows(now: datetime) -> list[Notification]:
                 title=(text[kind] % kr.title)[:300],
                 body=text["body"],
                 link=link.replace(placeholder, str(kr.uuid)),
-                data={
-                    "facts": [
-                        [text["plan"], kr.objective.plan.title],
-                        [text["due_on"], due_on.isoformat()],
-                        [text["current"], kr.format(kr.value)],
-                        [text["target"], kr.format(kr.target)],
-                    ]
-                },
+                data={"facts": facts},
             )
         )
     return rows
@@ -177,30 +191,32 @@ def assessment_rows(now: datetime) -> list[Notification]:
         if not rules.assessment_reminder(today=today, due_on=due_on, has_draft=subject.has_draft):
             continue
         overdue = due_on < today
-        rows.append(
-            _person_row(
-                owner,
-                kinds.ASSESSMENT_DUE,
-                preferences.get((owner.pk, kinds.ASSESSMENT_DUE)),
-                now,
-                subject_key=f"subject:{subject.slug}",
-                due_on=due_on,
-                title=(
-                    (_("Re-assessment overdue: %s") if overdue else _("Re-assessment due: %s"))
-                    % subject
-                )[:300],
-                body=_("Every %(days)s days the unit's maturity is assessed again.")
-                % {"days": subject.cadence_days},
-                link=subject.get_absolute_url(),
-                data={
-                    "facts": [
-                        [_("Unit"), str(subject)],
-                        [_("Due on"), due_on.isoformat()],
-                        [_("Last assessed"), f"{timezone.localdate(subject.last_submitted_at)}"],
-                    ]
-                },
+        last_on = timezone.localdate(subject.last_submitted_at)
+        with in_language_of(owner):
+            rows.append(
+                _person_row(
+                    owner,
+                    kinds.ASSESSMENT_DUE,
+                    preferences.get((owner.pk, kinds.ASSESSMENT_DUE)),
+                    now,
+                    subject_key=f"subject:{subject.slug}",
+                    due_on=due_on,
+                    title=(
+                        (_("Re-assessment overdue: %s") if overdue else _("Re-assessment due: %s"))
+                        % subject
+                    )[:300],
+                    body=_("Every %(days)s days the unit's maturity is assessed again.")
+                    % {"days": subject.cadence_days},
+                    link=subject.get_absolute_url(),
+                    data={
+                        "facts": [
+                            [_("Unit"), str(subject)],
+                            [_("Due on"), date_format(due_on, "DATE_FORMAT")],
+                            [_("Last assessed"), date_format(last_on, "DATE_FORMAT")],
+                        ]
+                    },
+                )
             )
-        )
     return rows
 
 
@@ -231,7 +247,12 @@ def _assessment_channel_rows(now: datetime, subjects) -> list[Notification]:
                     body=_("Every %(days)s days the unit's maturity is assessed again.")
                     % {"days": subject.cadence_days},
                     link=subject.get_absolute_url(),
-                    data={"facts": [[_("Unit"), str(subject)], [_("Due on"), f"{due_on}"]]},
+                    data={
+                        "facts": [
+                            [_("Unit"), str(subject)],
+                            [_("Due on"), date_format(due_on, "DATE_FORMAT")],
+                        ]
+                    },
                 )
             )
     return rows
@@ -275,7 +296,11 @@ def off_track_channel_rows(now: datetime) -> list[Notification]:
                 due_on=week,
                 created_at=now,
                 deliver_after=now,
-                title=_("%(n)s key results off track in %(scope)s")
+                title=ngettext(
+                    "%(n)s key result off track in %(scope)s",
+                    "%(n)s key results off track in %(scope)s",
+                    len(found),
+                )
                 % {"n": len(found), "scope": channel.scope_label},
                 link=reverse("strategy:plan_list"),
                 data={
@@ -300,19 +325,19 @@ def coe_digest_rows(now: datetime) -> list[Notification]:
     if not leads and not channels:
         return []
     preferences = preferences_for([u.pk for u in leads], [kinds.COE_DIGEST])
-    computed: list[dict] | None = None
+    computed: dict[str, list[dict]] = {}  # the sections, once per run and language
     rows = []
 
-    def content(week):
-        nonlocal computed
-        if computed is None:
-            computed = digest.sections(now)
-        return {
-            "title": _("CoE digest for the week of %s") % week.strftime("%d %b %Y"),
-            "body": _("What is waiting for the CoE this week."),
-            "link": reverse("home"),
-            "data": {"sections": computed},
-        }
+    def content(week, language: str):
+        with translation.override(language):
+            if language not in computed:
+                computed[language] = digest.sections(now)
+            return {
+                "title": _("CoE digest for the week of %s") % date_format(week, "DATE_FORMAT"),
+                "body": _("What is waiting for the CoE this week."),
+                "link": reverse("home"),
+                "data": {"sections": computed[language]},
+            }
 
     for lead in leads:
         local = now.astimezone(rules.zone(lead.time_zone))
@@ -327,7 +352,7 @@ def coe_digest_rows(now: datetime) -> list[Notification]:
                 now,
                 subject_key="coe_digest",
                 due_on=week,
-                **content(week),
+                **content(week, language_of(lead)),
             )
         )
     local = timezone.localtime(now)
@@ -342,7 +367,7 @@ def coe_digest_rows(now: datetime) -> list[Notification]:
                     due_on=week,
                     created_at=now,
                     deliver_after=now,
-                    **content(week),
+                    **content(week, settings.LANGUAGE_CODE),
                 )
             )
     return rows
@@ -388,7 +413,9 @@ def personal_digests(now: datetime) -> int:
 @transaction.atomic
 def _digest_make(person, frequency: str, day, ids: list[int], now) -> bool:
     due_on = day if frequency == "daily" else rules.week_start(day)
-    title = _("Your daily digest, %s") if frequency == "daily" else _("Your weekly digest, %s")
+    with in_language_of(person):
+        title = _("Your daily digest, %s") if frequency == "daily" else _("Your weekly digest, %s")
+        title = title % date_format(day, "DATE_FORMAT")
     try:
         with transaction.atomic():
             row = Notification.objects.create(
@@ -396,7 +423,7 @@ def _digest_make(person, frequency: str, day, ids: list[int], now) -> bool:
                 kind=kinds.DIGEST,
                 subject_key=f"digest:{frequency}",
                 due_on=due_on,
-                title=title % day.strftime("%d %b %Y"),
+                title=title,
                 link=reverse("notifications:notification_list"),
                 created_at=now,
                 **initial_state(person, kinds.DIGEST, None, now),
@@ -406,10 +433,11 @@ def _digest_make(person, frequency: str, day, ids: list[int], now) -> bool:
     Notification.objects.filter(pk__in=ids, status=Notification.Status.HELD).update(
         status=Notification.Status.DIGESTED, digest=row
     )
-    items = [
-        {"title": n.title, "kind": kinds.label(n.kind), "link": absolute(n.link)}
-        for n in Notification.objects.filter(digest=row).order_by("created_at", "pk")
-    ]
+    with in_language_of(person):
+        items = [
+            {"title": n.title, "kind": str(kinds.label(n.kind)), "link": absolute(n.link)}
+            for n in Notification.objects.filter(digest=row).order_by("created_at", "pk")
+        ]
     if not items:
         row.delete()
         return False

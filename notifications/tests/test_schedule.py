@@ -58,7 +58,7 @@ def test_check_in_due_the_day_before_and_overdue_three_days_after(maker, weekly_
     notification = Notification.objects.get(kind="checkin_due")
     assert notification.link == f"/strategy/key-results/{weekly_kr.uuid}/check-in/"
     assert notification.subject_key == f"key_result:{weekly_kr.uuid}"
-    assert ["Check-in due on", "2026-03-09"] in notification.data["facts"]
+    assert ["Check-in due on", "9 Mar 2026"] in notification.data["facts"]
 
 
 def test_a_check_in_moves_the_next_reminder_a_week_on(maker, weekly_kr):

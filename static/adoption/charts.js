@@ -2,6 +2,9 @@
    written by Django's json_script; every chart has a table with the same figures beside it. */
 (function () {
   "use strict";
+  if (window.Chart && window.coeNumbers) {
+    window.coeNumbers.useForCharts(window.Chart); // tick labels and tooltips in the page's language
+  }
   function readData(id) {
     var node = document.getElementById(id);
     return node ? JSON.parse(node.textContent) : null;

@@ -4,8 +4,9 @@
   const source = document.getElementById("dashboard-data");
   if (!source || typeof Chart === "undefined") return;
   const data = JSON.parse(source.textContent);
-  const money = (value) =>
-    data.currency + " " + Math.round(value).toLocaleString(undefined, { maximumFractionDigits: 0 });
+  // Money in the page's language ("€1,235" / "1.235 €"): static/js/numbers.js.
+  window.coeNumbers.useForCharts(Chart);
+  const money = (value) => window.coeNumbers.money(value, data.currency);
   if (window.coeCharts) window.coeCharts.apply(Chart);
   Chart.defaults.maintainAspectRatio = false;
   // Printing shows the tables instead of the charts: open them first.

@@ -9,6 +9,7 @@
   }
   if (window.coeCharts) window.coeCharts.apply(Chart);
   var data = JSON.parse(source.textContent);
+  window.coeNumbers.useForCharts(Chart); // tick labels and tooltips in the page's language
   var datasets = [
     {
       label: "Value (" + data.unit + ")",

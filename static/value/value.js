@@ -6,6 +6,7 @@
   if (!canvas || !source || typeof Chart === "undefined") return;
   if (window.coeCharts) window.coeCharts.apply(Chart);
   const data = JSON.parse(source.textContent);
+  window.coeNumbers.useForCharts(Chart); // tick labels and tooltips in the page's language
   new Chart(canvas, {
     type: "bar",
     data: {

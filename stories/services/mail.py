@@ -5,6 +5,8 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from accounts.languages import in_language_of
+
 from ..models import StoryNotification
 
 
@@ -34,8 +36,9 @@ def story_notification_send(*, notification_id: int) -> bool:
         "recipient": recipient,
         "link": notification.link,
     }
-    subject = f"Your story “{event.story.title}”: {event.get_kind_display().lower()}"
-    body = render_to_string("stories/email/decision.txt", context)
+    with in_language_of(recipient):  # the author reads the decision in their language
+        subject = f"Your story “{event.story.title}”: {event.get_kind_display().lower()}"
+        body = render_to_string("stories/email/decision.txt", context)
     try:
         EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email]).send()
     except Exception as error:

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from accounts.languages import in_language_of
 from accounts.policy import is_coe, require
 from accounts.services import audit_record
 from notifications import kinds as notification_kinds
@@ -60,7 +61,8 @@ def _transition(
         audit_record(
             actor=actor, verb=f"story_{kind}", target=story, before=before, after=to, note=comment
         )
-        _notify_decision(story=story, event=event, base_url=base_url)
+        with in_language_of(story.author):  # the author reads the decision in their language
+            _notify_decision(story=story, event=event, base_url=base_url)
     return story
 
 
