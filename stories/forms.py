@@ -60,7 +60,7 @@ class StoryForm(forms.ModelForm):
     tags = forms.CharField(
         required=False,
         max_length=300,
-        help_text="Comma-separated keywords, e.g. invoices, approvals, field work.",
+        help_text=_("Comma-separated keywords, e.g. invoices, approvals, field work."),
     )
     submission_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
     # Only solutions the story's author may see (set in __init__), searched as you type
@@ -69,8 +69,8 @@ class StoryForm(forms.ModelForm):
         queryset=Solution.objects.none(),
         to_field_name="uuid",
         required=False,
-        label="Solution in the inventory",
-        help_text="Optional: the app or flow, if it is in the solution inventory already.",
+        label=_("Solution in the inventory"),
+        help_text=_("Optional: the app or flow, if it is in the solution inventory already."),
     )
 
     class Meta:
@@ -131,9 +131,9 @@ class StoryForm(forms.ModelForm):
     def clean_tags(self) -> list[str]:
         names = [n.strip() for n in re.split(r"[,;\n]", self.cleaned_data["tags"]) if n.strip()]
         if len(names) > 10:
-            raise ValidationError("Use at most ten tags.")
+            raise ValidationError(_("Use at most ten tags."))
         if any(len(n) > 50 for n in names):
-            raise ValidationError("A tag may be at most 50 characters long.")
+            raise ValidationError(_("A tag may be at most 50 characters long."))
         return names
 
     def clean(self):
@@ -141,7 +141,7 @@ class StoryForm(forms.ModelForm):
         if self.submitting:
             highlights = [cleaned.get(f"highlight_{i}") for i in (1, 2, 3)]
             if sum(1 for h in highlights if h) < 2:
-                self.add_error("highlight_2", "Give at least two key highlights before submitting.")
+                self.add_error("highlight_2", _("Give at least two key highlights before submitting."))
         return cleaned
 
 
@@ -149,19 +149,19 @@ class MetricForm(forms.Form):
     """One measured effect: name, unit, value before and after, and the period."""
 
     uuid = forms.UUIDField(required=False, widget=forms.HiddenInput)
-    name = forms.CharField(max_length=120, help_text="e.g. Time spent on invoices")
-    unit = forms.CharField(max_length=40, help_text="e.g. hours")
-    before_value = forms.DecimalField(label="Before", max_digits=14, decimal_places=2)
-    after_value = forms.DecimalField(label="After", max_digits=14, decimal_places=2)
-    period = forms.CharField(max_length=40, required=False, help_text="e.g. per week")
+    name = forms.CharField(max_length=120, help_text=_("e.g. Time spent on invoices"))
+    unit = forms.CharField(max_length=40, help_text=_("e.g. hours"))
+    before_value = forms.DecimalField(label=_("Before"), max_digits=14, decimal_places=2)
+    after_value = forms.DecimalField(label=_("After"), max_digits=14, decimal_places=2)
+    period = forms.CharField(max_length=40, required=False, help_text=_("e.g. per week"))
 
 
 class QuoteForm(forms.Form):
     """A quote from a leader or user."""
 
-    who = forms.CharField(max_length=120, label="Who said it")
-    role = forms.CharField(max_length=120, required=False, label="Their role")
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Quote", max_length=1000)
+    who = forms.CharField(max_length=120, label=_("Who said it"))
+    role = forms.CharField(max_length=120, required=False, label=_("Their role"))
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label=_("Quote"), max_length=1000)
 
 
 class ImageForm(forms.Form):
@@ -170,8 +170,8 @@ class ImageForm(forms.Form):
     uuid = forms.UUIDField(required=False, widget=forms.HiddenInput)
     upload = forms.FileField(
         required=False,
-        label="Picture",
-        help_text="PNG, JPEG or WebP, at most 5 MB and 6000 x 6000 pixels.",
+        label=_("Picture"),
+        help_text=_("PNG, JPEG or WebP, at most 5 MB and 6000 x 6000 pixels."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
     )
     caption = forms.CharField(max_length=200, required=False)
@@ -186,7 +186,7 @@ class ImageForm(forms.Form):
         cleaned = super().clean()
         missing = not cleaned.get("uuid") and not cleaned.get("upload")
         if missing and cleaned.get("caption") and "upload" not in self.errors:
-            self.add_error("upload", "Choose a picture for this caption.")
+            self.add_error("upload", _("Choose a picture for this caption."))
         return cleaned
 
 
@@ -247,7 +247,7 @@ class ReviewForm(forms.Form):
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Required when sending back or rejecting; the author receives it by e-mail.",
+        help_text=_("Required when sending back or rejecting; the author receives it by e-mail."),
     )
 
     def clean(self):
@@ -256,7 +256,7 @@ class ReviewForm(forms.Form):
             cleaned.get("action") in ("request_changes", "reject")
             and not (cleaned.get("comment") or "").strip()
         ):
-            self.add_error("comment", "Tell the author why.")
+            self.add_error("comment", _("Tell the author why."))
         return cleaned
 
 
@@ -283,20 +283,20 @@ class LibraryFilterForm(forms.Form):
     """Search and filters of the library (a GET form; every field optional)."""
 
     SORTS = [("newest", "Newest"), ("impact", "Most impact"), ("liked", "Most liked")]
-    q = forms.CharField(required=False, max_length=200, label="Search")
+    q = forms.CharField(required=False, max_length=200, label=_("Search"))
     unit = forms.ModelChoiceField(
         queryset=BusinessUnit.objects.order_by("name"),
         required=False,
-        label="Business unit",
+        label=_("Business unit"),
         to_field_name="slug",
-        empty_label="All units",
+        empty_label=_("All units"),
     )
     kind = forms.ChoiceField(
-        choices=[("", "All kinds"), *Solution.Kind.choices], required=False, label="Solution kind"
+        choices=[("", "All kinds"), *Solution.Kind.choices], required=False, label=_("Solution kind")
     )
     tag = forms.SlugField(required=False, max_length=60)
     year = forms.IntegerField(required=False, min_value=2000, max_value=2100)
-    measured = forms.BooleanField(required=False, label="Has measured impact")
+    measured = forms.BooleanField(required=False, label=_("Has measured impact"))
     sort = forms.ChoiceField(choices=SORTS, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -310,14 +310,14 @@ class SessionForm(forms.ModelForm):
     meeting_url = forms.URLField(
         required=False,
         assume_scheme="https",
-        label="Meeting link",
-        help_text="The link people join with.",
+        label=_("Meeting link"),
+        help_text=_("The link people join with."),
     )
     recording_url = forms.URLField(
         required=False,
         assume_scheme="https",
-        label="Recording link",
-        help_text="Add it after the session so that others can watch.",
+        label=_("Recording link"),
+        help_text=_("Add it after the session so that others can watch."),
     )
 
     class Meta:
@@ -353,7 +353,7 @@ class SessionForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("location") and not cleaned.get("meeting_url"):
-            self.add_error("location", "Give a place or a meeting link.")
+            self.add_error("location", _("Give a place or a meeting link."))
         return cleaned
 
 
@@ -361,11 +361,11 @@ class SlotForm(forms.Form):
     """A published story on a session's agenda."""
 
     story = forms.ModelChoiceField(
-        queryset=Story.objects.none(), to_field_name="uuid", label="Story"
+        queryset=Story.objects.none(), to_field_name="uuid", label=_("Story")
     )
     presenter = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
     starts_at = forms.TimeField(
-        label="Starts at", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
     minutes = forms.IntegerField(min_value=5, max_value=120, initial=10)
 
@@ -412,7 +412,7 @@ class NewsletterForm(forms.Form):
             if cleaned.get(f"pos_{s.uuid.hex}")
         ]
         if not chosen:
-            raise ValidationError("Number at least one story to include it.")
+            raise ValidationError(_("Number at least one story to include it."))
         cleaned["ordered_stories"] = [story for _, _, story in sorted(chosen)]
         return cleaned
 
@@ -424,15 +424,15 @@ class StoryValueForm(forms.Form):
 
     solution = forms.ModelChoiceField(
         queryset=Solution.objects.none(),
-        help_text="The story is not linked to a solution yet: saving links it to this one.",
+        help_text=_("The story is not linked to a solution yet: saving links it to this one."),
     )
-    month_from = MonthField(label="First month")
-    month_to = MonthField(label="Last month", help_text="At most 36 months, up to this month.")
+    month_from = MonthField(label=_("First month"))
+    month_to = MonthField(label=_("Last month"), help_text=_("At most 36 months, up to this month."))
     source = forms.ChoiceField(choices=ValueRecord.Source.choices)
     note = forms.CharField(
         max_length=255,
         required=False,
-        help_text="On every record. Empty: the story's title and the metric's name.",
+        help_text=_("On every record. Empty: the story's title and the metric's name."),
     )
 
     def __init__(self, *args, story, solutions, **kwargs):
@@ -447,22 +447,22 @@ class StoryValueForm(forms.Form):
 class StoryMetricValueForm(forms.Form):
     """How one metric of a story turns into value each month."""
 
-    include = forms.BooleanField(required=False, label="Record this metric")
-    method = forms.ChoiceField(choices=Method.choices, label="How it converts")
+    include = forms.BooleanField(required=False, label=_("Record this metric"))
+    method = forms.ChoiceField(choices=Method.choices, label=_("How it converts"))
     volume = forms.DecimalField(
         required=False,
         max_digits=12,
         decimal_places=2,
-        label="Volume per month",
-        help_text="Items per month (e.g. invoices), or periods per month (4.33 for a weekly "
-        "figure, 1 for a monthly one).",
+        label=_("Volume per month"),
+        help_text=_("Items per month (e.g. invoices), or periods per month (4.33 for a weekly "
+        "figure, 1 for a monthly one)."),
     )
     unit_cost = forms.ModelChoiceField(
         queryset=UnitCost.objects.none(),
         required=False,
-        label="Cost from the library",
-        help_text="For time: an hourly cost (empty uses the unit's staff-hour rate). For counts: "
-        "the cost of one such thing.",
+        label=_("Cost from the library"),
+        help_text=_("For time: an hourly cost (empty uses the unit's staff-hour rate). For counts: "
+        "the cost of one such thing."),
     )
 
     def __init__(self, *args, metric, unit_costs, **kwargs):

@@ -34,13 +34,13 @@ class Story(models.Model):
     """One success story: what a maker built, the problem it solved and what it changed."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
-        IN_REVIEW = "in_review", "In review"
-        CHANGES_REQUESTED = "changes_requested", "Changes requested"
-        APPROVED = "approved", "Approved"
-        PUBLISHED = "published", "Published"
-        REJECTED = "rejected", "Rejected"
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        IN_REVIEW = "in_review", _("In review")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        APPROVED = "approved", _("Approved")
+        PUBLISHED = "published", _("Published")
+        REJECTED = "rejected", _("Rejected")
 
     # The five selection criteria a reviewer scores from 1 to 5: (field, label, question).
     CRITERIA = [
@@ -267,15 +267,15 @@ class StoryEvent(models.Model):
     """One step in a story's life: who moved it from which state to which, and why."""
 
     class Kind(models.TextChoices):
-        CREATED = "created", "Created"
-        EDITED = "edited", "Edited"
-        SUBMITTED = "submitted", "Submitted for review"
-        REVIEW_STARTED = "review_started", "Review started"
-        CHANGES_REQUESTED = "changes_requested", "Changes requested"
-        APPROVED = "approved", "Approved"
-        PUBLISHED = "published", "Published"
-        REJECTED = "rejected", "Rejected"
-        SCORED = "scored", "Scored"
+        CREATED = "created", _("Created")
+        EDITED = "edited", _("Edited")
+        SUBMITTED = "submitted", _("Submitted for review")
+        REVIEW_STARTED = "review_started", _("Review started")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        APPROVED = "approved", _("Approved")
+        PUBLISHED = "published", _("Published")
+        REJECTED = "rejected", _("Rejected")
+        SCORED = "scored", _("Scored")
 
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -380,9 +380,9 @@ class Newsletter(models.Model):
     """One newsletter issue: an introduction and an ordered choice of published stories."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
+        DRAFT = "draft", _("Draft")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     subject = models.CharField(max_length=160)
@@ -450,10 +450,10 @@ class NewsletterDelivery(models.Model):
     """One recipient of one newsletter issue: claimed before sending, stamped after."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
 
     newsletter = models.ForeignKey(Newsletter, on_delete=models.CASCADE, related_name="deliveries")
     recipient = models.ForeignKey(
