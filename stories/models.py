@@ -8,6 +8,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from config.numbers import round_half_up
 from value.models import Solution
@@ -44,11 +45,23 @@ class Story(models.Model):
 
     # The five selection criteria a reviewer scores from 1 to 5: (field, label, question).
     CRITERIA = [
-        ("score_relevance", "Relevance", "Does it serve a goal or a pressing problem of ours?"),
-        ("score_impact", "Impact", "How much time, money or satisfaction did it measurably win?"),
-        ("score_diversity", "Diversity", "Does it widen the mix of solution kinds and makers?"),
-        ("score_engagement", "Engagement", "Did several teams or stakeholders work on it?"),
-        ("score_scalability", "Scalability", "Could other units reuse or copy it?"),
+        (
+            "score_relevance",
+            _("Relevance"),
+            _("Does it serve a goal or a pressing problem of ours?"),
+        ),
+        (
+            "score_impact",
+            _("Impact"),
+            _("How much time, money or satisfaction did it measurably win?"),
+        ),
+        (
+            "score_diversity",
+            _("Diversity"),
+            _("Does it widen the mix of solution kinds and makers?"),
+        ),
+        ("score_engagement", _("Engagement"), _("Did several teams or stakeholders work on it?")),
+        ("score_scalability", _("Scalability"), _("Could other units reuse or copy it?")),
     ]
     # The seven sections of the story format, in reading order.
     SECTIONS = [
@@ -140,7 +153,7 @@ class Story(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
-        verbose_name_plural = "stories"
+        verbose_name_plural = _("stories")
         indexes = [models.Index(fields=["status", "published_at"])]
         constraints = [
             models.CheckConstraint(

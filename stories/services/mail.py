@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from ..models import StoryNotification
 
@@ -25,7 +26,7 @@ def story_notification_send(*, notification_id: int) -> bool:
     event, recipient = notification.event, notification.recipient
     if not recipient.email:
         StoryNotification.objects.filter(pk=notification_id).update(
-            sent_at=timezone.now(), error="The author has no e-mail address."
+            sent_at=timezone.now(), error=gettext("The author has no e-mail address.")
         )
         return False
     context = {
@@ -34,8 +35,13 @@ def story_notification_send(*, notification_id: int) -> bool:
         "recipient": recipient,
         "link": notification.link,
     }
-    subject = f"Your story “{event.story.title}”: {event.get_kind_display().lower()}"
-    body = render_to_string("stories/email/decision.txt", context)
+    # In the author's language when their profile has one, else the installation's.
+    with translation.override(getattr(recipient, "language", "") or settings.LANGUAGE_CODE):
+        subject = gettext("Your story “%(title)s”: %(decision)s") % {
+            "title": event.story.title,
+            "decision": event.get_kind_display(),
+        }
+        body = render_to_string("stories/email/decision.txt", context)
     try:
         EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email]).send()
     except Exception as error:
