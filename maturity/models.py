@@ -6,8 +6,8 @@ capability areas in its 2025 edition); the texts are loaded from maturity/conten
 `manage.py load_maturity_model` and can be edited in the admin."""
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 class ModelVersion(models.Model):
