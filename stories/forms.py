@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from accounts.models import BusinessUnit, User
 from config.pickers import use_picker
@@ -173,7 +173,7 @@ class MetricForm(forms.Form):
     name = forms.CharField(
         max_length=120, label=_("Name"), help_text=_("e.g. Time spent on invoices")
     )
-    unit = forms.CharField(max_length=40, label=_("Unit"), help_text=_("e.g. hours"))
+    unit = forms.CharField(max_length=40, label=pgettext_lazy("unit of measure", "Unit"), help_text=_("e.g. hours"))
     before_value = forms.DecimalField(label=_("Before"), max_digits=14, decimal_places=2)
     after_value = forms.DecimalField(label=_("After"), max_digits=14, decimal_places=2)
     period = forms.CharField(
