@@ -173,7 +173,9 @@ class MetricForm(forms.Form):
     name = forms.CharField(
         max_length=120, label=_("Name"), help_text=_("e.g. Time spent on invoices")
     )
-    unit = forms.CharField(max_length=40, label=pgettext_lazy("unit of measure", "Unit"), help_text=_("e.g. hours"))
+    unit = forms.CharField(
+        max_length=40, label=pgettext_lazy("unit of measure", "Unit"), help_text=_("e.g. hours")
+    )
     before_value = forms.DecimalField(label=_("Before"), max_digits=14, decimal_places=2)
     after_value = forms.DecimalField(label=_("After"), max_digits=14, decimal_places=2)
     period = forms.CharField(
