@@ -38,6 +38,7 @@ from .forms import (
 )
 from .models import (
     Newsletter,
+    NewsletterDelivery,
     NewsletterItem,
     NewsletterSubscription,
     SessionSlot,
@@ -740,9 +741,14 @@ class NewsletterDetailView(PolicyRequiredMixin, DetailView):
             )
         )
         if self.object.status != Newsletter.Status.DRAFT:
-            context["delivery_counts"] = dict(
-                self.object.deliveries.values_list("status").annotate(n=Count("pk"))
-            )
+            # Keyed by the status's label, in the reader's language ("sent" → "Gesendet").
+            labels = dict(NewsletterDelivery.Status.choices)
+            context["delivery_counts"] = {
+                labels.get(status, status): n
+                for status, n in self.object.deliveries.values_list("status").annotate(
+                    n=Count("pk")
+                )
+            }
         return context
 
 
