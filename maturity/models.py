@@ -7,6 +7,7 @@ capability areas in its 2025 edition); the texts are loaded from maturity/conten
 
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 class ModelVersion(models.Model):
@@ -16,7 +17,7 @@ class ModelVersion(models.Model):
     title = models.CharField(max_length=200)
     is_current = models.BooleanField(default=False)
     content_hash = models.CharField(
-        max_length=64, blank=True, help_text="SHA-256 of the content file last loaded."
+        max_length=64, blank=True, help_text=_("SHA-256 of the content file last loaded.")
     )
     loaded_at = models.DateTimeField(auto_now=True)
 
@@ -39,12 +40,12 @@ class Level(models.Model):
 
     number = models.PositiveSmallIntegerField(unique=True)
     name = models.CharField(max_length=40)
-    summary = models.CharField(max_length=255, help_text="One line: what the level means.")
+    summary = models.CharField(max_length=255, help_text=_("One line: what the level means."))
     description = models.TextField(
-        max_length=4000, help_text="What a typical organisation at this level looks like."
+        max_length=4000, help_text=_("What a typical organisation at this level looks like.")
     )
     characteristics = models.TextField(
-        max_length=4000, blank=True, help_text="One characteristic per line."
+        max_length=4000, blank=True, help_text=_("One characteristic per line.")
     )
 
     class Meta:
@@ -71,9 +72,9 @@ class Area(models.Model):
     """A capability area of the model, e.g. "Business value" or "Responsible AI"."""
 
     class Section(models.TextChoices):
-        STRATEGY = "strategy", "Strategy, vision and business value"
-        ADMINISTRATION = "administration", "Administration, governance and support"
-        NURTURE = "nurture", "Nurture and adoption"
+        STRATEGY = "strategy", _("Strategy, vision and business value")
+        ADMINISTRATION = "administration", _("Administration, governance and support")
+        NURTURE = "nurture", _("Nurture and adoption")
 
     key = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=100)
@@ -96,7 +97,7 @@ class AreaLevel(models.Model):
 
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="area_levels")
     level = models.ForeignKey(Level, on_delete=models.CASCADE, related_name="area_levels")
-    characteristics = models.TextField(max_length=4000, help_text="One characteristic per line.")
+    characteristics = models.TextField(max_length=4000, help_text=_("One characteristic per line."))
 
     class Meta:
         ordering = ["area__order", "level__number"]

@@ -24,7 +24,7 @@ class ModelMatrixView(PolicyRequiredMixin, TemplateView):
         )
         for area in areas:
             by_level = {cell.level_id: cell for cell in area.area_levels.all()}
-            area.cells = [by_level.get(level.pk) for level in levels]
+            area.cells = [(level, by_level.get(level.pk)) for level in levels]
         context.update(
             levels=levels,
             areas=areas,

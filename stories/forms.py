@@ -4,6 +4,9 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext_lazy
 
 from accounts.models import BusinessUnit, User
 from config.pickers import use_picker
@@ -17,41 +20,53 @@ from .uploads import MAX_IMAGES_PER_STORY, clean_image
 # Labels and guidance for the seven sections of a story, in reading order.
 SECTION_GUIDANCE = {
     "overview": (
-        "Overview",
-        "Three or four sentences: what you built, for whom, and what changed. Someone who "
-        "reads only this paragraph should still get the point.",
+        _("Overview"),
+        _(
+            "Three or four sentences: what you built, for whom, and what changed. Someone who "
+            "reads only this paragraph should still get the point."
+        ),
     ),
     "business_scenario": (
-        "The business problem",
-        "What needed solving and why it mattered. Write for a colleague who has never seen "
-        "this process.",
+        _("The business problem"),
+        _(
+            "What needed solving and why it mattered. Write for a colleague who has never seen "
+            "this process."
+        ),
     ),
     "before_process": (
-        "How it worked before",
-        "The old way, step by step: hand-offs, waiting, re-typing, errors, and where you "
-        "spotted room to improve.",
+        _("How it worked before"),
+        _(
+            "The old way, step by step: hand-offs, waiting, re-typing, errors, and where you "
+            "spotted room to improve."
+        ),
     ),
     "solution_summary": (
-        "What you built",
-        "How the app, flow, report or agent changes the work. Walking through one real case "
-        "from start to finish helps readers picture it.",
+        _("What you built"),
+        _(
+            "How the app, flow, report or agent changes the work. Walking through one real case "
+            "from start to finish helps readers picture it."
+        ),
     ),
     "impact_summary": (
-        "Impact and benefits",
-        "A short bullet list of what got better: time, money, quality, satisfaction. Put the "
-        "measured numbers in the metrics further down.",
+        _("Impact and benefits"),
+        _(
+            "A short bullet list of what got better: time, money, quality, satisfaction. Put the "
+            "measured numbers in the metrics further down."
+        ),
     ),
     "architecture": (
-        "How it is built",
-        "The parts and how they connect: data sources, connectors, flows, screens. Add "
-        "screenshots in the pictures section.",
+        _("How it is built"),
+        _(
+            "The parts and how they connect: data sources, connectors, flows, screens. Add "
+            "screenshots in the pictures section."
+        ),
     ),
     "meet_the_team": (
-        "Meet the team",
-        "Who made it happen: their background, how they learned the platform and who helped.",
+        _("Meet the team"),
+        _("Who made it happen: their background, how they learned the platform and who helped."),
     ),
 }
-MARKDOWN_HINT = " Markdown works: **bold**, *italic*, lists with -, links as [text](https://…)."
+MARKDOWN_HINT = _("Markdown works: **bold**, *italic*, lists with -, links as [text](https://…).")
 
 
 class StoryForm(forms.ModelForm):
@@ -60,7 +75,8 @@ class StoryForm(forms.ModelForm):
     tags = forms.CharField(
         required=False,
         max_length=300,
-        help_text="Comma-separated keywords, e.g. invoices, approvals, field work.",
+        label=_("Tags"),
+        help_text=_("Comma-separated keywords, e.g. invoices, approvals, field work."),
     )
     submission_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
     # Only solutions the story's author may see (set in __init__), searched as you type
@@ -69,8 +85,8 @@ class StoryForm(forms.ModelForm):
         queryset=Solution.objects.none(),
         to_field_name="uuid",
         required=False,
-        label="Solution in the inventory",
-        help_text="Optional: the app or flow, if it is in the solution inventory already.",
+        label=_("Solution in the inventory"),
+        help_text=_("Optional: the app or flow, if it is in the solution inventory already."),
     )
 
     class Meta:
@@ -89,19 +105,22 @@ class StoryForm(forms.ModelForm):
             "cost_saved_per_year",
         ]
         labels = {
-            "solution_kind": "What kind of solution",
-            "highlight_1": "Key highlight 1",
-            "highlight_2": "Key highlight 2",
-            "highlight_3": "Key highlight 3 (optional)",
-            "hours_saved_per_year": "Estimated hours saved per year",
-            "cost_saved_per_year": "Estimated cost saved per year",
+            "title": _("Title"),
+            "business_unit": _("Business unit"),
+            "solution_kind": _("What kind of solution"),
+            "highlight_1": _("Key highlight 1"),
+            "highlight_2": _("Key highlight 2"),
+            "highlight_3": _("Key highlight 3 (optional)"),
+            "team_members": _("Team members"),
+            "hours_saved_per_year": _("Estimated hours saved per year"),
+            "cost_saved_per_year": _("Estimated cost saved per year"),
         }
         help_texts = {
-            "title": "A headline that says what changed, e.g. “Invoices approved in a day”.",
-            "highlight_1": "The two or three points a reader must take away.",
-            "team_members": "One person per line, e.g. “Morgan Maker, accounts payable”.",
-            "hours_saved_per_year": "Your best estimate; the CoE may check it with you.",
-            "cost_saved_per_year": "In the organisation's currency.",
+            "title": _("A headline that says what changed, e.g. “Invoices approved in a day”."),
+            "highlight_1": _("The two or three points a reader must take away."),
+            "team_members": _("One person per line, e.g. “Morgan Maker, accounts payable”."),
+            "hours_saved_per_year": _("Your best estimate; the CoE may check it with you."),
+            "cost_saved_per_year": _("In the organisation's currency."),
         }
         widgets = {
             **{
@@ -116,7 +135,7 @@ class StoryForm(forms.ModelForm):
         self.submitting = submitting
         for field, (label, guidance) in SECTION_GUIDANCE.items():
             self.fields[field].label = label
-            self.fields[field].help_text = guidance + MARKDOWN_HINT
+            self.fields[field].help_text = format_lazy("{} {}", guidance, MARKDOWN_HINT)
         self.fields["title"].required = True
         self.fields["overview"].required = True
         self.fields["business_unit"].queryset = BusinessUnit.objects.order_by("name")
@@ -131,9 +150,9 @@ class StoryForm(forms.ModelForm):
     def clean_tags(self) -> list[str]:
         names = [n.strip() for n in re.split(r"[,;\n]", self.cleaned_data["tags"]) if n.strip()]
         if len(names) > 10:
-            raise ValidationError("Use at most ten tags.")
+            raise ValidationError(_("Use at most ten tags."))
         if any(len(n) > 50 for n in names):
-            raise ValidationError("A tag may be at most 50 characters long.")
+            raise ValidationError(_("A tag may be at most 50 characters long."))
         return names
 
     def clean(self):
@@ -141,7 +160,9 @@ class StoryForm(forms.ModelForm):
         if self.submitting:
             highlights = [cleaned.get(f"highlight_{i}") for i in (1, 2, 3)]
             if sum(1 for h in highlights if h) < 2:
-                self.add_error("highlight_2", "Give at least two key highlights before submitting.")
+                self.add_error(
+                    "highlight_2", _("Give at least two key highlights before submitting.")
+                )
         return cleaned
 
 
@@ -149,19 +170,27 @@ class MetricForm(forms.Form):
     """One measured effect: name, unit, value before and after, and the period."""
 
     uuid = forms.UUIDField(required=False, widget=forms.HiddenInput)
-    name = forms.CharField(max_length=120, help_text="e.g. Time spent on invoices")
-    unit = forms.CharField(max_length=40, help_text="e.g. hours")
-    before_value = forms.DecimalField(label="Before", max_digits=14, decimal_places=2)
-    after_value = forms.DecimalField(label="After", max_digits=14, decimal_places=2)
-    period = forms.CharField(max_length=40, required=False, help_text="e.g. per week")
+    name = forms.CharField(
+        max_length=120, label=_("Name"), help_text=_("e.g. Time spent on invoices")
+    )
+    unit = forms.CharField(
+        max_length=40, label=pgettext_lazy("unit of measure", "Unit"), help_text=_("e.g. hours")
+    )
+    before_value = forms.DecimalField(label=_("Before"), max_digits=14, decimal_places=2)
+    after_value = forms.DecimalField(label=_("After"), max_digits=14, decimal_places=2)
+    period = forms.CharField(
+        max_length=40, required=False, label=_("Period"), help_text=_("e.g. per week")
+    )
 
 
 class QuoteForm(forms.Form):
     """A quote from a leader or user."""
 
-    who = forms.CharField(max_length=120, label="Who said it")
-    role = forms.CharField(max_length=120, required=False, label="Their role")
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Quote", max_length=1000)
+    who = forms.CharField(max_length=120, label=_("Who said it"))
+    role = forms.CharField(max_length=120, required=False, label=_("Their role"))
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), label=_("Quote"), max_length=1000
+    )
 
 
 class ImageForm(forms.Form):
@@ -170,11 +199,11 @@ class ImageForm(forms.Form):
     uuid = forms.UUIDField(required=False, widget=forms.HiddenInput)
     upload = forms.FileField(
         required=False,
-        label="Picture",
-        help_text="PNG, JPEG or WebP, at most 5 MB and 6000 x 6000 pixels.",
+        label=_("Picture"),
+        help_text=_("PNG, JPEG or WebP, at most 5 MB and 6000 x 6000 pixels."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
     )
-    caption = forms.CharField(max_length=200, required=False)
+    caption = forms.CharField(max_length=200, required=False, label=_("Caption"))
 
     def clean_upload(self):
         upload = self.cleaned_data.get("upload")
@@ -186,7 +215,7 @@ class ImageForm(forms.Form):
         cleaned = super().clean()
         missing = not cleaned.get("uuid") and not cleaned.get("upload")
         if missing and cleaned.get("caption") and "upload" not in self.errors:
-            self.add_error("upload", "Choose a picture for this caption.")
+            self.add_error("upload", _("Choose a picture for this caption."))
         return cleaned
 
 
@@ -202,7 +231,14 @@ class _CountedImageFormSet(forms.BaseFormSet):
             if form.cleaned_data.get("uuid") or form.cleaned_data.get("upload"):
                 kept += 1
         if kept > MAX_IMAGES_PER_STORY:
-            raise ValidationError(f"A story may have at most {MAX_IMAGES_PER_STORY} pictures.")
+            raise ValidationError(
+                ngettext(
+                    "A story may have at most %(count)d picture.",
+                    "A story may have at most %(count)d pictures.",
+                    MAX_IMAGES_PER_STORY,
+                )
+                % {"count": MAX_IMAGES_PER_STORY}
+            )
 
 
 MetricFormSet = forms.formset_factory(MetricForm, extra=1, can_delete=True, max_num=20)
@@ -236,18 +272,19 @@ class ReviewForm(forms.Form):
     """A CoE lead's decision on a story, with the comment the author will read."""
 
     ACTIONS = [
-        ("start_review", "Start review"),
-        ("request_changes", "Send back for changes"),
-        ("approve", "Approve"),
-        ("publish", "Publish"),
-        ("reject", "Reject"),
+        ("start_review", _("Start review")),
+        ("request_changes", _("Send back for changes")),
+        ("approve", _("Approve")),
+        ("publish", _("Publish")),
+        ("reject", _("Reject")),
     ]
-    action = forms.ChoiceField(choices=ACTIONS)
+    action = forms.ChoiceField(choices=ACTIONS, label=_("Decision"))
     comment = forms.CharField(
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Required when sending back or rejecting; the author receives it by e-mail.",
+        label=_("Comment for the author"),
+        help_text=_("Required when sending back or rejecting; the author receives it by e-mail."),
     )
 
     def clean(self):
@@ -256,7 +293,7 @@ class ReviewForm(forms.Form):
             cleaned.get("action") in ("request_changes", "reject")
             and not (cleaned.get("comment") or "").strip()
         ):
-            self.add_error("comment", "Tell the author why.")
+            self.add_error("comment", _("Tell the author why."))
         return cleaned
 
 
@@ -282,22 +319,24 @@ class ScoreForm(forms.Form):
 class LibraryFilterForm(forms.Form):
     """Search and filters of the library (a GET form; every field optional)."""
 
-    SORTS = [("newest", "Newest"), ("impact", "Most impact"), ("liked", "Most liked")]
-    q = forms.CharField(required=False, max_length=200, label="Search")
+    SORTS = [("newest", _("Newest")), ("impact", _("Most impact")), ("liked", _("Most liked"))]
+    q = forms.CharField(required=False, max_length=200, label=_("Search"))
     unit = forms.ModelChoiceField(
         queryset=BusinessUnit.objects.order_by("name"),
         required=False,
-        label="Business unit",
+        label=_("Business unit"),
         to_field_name="slug",
-        empty_label="All units",
+        empty_label=_("All units"),
     )
     kind = forms.ChoiceField(
-        choices=[("", "All kinds"), *Solution.Kind.choices], required=False, label="Solution kind"
+        choices=[("", _("All kinds")), *Solution.Kind.choices],
+        required=False,
+        label=_("Solution kind"),
     )
-    tag = forms.SlugField(required=False, max_length=60)
-    year = forms.IntegerField(required=False, min_value=2000, max_value=2100)
-    measured = forms.BooleanField(required=False, label="Has measured impact")
-    sort = forms.ChoiceField(choices=SORTS, required=False)
+    tag = forms.SlugField(required=False, max_length=60, label=_("Tag"))
+    year = forms.IntegerField(required=False, min_value=2000, max_value=2100, label=_("Year"))
+    measured = forms.BooleanField(required=False, label=_("Has measured impact"))
+    sort = forms.ChoiceField(choices=SORTS, required=False, label=_("Sort by"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -310,14 +349,14 @@ class SessionForm(forms.ModelForm):
     meeting_url = forms.URLField(
         required=False,
         assume_scheme="https",
-        label="Meeting link",
-        help_text="The link people join with.",
+        label=_("Meeting link"),
+        help_text=_("The link people join with."),
     )
     recording_url = forms.URLField(
         required=False,
         assume_scheme="https",
-        label="Recording link",
-        help_text="Add it after the session so that others can watch.",
+        label=_("Recording link"),
+        help_text=_("Add it after the session so that others can watch."),
     )
 
     class Meta:
@@ -331,11 +370,17 @@ class SessionForm(forms.ModelForm):
             "description",
             "recording_url",
         ]
-        labels = {"starts_at": "Date and time", "location": "Place"}
+        labels = {
+            "title": _("Title"),
+            "starts_at": _("Date and time"),
+            "location": _("Place"),
+            "host": _("Host"),
+            "description": _("Description"),
+        }
         help_texts = {
-            "location": "A room, or leave empty for an online-only session.",
-            "meeting_url": "The link people join with.",
-            "recording_url": "Add it after the session so that others can watch.",
+            "location": _("A room, or leave empty for an online-only session."),
+            "meeting_url": _("The link people join with."),
+            "recording_url": _("Add it after the session so that others can watch."),
         }
         widgets = {
             "starts_at": forms.DateTimeInput(
@@ -353,7 +398,7 @@ class SessionForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("location") and not cleaned.get("meeting_url"):
-            self.add_error("location", "Give a place or a meeting link.")
+            self.add_error("location", _("Give a place or a meeting link."))
         return cleaned
 
 
@@ -361,13 +406,15 @@ class SlotForm(forms.Form):
     """A published story on a session's agenda."""
 
     story = forms.ModelChoiceField(
-        queryset=Story.objects.none(), to_field_name="uuid", label="Story"
+        queryset=Story.objects.none(), to_field_name="uuid", label=_("Story")
     )
-    presenter = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
+    presenter = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, label=_("Presenter")
+    )
     starts_at = forms.TimeField(
-        label="Starts at", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
-    minutes = forms.IntegerField(min_value=5, max_value=120, initial=10)
+    minutes = forms.IntegerField(min_value=5, max_value=120, initial=10, label=_("Minutes"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -380,12 +427,13 @@ class SlotForm(forms.Form):
 class NewsletterForm(forms.Form):
     """A newsletter issue: subject, intro and the published stories in it, numbered in order."""
 
-    subject = forms.CharField(max_length=160)
+    subject = forms.CharField(max_length=160, label=_("Subject"))
     intro = forms.CharField(
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="A few lines opening the issue." + MARKDOWN_HINT,
+        label=_("Introduction"),
+        help_text=format_lazy("{} {}", _("A few lines opening the issue."), MARKDOWN_HINT),
     )
 
     def __init__(self, *args, stories=(), positions=None, **kwargs):
@@ -412,7 +460,7 @@ class NewsletterForm(forms.Form):
             if cleaned.get(f"pos_{s.uuid.hex}")
         ]
         if not chosen:
-            raise ValidationError("Number at least one story to include it.")
+            raise ValidationError(_("Number at least one story to include it."))
         cleaned["ordered_stories"] = [story for _, _, story in sorted(chosen)]
         return cleaned
 
@@ -424,15 +472,19 @@ class StoryValueForm(forms.Form):
 
     solution = forms.ModelChoiceField(
         queryset=Solution.objects.none(),
-        help_text="The story is not linked to a solution yet: saving links it to this one.",
+        label=_("Solution"),
+        help_text=_("The story is not linked to a solution yet: saving links it to this one."),
     )
-    month_from = MonthField(label="First month")
-    month_to = MonthField(label="Last month", help_text="At most 36 months, up to this month.")
-    source = forms.ChoiceField(choices=ValueRecord.Source.choices)
+    month_from = MonthField(label=_("First month"))
+    month_to = MonthField(
+        label=_("Last month"), help_text=_("At most 36 months, up to this month.")
+    )
+    source = forms.ChoiceField(choices=ValueRecord.Source.choices, label=_("Source"))
     note = forms.CharField(
         max_length=255,
         required=False,
-        help_text="On every record. Empty: the story's title and the metric's name.",
+        label=_("Note"),
+        help_text=_("On every record. Empty: the story's title and the metric's name."),
     )
 
     def __init__(self, *args, story, solutions, **kwargs):
@@ -447,22 +499,26 @@ class StoryValueForm(forms.Form):
 class StoryMetricValueForm(forms.Form):
     """How one metric of a story turns into value each month."""
 
-    include = forms.BooleanField(required=False, label="Record this metric")
-    method = forms.ChoiceField(choices=Method.choices, label="How it converts")
+    include = forms.BooleanField(required=False, label=_("Record this metric"))
+    method = forms.ChoiceField(choices=Method.choices, label=_("How it converts"))
     volume = forms.DecimalField(
         required=False,
         max_digits=12,
         decimal_places=2,
-        label="Volume per month",
-        help_text="Items per month (e.g. invoices), or periods per month (4.33 for a weekly "
-        "figure, 1 for a monthly one).",
+        label=_("Volume per month"),
+        help_text=_(
+            "Items per month (e.g. invoices), or periods per month (4.33 for a weekly "
+            "figure, 1 for a monthly one)."
+        ),
     )
     unit_cost = forms.ModelChoiceField(
         queryset=UnitCost.objects.none(),
         required=False,
-        label="Cost from the library",
-        help_text="For time: an hourly cost (empty uses the unit's staff-hour rate). For counts: "
-        "the cost of one such thing.",
+        label=_("Cost from the library"),
+        help_text=_(
+            "For time: an hourly cost (empty uses the unit's staff-hour rate). For counts: "
+            "the cost of one such thing."
+        ),
     )
 
     def __init__(self, *args, metric, unit_costs, **kwargs):

@@ -8,6 +8,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from config.numbers import round_half_up
 from value.models import Solution
@@ -34,21 +35,33 @@ class Story(models.Model):
     """One success story: what a maker built, the problem it solved and what it changed."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
-        IN_REVIEW = "in_review", "In review"
-        CHANGES_REQUESTED = "changes_requested", "Changes requested"
-        APPROVED = "approved", "Approved"
-        PUBLISHED = "published", "Published"
-        REJECTED = "rejected", "Rejected"
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        IN_REVIEW = "in_review", _("In review")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        APPROVED = "approved", _("Approved")
+        PUBLISHED = "published", _("Published")
+        REJECTED = "rejected", _("Rejected")
 
     # The five selection criteria a reviewer scores from 1 to 5: (field, label, question).
     CRITERIA = [
-        ("score_relevance", "Relevance", "Does it serve a goal or a pressing problem of ours?"),
-        ("score_impact", "Impact", "How much time, money or satisfaction did it measurably win?"),
-        ("score_diversity", "Diversity", "Does it widen the mix of solution kinds and makers?"),
-        ("score_engagement", "Engagement", "Did several teams or stakeholders work on it?"),
-        ("score_scalability", "Scalability", "Could other units reuse or copy it?"),
+        (
+            "score_relevance",
+            _("Relevance"),
+            _("Does it serve a goal or a pressing problem of ours?"),
+        ),
+        (
+            "score_impact",
+            _("Impact"),
+            _("How much time, money or satisfaction did it measurably win?"),
+        ),
+        (
+            "score_diversity",
+            _("Diversity"),
+            _("Does it widen the mix of solution kinds and makers?"),
+        ),
+        ("score_engagement", _("Engagement"), _("Did several teams or stakeholders work on it?")),
+        ("score_scalability", _("Scalability"), _("Could other units reuse or copy it?")),
     ]
     # The seven sections of the story format, in reading order.
     SECTIONS = [
@@ -140,7 +153,7 @@ class Story(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
-        verbose_name_plural = "stories"
+        verbose_name_plural = _("stories")
         indexes = [models.Index(fields=["status", "published_at"])]
         constraints = [
             models.CheckConstraint(
@@ -267,15 +280,15 @@ class StoryEvent(models.Model):
     """One step in a story's life: who moved it from which state to which, and why."""
 
     class Kind(models.TextChoices):
-        CREATED = "created", "Created"
-        EDITED = "edited", "Edited"
-        SUBMITTED = "submitted", "Submitted for review"
-        REVIEW_STARTED = "review_started", "Review started"
-        CHANGES_REQUESTED = "changes_requested", "Changes requested"
-        APPROVED = "approved", "Approved"
-        PUBLISHED = "published", "Published"
-        REJECTED = "rejected", "Rejected"
-        SCORED = "scored", "Scored"
+        CREATED = "created", _("Created")
+        EDITED = "edited", _("Edited")
+        SUBMITTED = "submitted", _("Submitted for review")
+        REVIEW_STARTED = "review_started", _("Review started")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        APPROVED = "approved", _("Approved")
+        PUBLISHED = "published", _("Published")
+        REJECTED = "rejected", _("Rejected")
+        SCORED = "scored", _("Scored")
 
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -380,9 +393,9 @@ class Newsletter(models.Model):
     """One newsletter issue: an introduction and an ordered choice of published stories."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
+        DRAFT = "draft", _("Draft")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     subject = models.CharField(max_length=160)
@@ -450,10 +463,10 @@ class NewsletterDelivery(models.Model):
     """One recipient of one newsletter issue: claimed before sending, stamped after."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
 
     newsletter = models.ForeignKey(Newsletter, on_delete=models.CASCADE, related_name="deliveries")
     recipient = models.ForeignKey(

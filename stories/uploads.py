@@ -11,13 +11,14 @@ import warnings
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.utils.translation import gettext, gettext_lazy
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_SIDE = 6000
 MAX_IMAGES_PER_STORY = 10
 FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
-REFUSED = "Only PNG, JPEG or WebP pictures can be uploaded."
+REFUSED = gettext_lazy("Only PNG, JPEG or WebP pictures can be uploaded.")
 
 
 def _looks_like_markup(head: bytes) -> bool:
@@ -32,7 +33,7 @@ def clean_image(upload) -> ContentFile:
     WebP picture, is over 5 MB, or is wider or taller than 6000 pixels."""
     if upload.size > MAX_BYTES:
         raise ValidationError(
-            "This file is %(size).1f MB; pictures may be at most 5 MB.",
+            gettext("This file is %(size).1f MB; pictures may be at most 5 MB."),
             params={"size": upload.size / 1024 / 1024},
             code="too_big",
         )
@@ -40,7 +41,8 @@ def clean_image(upload) -> ContentFile:
     data = upload.read()
     if _looks_like_markup(data[:256]):
         raise ValidationError(
-            f"SVG, HTML and other text files are not accepted. {REFUSED}", code="markup"
+            gettext("SVG, HTML and other text files are not accepted.") + " " + str(REFUSED),
+            code="markup",
         )
     try:
         with warnings.catch_warnings():
@@ -51,20 +53,28 @@ def clean_image(upload) -> ContentFile:
             width, height = probe.size
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ValidationError(
-            "This picture has too many pixels; at most 6000 x 6000 are allowed.",
+            gettext("This picture has too many pixels; at most 6000 x 6000 are allowed."),
             code="too_large",
         ) from None
     except UnidentifiedImageError:
         raise ValidationError(
-            f"This file is not a picture we can read. {REFUSED}", code="not_image"
+            gettext("This file is not a picture we can read.") + " " + str(REFUSED),
+            code="not_image",
         ) from None
     except OSError:
-        raise ValidationError(f"This picture is damaged. {REFUSED}", code="damaged") from None
+        raise ValidationError(
+            gettext("This picture is damaged.") + " " + str(REFUSED), code="damaged"
+        ) from None
     if image_format not in FORMATS:
-        raise ValidationError(f"{image_format} pictures are not accepted. {REFUSED}", code="format")
+        raise ValidationError(
+            gettext("%(format)s pictures are not accepted.") % {"format": image_format}
+            + " "
+            + str(REFUSED),
+            code="format",
+        )
     if width > MAX_SIDE or height > MAX_SIDE:
         raise ValidationError(
-            "This picture is %(w)d x %(h)d pixels; at most 6000 x 6000 are allowed.",
+            gettext("This picture is %(w)d x %(h)d pixels; at most 6000 x 6000 are allowed."),
             params={"w": width, "h": height},
             code="too_large",
         )
@@ -76,7 +86,9 @@ def clean_image(upload) -> ContentFile:
         image.load()
         image = ImageOps.exif_transpose(image)
     except (OSError, Image.DecompressionBombError, SyntaxError, ValueError):
-        raise ValidationError(f"This picture is damaged. {REFUSED}", code="damaged") from None
+        raise ValidationError(
+            gettext("This picture is damaged.") + " " + str(REFUSED), code="damaged"
+        ) from None
     finally:
         ImageFile.LOAD_TRUNCATED_IMAGES = previous
 

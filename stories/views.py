@@ -8,10 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -38,6 +38,7 @@ from .forms import (
 )
 from .models import (
     Newsletter,
+    NewsletterDelivery,
     NewsletterItem,
     NewsletterSubscription,
     SessionSlot,
@@ -201,13 +202,16 @@ def _review_actions(story: Story) -> list[tuple[str, str, str]]:
     """The decisions open to a reviewer in the story's state: (action, label, button style)."""
     s = Story.Status
     return {
-        s.SUBMITTED: [("start_review", "Start review", "primary"), ("reject", "Reject", "danger")],
-        s.IN_REVIEW: [
-            ("approve", "Approve", "success"),
-            ("request_changes", "Send back for changes", "warning"),
-            ("reject", "Reject", "danger"),
+        s.SUBMITTED: [
+            ("start_review", _("Start review"), "primary"),
+            ("reject", _("Reject"), "danger"),
         ],
-        s.APPROVED: [("publish", "Publish", "success"), ("reject", "Reject", "danger")],
+        s.IN_REVIEW: [
+            ("approve", _("Approve"), "success"),
+            ("request_changes", _("Send back for changes"), "warning"),
+            ("reject", _("Reject"), "danger"),
+        ],
+        s.APPROVED: [("publish", _("Publish"), "success"), ("reject", _("Reject"), "danger")],
     }.get(story.status, [])
 
 
@@ -243,7 +247,9 @@ class StoryLikeView(PolicyRequiredMixin, View):
         if not story.is_published:
             raise Http404
         liked = services.story_toggle_like(story=story, user=request.user)
-        messages.success(request, "Thanks for the like." if liked else "Like taken back.")
+        messages.success(
+            request, gettext("Thanks for the like.") if liked else gettext("Like taken back.")
+        )
         return redirect(story)
 
 
@@ -325,7 +331,9 @@ class StoryFormView(PolicyRequiredMixin, View):
         form, metrics, quotes, images = self._forms(story, request.POST, request.FILES, submitting)
         valid = all([form.is_valid(), metrics.is_valid(), quotes.is_valid(), images.is_valid()])
         if not valid:
-            messages.error(request, "Please correct the marked fields; nothing was saved yet.")
+            messages.error(
+                request, gettext("Please correct the marked fields; nothing was saved yet.")
+            )
             return self.render_page(story, form, metrics, quotes, images, status=400)
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("tags", "submission_token")}
         rows = {
@@ -352,7 +360,7 @@ class StoryFormView(PolicyRequiredMixin, View):
                 )
                 if not created:
                     # The same form sent twice (a double click): the first request did the work.
-                    messages.info(request, "This story was already saved.")
+                    messages.info(request, gettext("This story was already saved."))
                     return redirect(story)
             else:
                 story = services.story_update(story=story, editor=request.user, data=data, **rows)
@@ -365,12 +373,14 @@ class StoryFormView(PolicyRequiredMixin, View):
             except StoryStateError as error:
                 messages.error(request, str(error))
                 return redirect("stories:story_update", uuid=story.uuid)
-            messages.success(request, "Submitted. The CoE will review your story and e-mail you.")
+            messages.success(
+                request, gettext("Submitted. The CoE will review your story and e-mail you.")
+            )
             return redirect(story)
         if action == "preview":
-            messages.info(request, "Saved. This is how readers will see your story.")
+            messages.info(request, gettext("Saved. This is how readers will see your story."))
             return redirect(story)
-        messages.success(request, "Draft saved.")
+        messages.success(request, gettext("Draft saved."))
         return redirect("stories:story_update", uuid=story.uuid)
 
 
@@ -391,7 +401,7 @@ class StorySubmitView(PolicyRequiredMixin, View):
         except StoryStateError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, "Submitted for review.")
+            messages.success(request, gettext("Submitted for review."))
         return redirect(story)
 
 
@@ -424,8 +434,14 @@ class StoryReviewView(PolicyRequiredMixin, View):
         except StoryStateError as error:
             messages.error(request, str(error))
         else:
-            label = dict(ReviewForm.ACTIONS)[action]
-            messages.success(request, f"Done: {label.lower()}.")
+            done = {
+                "start_review": gettext("Done: start review."),
+                "request_changes": gettext("Done: send back for changes."),
+                "approve": gettext("Done: approve."),
+                "publish": gettext("Done: publish."),
+                "reject": gettext("Done: reject."),
+            }
+            messages.success(request, done[action])
         return redirect(story)
 
 
@@ -438,7 +454,7 @@ class StoryScoreView(PolicyRequiredMixin, View):
         story = _visible_story(request, uuid)
         form = ScoreForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "Scores go from 1 to 5.")
+            messages.error(request, gettext("Scores go from 1 to 5."))
             return redirect(story)
         try:
             story = services.story_score(
@@ -447,7 +463,10 @@ class StoryScoreView(PolicyRequiredMixin, View):
         except StoryStateError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, f"Scores saved: {story.score_total} of 25.")
+            messages.success(
+                request,
+                gettext("Scores saved: %(score)s of 25.") % {"score": story.score_total},
+            )
         return redirect(story)
 
 
@@ -508,7 +527,9 @@ class StoryRecordValueView(PolicyRequiredMixin, View):
     def get(self, request, uuid):
         story = self.get_story(uuid)
         if not story.is_published:
-            messages.error(request, "Only published stories can be turned into value records.")
+            messages.error(
+                request, gettext("Only published stories can be turned into value records.")
+            )
             return redirect(story)
         return self.render_page(story, *self._forms(story))
 
@@ -552,10 +573,17 @@ class StoryRecordValueView(PolicyRequiredMixin, View):
         if "save" not in request.POST:
             return self.render_page(story, form, metric_forms, plan=plan)
         created, already = len(result.created), len(result.already_recorded)
-        text = f"{created} value record{pluralize(created)} created from this story"
+        text = ngettext(
+            "%(count)d value record created from this story",
+            "%(count)d value records created from this story",
+            created,
+        ) % {"count": created}
         if already:
-            text += f"; {already} {pluralize(already, 'was,were')} already recorded"
-        messages.success(request, text + ".")
+            text += ngettext(
+                "; %(count)d was already recorded", "; %(count)d were already recorded", already
+            ) % {"count": already}
+        text += "."
+        messages.success(request, text)
         return redirect(result.solution)
 
 
@@ -625,7 +653,7 @@ class SessionFormView(PolicyRequiredMixin, View):
                 status=400,
             )
         session = services.session_save(actor=request.user, data=form.cleaned_data, session=session)
-        messages.success(request, "Session saved.")
+        messages.success(request, gettext("Session saved."))
         return redirect(session)
 
 
@@ -645,7 +673,7 @@ class SessionSlotAddView(PolicyRequiredMixin, View):
                 status=400,
             )
         services.session_add_slot(actor=request.user, session=session, **form.cleaned_data)
-        messages.success(request, "Added to the agenda.")
+        messages.success(request, gettext("Added to the agenda."))
         return redirect(session)
 
 
@@ -661,7 +689,7 @@ class SessionSlotRemoveView(PolicyRequiredMixin, View):
             story__uuid=story_uuid,
         )
         services.session_remove_slot(actor=request.user, slot=slot)
-        messages.success(request, "Removed from the agenda.")
+        messages.success(request, gettext("Removed from the agenda."))
         return redirect(slot.session)
 
 
@@ -713,9 +741,14 @@ class NewsletterDetailView(PolicyRequiredMixin, DetailView):
             )
         )
         if self.object.status != Newsletter.Status.DRAFT:
-            context["delivery_counts"] = dict(
-                self.object.deliveries.values_list("status").annotate(n=Count("pk"))
-            )
+            # Keyed by the status's label, in the reader's language ("sent" → "Gesendet").
+            labels = dict(NewsletterDelivery.Status.choices)
+            context["delivery_counts"] = {
+                labels.get(status, status): n
+                for status, n in self.object.deliveries.values_list("status").annotate(
+                    n=Count("pk")
+                )
+            }
         return context
 
 
@@ -786,7 +819,7 @@ class NewsletterFormView(PolicyRequiredMixin, View):
         except NewsletterStateError as error:
             messages.error(request, str(error))
             return redirect("stories:newsletter_list")
-        messages.success(request, "Issue saved. Preview it, then send it.")
+        messages.success(request, gettext("Issue saved. Preview it, then send it."))
         return redirect(newsletter)
 
 
@@ -809,14 +842,25 @@ class NewsletterSendView(PolicyRequiredMixin, View):
                 # Saved, but the broker did not take the job: say so rather than "sending".
                 messages.warning(
                     request,
-                    gettext(
+                    ngettext(
+                        "Queued for %(count)s subscriber; sending will start as soon as the "
+                        "job queue answers.",
                         "Queued for %(count)s subscribers; sending will start as soon as the "
-                        "job queue answers."
+                        "job queue answers.",
+                        count,
                     )
                     % {"count": count},
                 )
             else:
-                messages.success(request, f"Sending to {count} subscribers in the background.")
+                messages.success(
+                    request,
+                    ngettext(
+                        "Sending to %(count)s subscriber in the background.",
+                        "Sending to %(count)s subscribers in the background.",
+                        count,
+                    )
+                    % {"count": count},
+                )
         return redirect(newsletter)
 
 
@@ -826,12 +870,12 @@ class NewsletterSubscriptionView(View):
     def post(self, request):
         if request.POST.get("subscribe") == "1":
             services.newsletter_subscribe(user=request.user)
-            messages.success(request, "You will receive the newsletter.")
+            messages.success(request, gettext("You will receive the newsletter."))
         else:
             subscription = NewsletterSubscription.objects.filter(user=request.user).first()
             if subscription:
                 services.newsletter_unsubscribe(subscription=subscription)
-            messages.success(request, "You will no longer receive the newsletter.")
+            messages.success(request, gettext("You will no longer receive the newsletter."))
         return redirect("stories:newsletter_list")
 
 

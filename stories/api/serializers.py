@@ -1,6 +1,8 @@
 """Serializers of the stories API. They shape and validate data; the views call services."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import BusinessUnit, User
@@ -60,7 +62,7 @@ class StoryImageInputSerializer(serializers.Serializer):
     """A new picture for a story: checked, size-capped and re-encoded like the page's upload."""
 
     image = serializers.FileField(
-        help_text="PNG, JPEG or WebP, at most 5 MB and 6000 x 6000 pixels."
+        help_text=_("PNG, JPEG or WebP, at most 5 MB and 6000 x 6000 pixels.")
     )
     caption = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
@@ -123,7 +125,7 @@ class StorySerializer(serializers.ModelSerializer):
         data = super().to_representation(instance)
         request = self.context.get("request")
         if request is None or not is_coe(request.user):
-            for field, _, _ in Story.CRITERIA:
+            for field, _label, _question in Story.CRITERIA:
                 data[field] = None
             data["score_total"] = None
         return data
@@ -234,19 +236,19 @@ class StoryLikeOutputSerializer(serializers.Serializer):
 class StoryMetricValueInputSerializer(serializers.Serializer):
     """How one metric of the story turns into value each month."""
 
-    metric = serializers.UUIDField(help_text="The uuid of one of the story's metrics.")
+    metric = serializers.UUIDField(help_text=_("The uuid of one of the story's metrics."))
     method = serializers.ChoiceField(choices=Method.choices)
     volume = serializers.DecimalField(
         max_digits=12,
         decimal_places=2,
-        help_text="Items per month, or periods per month (4.33 for a weekly figure).",
+        help_text=_("Items per month, or periods per month (4.33 for a weekly figure)."),
     )
     unit_cost = serializers.SlugRelatedField(
         slug_field="uuid",
         queryset=UnitCost.objects.all(),
         required=False,
         allow_null=True,
-        help_text="A cost from the library: hourly for time, the cost of one thing for counts.",
+        help_text=_("A cost from the library: hourly for time, the cost of one thing for counts."),
     )
 
 
@@ -265,7 +267,7 @@ class StoryRecordValueInputSerializer(serializers.Serializer):
         queryset=Solution.objects.all(),
         required=False,
         allow_null=True,
-        help_text="For a story not linked to a solution yet: links it to this one.",
+        help_text=_("For a story not linked to a solution yet: links it to this one."),
     )
     note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
 
@@ -342,7 +344,9 @@ class ShowAndTellSessionSerializer(serializers.ModelSerializer):
         location = attrs.get("location", getattr(self.instance, "location", ""))
         link = attrs.get("meeting_url", getattr(self.instance, "meeting_url", ""))
         if not location and not link:
-            raise serializers.ValidationError({"location": "Give a place or a meeting link."})
+            raise serializers.ValidationError(
+                {"location": gettext("Give a place or a meeting link.")}
+            )
         return attrs
 
 
@@ -367,5 +371,7 @@ class NewsletterWriteSerializer(serializers.Serializer):
     def validate_stories(self, uuids):
         repeated = sorted({str(u) for u in uuids if uuids.count(u) > 1})
         if repeated:
-            raise serializers.ValidationError(f"Listed more than once: {', '.join(repeated)}.")
+            raise serializers.ValidationError(
+                gettext("Listed more than once: %(items)s.") % {"items": ", ".join(repeated)}
+            )
         return uuids

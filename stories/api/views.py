@@ -5,6 +5,7 @@ import uuid as uuidlib
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch
+from django.utils.translation import gettext, ngettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -179,7 +180,16 @@ class StoryViewSet(
             # Counted before the upload is stored, as the page's form does.
             if len(pictures) >= MAX_IMAGES_PER_STORY:
                 raise ValidationError(
-                    {"image": [f"A story may have at most {MAX_IMAGES_PER_STORY} pictures."]}
+                    {
+                        "image": [
+                            ngettext(
+                                "A story may have at most %(count)d picture.",
+                                "A story may have at most %(count)d pictures.",
+                                MAX_IMAGES_PER_STORY,
+                            )
+                            % {"count": MAX_IMAGES_PER_STORY}
+                        ]
+                    }
                 )
             before.extend(i.pk for i in pictures)
             kept = [{"uuid": i.uuid, "caption": i.caption} for i in pictures]
@@ -270,7 +280,7 @@ class StoryViewSet(
         """Like a published story, or take the like back."""
         story = self.get_object()
         if not story.is_published:
-            raise ValidationError({"detail": "Only published stories can be liked."})
+            raise ValidationError({"detail": gettext("Only published stories can be liked.")})
         liked = services.story_toggle_like(story=story, user=request.user)
         return Response({"liked": liked, "like_count": story.likes.count()})
 
@@ -292,7 +302,11 @@ class StoryViewSet(
         ]
         if unknown:
             raise ValidationError(
-                {"metrics": {i: {"metric": ["Not a metric of this story."]} for i in unknown}}
+                {
+                    "metrics": {
+                        i: {"metric": [gettext("Not a metric of this story.")]} for i in unknown
+                    }
+                }
             )
         default_from, default_to = record_value.default_months(story)
         try:
@@ -447,7 +461,9 @@ class NewsletterViewSet(
         found = {s.uuid: s for s in Story.objects.visible_to(request.user).filter(uuid__in=uuids)}
         missing = [str(u) for u in uuids if u not in found]
         if missing:
-            raise ValidationError({"stories": f"No such story: {', '.join(missing)}."})
+            raise ValidationError(
+                {"stories": gettext("No such story: %(uuids)s.") % {"uuids": ", ".join(missing)}}
+            )
         try:
             return services.newsletter_save(
                 actor=request.user,

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.languages import in_language_of
 
@@ -27,7 +28,7 @@ def story_notification_send(*, notification_id: int) -> bool:
     event, recipient = notification.event, notification.recipient
     if not recipient.email:
         StoryNotification.objects.filter(pk=notification_id).update(
-            sent_at=timezone.now(), error="The author has no e-mail address."
+            sent_at=timezone.now(), error=gettext("The author has no e-mail address.")
         )
         return False
     context = {
@@ -37,7 +38,10 @@ def story_notification_send(*, notification_id: int) -> bool:
         "link": notification.link,
     }
     with in_language_of(recipient):  # the author reads the decision in their language
-        subject = f"Your story “{event.story.title}”: {event.get_kind_display().lower()}"
+        subject = gettext("Your story “%(title)s”: %(decision)s") % {
+            "title": event.story.title,
+            "decision": event.get_kind_display(),
+        }
         body = render_to_string("stories/email/decision.txt", context)
     try:
         EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email]).send()

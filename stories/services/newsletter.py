@@ -6,6 +6,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.policy import require
 from accounts.services import audit_record
@@ -38,9 +39,9 @@ def newsletter_save(
     else:
         newsletter = Newsletter.objects.select_for_update().get(pk=newsletter.pk)
         if not newsletter.is_draft:
-            raise NewsletterStateError("An issue that has been sent cannot be changed.")
+            raise NewsletterStateError(gettext("An issue that has been sent cannot be changed."))
     if any(not story.is_published for story in stories):
-        raise NewsletterStateError("Only published stories can go into a newsletter.")
+        raise NewsletterStateError(gettext("Only published stories can go into a newsletter."))
     newsletter.subject, newsletter.intro = subject, intro
     newsletter.save()
     newsletter.items.all().delete()
@@ -75,12 +76,12 @@ def newsletter_send(*, newsletter: Newsletter, actor, base_url: str) -> Newslett
     then the sending task after commit. Raises PermissionDenied or NewsletterStateError."""
     require(actor, "stories.manage_newsletters")
     if not newsletter.items.exists():
-        raise NewsletterStateError("Add at least one story before sending.")
+        raise NewsletterStateError(gettext("Add at least one story before sending."))
     started = Newsletter.objects.filter(pk=newsletter.pk, status=Newsletter.Status.DRAFT).update(
         status=Newsletter.Status.SENDING, send_started_at=timezone.now(), base_url=base_url
     )
     if started != 1:
-        raise NewsletterStateError("This issue is already being sent or was sent.")
+        raise NewsletterStateError(gettext("This issue is already being sent or was sent."))
     subscriptions = NewsletterSubscription.objects.filter(
         is_active=True, user__is_active=True
     ).exclude(user__email="")

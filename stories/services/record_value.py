@@ -22,6 +22,8 @@ from decimal import Decimal, DecimalException
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.services import audit_record
@@ -38,10 +40,16 @@ MAX_MONEY = Decimal("999999999999.99")
 
 
 class Method(models.TextChoices):
-    TIME_PER_ITEM = "time_per_item", "Minutes per item x items per month (valued per hour)"
-    HOURS_PER_PERIOD = "hours_per_period", "Hours per period x periods per month (valued per hour)"
-    COUNT_PER_ITEM = "count_per_item", "Count per item (or period) x volume per month x cost of one"
-    MONEY_PER_PERIOD = "money_per_period", "Money per period x periods per month"
+    TIME_PER_ITEM = "time_per_item", _("Minutes per item x items per month (valued per hour)")
+    HOURS_PER_PERIOD = (
+        "hours_per_period",
+        _("Hours per period x periods per month (valued per hour)"),
+    )
+    COUNT_PER_ITEM = (
+        "count_per_item",
+        _("Count per item (or period) x volume per month x cost of one"),
+    )
+    MONEY_PER_PERIOD = "money_per_period", _("Money per period x periods per month")
 
 
 HOURLY_METHODS = (Method.TIME_PER_ITEM, Method.HOURS_PER_PERIOD)
@@ -200,15 +208,21 @@ def suggested_volume(metric: StoryMetric) -> Decimal | None:
 
 def _months_between(start: date | None, end: date | None, problems: list[Problem]) -> list[date]:
     if start is None or end is None:
-        problems.append(Problem("Give the first and the last month.", "month_from"))
+        problems.append(Problem(gettext("Give the first and the last month."), "month_from"))
         return []
     first, last = _month_number(start), _month_number(end)
     if last > _month_number(date.today()):
-        problems.append(Problem("Value can only be recorded up to this month.", "month_to"))
+        problems.append(
+            Problem(gettext("Value can only be recorded up to this month."), "month_to")
+        )
     elif last < first:
-        problems.append(Problem("The last month cannot be before the first.", "month_to"))
+        problems.append(Problem(gettext("The last month cannot be before the first."), "month_to"))
     elif last - first + 1 > MAX_MONTHS:
-        problems.append(Problem(f"At most {MAX_MONTHS} months at a time.", "month_to"))
+        problems.append(
+            Problem(
+                gettext("At most %(count)d months at a time.") % {"count": MAX_MONTHS}, "month_to"
+            )
+        )
     else:
         return [_month(n) for n in range(first, last + 1)]
     return []
@@ -227,35 +241,46 @@ def _calculate(
     before, after = Decimal(str(metric.before_value)), Decimal(str(metric.after_value))
     found = len(problems)
     if method not in Method.values:
-        problems.append(Problem("Pick how the metric turns into value.", "method", index))
+        problems.append(Problem(gettext("Pick how the metric turns into value."), "method", index))
     if volume is None or volume <= 0:
-        problems.append(Problem("The volume per month must be more than zero.", "volume", index))
+        problems.append(
+            Problem(gettext("The volume per month must be more than zero."), "volume", index)
+        )
     if after >= before:
         problems.append(
             Problem(
-                f"“{metric.name}” is not lower after than before: there is no saving to record.",
+                gettext(
+                    "“%(metric)s” is not lower after than before: there is no saving to record."
+                )
+                % {"metric": metric.name},
                 "",
                 index,
             )
         )
     if method in HOURLY_METHODS:
         if cost is not None and cost.measure != UnitCost.Measure.HOUR:
-            problems.append(Problem("Pick a cost measured per hour.", "unit_cost", index))
+            problems.append(Problem(gettext("Pick a cost measured per hour."), "unit_cost", index))
         elif cost is None and hour_rate is None:
             problems.append(
                 Problem(
-                    "There is no staff-hour rate for this unit in the cost library: "
-                    "pick an hourly cost.",
+                    gettext(
+                        "There is no staff-hour rate for this unit in the cost library: "
+                        "pick an hourly cost."
+                    ),
                     "unit_cost",
                     index,
                 )
             )
     elif method == Method.COUNT_PER_ITEM:
         if cost is None:
-            problems.append(Problem("Pick the cost of one such thing.", "unit_cost", index))
+            problems.append(
+                Problem(gettext("Pick the cost of one such thing."), "unit_cost", index)
+            )
         elif cost.measure == UnitCost.Measure.HOUR:
             problems.append(
-                Problem("Pick the cost of one item or event, not an hour.", "unit_cost", index)
+                Problem(
+                    gettext("Pick the cost of one item or event, not an hour."), "unit_cost", index
+                )
             )
     if len(problems) > found:
         return None
@@ -286,7 +311,9 @@ def _calculate(
     except DecimalException:
         too_large = True
     if too_large:
-        problems.append(Problem("The volume gives a figure too large to record.", "volume", index))
+        problems.append(
+            Problem(gettext("The volume gives a figure too large to record."), "volume", index)
+        )
         return None
     return result
 
@@ -307,28 +334,41 @@ def story_value_preview(
     saving, a volume of zero or less, no hourly cost)."""
     problems: list[Problem] = []
     if not story.is_published:
-        problems.append(Problem("Only published stories can be turned into value records."))
+        problems.append(
+            Problem(gettext("Only published stories can be turned into value records."))
+        )
     if story.solution_id and solution is not None and solution.pk != story.solution_id:
-        problems.append(Problem(f"The story is already linked to {story.solution}.", "solution"))
+        problems.append(
+            Problem(
+                gettext("The story is already linked to %(solution)s.")
+                % {"solution": story.solution},
+                "solution",
+            )
+        )
     solution = story.solution if story.solution_id else solution
     if solution is None:
         problems.append(
             Problem(
-                "This story is not linked to a solution: pick the solution its value belongs to.",
+                gettext(
+                    "This story is not linked to a solution: pick the solution its value "
+                    "belongs to."
+                ),
                 "solution",
             )
         )
     if source not in ValueRecord.Source.values:
-        problems.append(Problem("Pick where the figures come from.", "source"))
+        problems.append(Problem(gettext("Pick where the figures come from."), "source"))
     months = _months_between(month_from, month_to, problems)
     if not conversions:
-        problems.append(Problem("Pick at least one metric to record."))
+        problems.append(Problem(gettext("Pick at least one metric to record.")))
     seen: set[int] = set()
     for index, conversion in enumerate(conversions):
         if conversion.metric.story_id != story.pk:
-            problems.append(Problem("This metric belongs to another story.", "metric", index))
+            problems.append(
+                Problem(gettext("This metric belongs to another story."), "metric", index)
+            )
         elif conversion.metric.pk in seen:
-            problems.append(Problem("This metric is listed twice.", "metric", index))
+            problems.append(Problem(gettext("This metric is listed twice."), "metric", index))
         seen.add(conversion.metric.pk)
     hour_rate = staff_hour_rate(solution.business_unit) if solution is not None else None
     plans = []
@@ -409,7 +449,10 @@ def story_value_record(
         if conversion.unit_cost is not None:
             calculation["unit_cost"] = conversion.unit_cost.name
             calculation["unit_cost_amount"] = str(conversion.unit_cost.amount)
-        record_note = note or f"From the story “{story.title}”: {conversion.metric.name}"
+        record_note = note or gettext("From the story “%(title)s”: %(metric)s") % {
+            "title": story.title,
+            "metric": conversion.metric.name,
+        }
         for month in metric_plan.months:
             if month in metric_plan.recorded:
                 already.append((conversion.metric, month))

@@ -10,9 +10,11 @@ Every transition writes a StoryEvent; review decisions also write an audit row a
 author through notifications.notify (in the app, and by e-mail after commit, once per decision);
 a published story is also posted to the Teams channels routed for new stories."""
 
+from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from accounts.languages import in_language_of
 from accounts.policy import is_coe, require
@@ -71,14 +73,21 @@ def _notify_decision(*, story: Story, event: StoryEvent, base_url: str) -> None:
     link = story.get_absolute_url()
     if base_url:
         link = f"{base_url.rstrip('/')}{link}"
+    author_language = getattr(story.author, "language", "") or settings.LANGUAGE_CODE
+    with translation.override(author_language):
+        title = gettext("Your story “%(title)s”: %(decision)s") % {
+            "title": story.title,
+            "decision": event.get_kind_display(),
+        }
+        body = render_to_string(
+            "stories/email/decision_body.txt", {"event": event, "story": story}
+        ).strip()
     notify(
         recipient=story.author,
         kind=notification_kinds.STORY_DECISION,
         subject_key=f"story_event:{event.pk}",
-        title=f"Your story “{story.title}”: {event.get_kind_display().lower()}",
-        body=render_to_string(
-            "stories/email/decision_body.txt", {"event": event, "story": story}
-        ).strip(),
+        title=title,
+        body=body,
         link=link,
     )
     if event.kind == StoryEvent.Kind.PUBLISHED:
@@ -86,12 +95,12 @@ def _notify_decision(*, story: Story, event: StoryEvent, base_url: str) -> None:
             kind=notification_kinds.STORY_PUBLISHED,
             unit_id=story.business_unit_id,
             subject_key=f"story:{story.uuid}",
-            title=f"New success story: {story.title}",
+            title=gettext("New success story: %(title)s") % {"title": story.title},
             body=story.overview[:400],
             link=story.get_absolute_url(),
             facts=[
-                ("Business unit", str(story.business_unit or "—")),
-                ("Hours saved per year", f"{story.hours_saved_per_year or 0:,.0f}"),
+                (gettext("Business unit"), str(story.business_unit or "—")),
+                (gettext("Hours saved per year"), f"{story.hours_saved_per_year or 0:,.0f}"),
             ],
         )
 
@@ -104,14 +113,16 @@ def story_submit(*, story: Story, actor) -> Story:
     if not (is_coe(actor) or story.author_id == actor.pk):
         require(actor, "stories.review_story")  # raises PermissionDenied
     if not story.title.strip() or not story.overview.strip():
-        raise StoryStateError("A story needs a title and an overview before it is submitted.")
+        raise StoryStateError(
+            gettext("A story needs a title and an overview before it is submitted.")
+        )
     return _transition(
         story=story,
         actor=actor,
         allowed_from=(S.DRAFT, S.CHANGES_REQUESTED),
         to=S.SUBMITTED,
         kind=StoryEvent.Kind.SUBMITTED,
-        message="Only drafts and stories sent back for changes can be submitted.",
+        message=gettext("Only drafts and stories sent back for changes can be submitted."),
         decision=False,
         submitted_at=timezone.now(),
     )
@@ -129,7 +140,7 @@ def story_start_review(*, story: Story, reviewer, base_url: str = "") -> Story:
         allowed_from=(S.SUBMITTED,),
         to=S.IN_REVIEW,
         kind=StoryEvent.Kind.REVIEW_STARTED,
-        message="Only submitted stories can be taken into review.",
+        message=gettext("Only submitted stories can be taken into review."),
         decision=False,
         reviewer=reviewer,
     )
@@ -141,7 +152,7 @@ def story_request_changes(*, story: Story, reviewer, comment: str, base_url: str
     Raises PermissionDenied or StoryStateError."""
     require(reviewer, "stories.review_story", story)
     if not comment.strip():
-        raise StoryStateError("Say what should change before sending the story back.")
+        raise StoryStateError(gettext("Say what should change before sending the story back."))
     story = _lock(story)
     return _transition(
         story=story,
@@ -150,7 +161,7 @@ def story_request_changes(*, story: Story, reviewer, comment: str, base_url: str
         to=S.CHANGES_REQUESTED,
         kind=StoryEvent.Kind.CHANGES_REQUESTED,
         comment=comment,
-        message="Only stories in review can be sent back for changes.",
+        message=gettext("Only stories in review can be sent back for changes."),
         base_url=base_url,
         reviewer=reviewer,
     )
@@ -168,7 +179,7 @@ def story_approve(*, story: Story, reviewer, comment: str = "", base_url: str = 
         to=S.APPROVED,
         kind=StoryEvent.Kind.APPROVED,
         comment=comment,
-        message="Only stories in review can be approved.",
+        message=gettext("Only stories in review can be approved."),
         base_url=base_url,
         reviewer=reviewer,
     )
@@ -186,7 +197,7 @@ def story_publish(*, story: Story, reviewer, comment: str = "", base_url: str = 
         to=S.PUBLISHED,
         kind=StoryEvent.Kind.PUBLISHED,
         comment=comment,
-        message="Only approved stories can be published.",
+        message=gettext("Only approved stories can be published."),
         base_url=base_url,
         published_at=timezone.now(),
     )
@@ -198,7 +209,7 @@ def story_reject(*, story: Story, reviewer, reason: str, base_url: str = "") -> 
     Raises PermissionDenied or StoryStateError."""
     require(reviewer, "stories.review_story", story)
     if not reason.strip():
-        raise StoryStateError("Give the author a reason when rejecting a story.")
+        raise StoryStateError(gettext("Give the author a reason when rejecting a story."))
     story = _lock(story)
     return _transition(
         story=story,
@@ -207,7 +218,7 @@ def story_reject(*, story: Story, reviewer, reason: str, base_url: str = "") -> 
         to=S.REJECTED,
         kind=StoryEvent.Kind.REJECTED,
         comment=reason,
-        message="Only stories waiting for or in review can be rejected.",
+        message=gettext("Only stories waiting for or in review can be rejected."),
         base_url=base_url,
         rejection_reason=reason,
         reviewer=reviewer,
@@ -222,7 +233,7 @@ def story_score(*, story: Story, reviewer, scores: dict[str, int | None]) -> Sto
     require(reviewer, "stories.review_story", story)
     story = _lock(story)
     if story.status not in (S.IN_REVIEW, S.APPROVED, S.PUBLISHED):
-        raise StoryStateError("Stories are scored once they are in review.")
+        raise StoryStateError(gettext("Stories are scored once they are in review."))
     fields = [field for field, _, _ in Story.CRITERIA]
     for field in fields:
         value = scores.get(field)
@@ -236,7 +247,7 @@ def story_score(*, story: Story, reviewer, scores: dict[str, int | None]) -> Sto
         kind=StoryEvent.Kind.SCORED,
         from_status=story.status,
         to_status=story.status,
-        comment=f"Total {story.score_total} of 25",
+        comment=gettext("Total %(score)s of 25") % {"score": story.score_total},
     )
     audit_record(
         actor=reviewer, verb="story_scored", target=story, **{f: scores.get(f) for f in fields}

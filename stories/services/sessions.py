@@ -4,6 +4,7 @@ import datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from accounts.policy import require
 
@@ -41,7 +42,7 @@ def session_add_slot(
     Raises ValueError for a story that is not published."""
     require(actor, "stories.manage_sessions")
     if not story.is_published:
-        raise ValueError("Only published stories can be presented.")
+        raise ValueError(gettext("Only published stories can be presented."))
     slot, _ = SessionSlot.objects.update_or_create(
         session=session,
         story=story,

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Value
 from django.utils.text import slugify
+from django.utils.translation import ngettext
 
 from accounts.policy import require
 
@@ -93,7 +94,14 @@ def _sync_images(story: Story, images: list[dict[str, Any]]) -> None:
         keep.append(image.pk)
         position += 1
     if len(keep) > MAX_IMAGES_PER_STORY:
-        raise ValidationError(f"A story may have at most {MAX_IMAGES_PER_STORY} pictures.")
+        raise ValidationError(
+            ngettext(
+                "A story may have at most %(count)d picture.",
+                "A story may have at most %(count)d pictures.",
+                MAX_IMAGES_PER_STORY,
+            )
+            % {"count": MAX_IMAGES_PER_STORY}
+        )
     for image in story.images.exclude(pk__in=keep):
         removed.append(image)
     for image in removed:

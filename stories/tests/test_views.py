@@ -592,7 +592,7 @@ def test_sending_says_queued_when_the_broker_does_not_take_the_job(
         )
     jobs_services._skip_until = 0.0
     assert [str(m) for m in response.context["messages"]] == [
-        "Queued for 1 subscribers; sending will start as soon as the job queue answers."
+        "Queued for 1 subscriber; sending will start as soon as the job queue answers."
     ]
     newsletter.refresh_from_db()
     assert newsletter.status == "sending"
