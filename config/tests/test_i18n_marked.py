@@ -11,12 +11,10 @@ TEMPLATES = Path(settings.BASE_DIR) / "templates"
 # Folders whose templates are still being marked; remove a folder once it is done.
 NOT_YET = {
     "accounts",
-    "adoption",
     "maturity",
     "registration",
     "reports",
     "stories",
-    "strategy",
     "value",
     ".",
 }
