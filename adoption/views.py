@@ -6,6 +6,7 @@ import json
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -145,6 +146,8 @@ class AssessmentDetailView(AssessmentObjectMixin, DetailView):
                 "current": [display_float(a.mean) for a in score.areas],
                 # No target set anywhere: no "Target" series (and no legend entry for it).
                 "target": targets if any(t is not None for t in targets) else None,
+                # The legend's names, in the reader's language.
+                "names": {"current": _("Score"), "target": _("Target level")},
             },
         )
         return context
@@ -353,7 +356,10 @@ class SubjectDetailView(SubjectMixin, DetailView):
             or CadenceForm(initial={"cadence_days": self.object.cadence_days}),
             due_on=services.next_due_on(self.object, last.submitted_at) if last else None,
             chart={
-                "labels": [a.submitted_at.date().isoformat() for a in history],
+                "labels": [
+                    formats.date_format(timezone.localtime(a.submitted_at), "SHORT_DATE_FORMAT")
+                    for a in history
+                ],
                 "series": [
                     {
                         "label": row["area"].name,

@@ -9,7 +9,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
@@ -293,11 +293,19 @@ class KeyResultDetailView(PolicyRequiredMixin, DetailView):
         history = list(kr.check_ins.for_history())
         context["history"] = history
         context["chart"] = {
-            "labels": [c.created_at.date().isoformat() for c in history],
+            "labels": [
+                formats.date_format(timezone.localtime(c.created_at), "SHORT_DATE_FORMAT")
+                for c in history
+            ],
             "values": [float(c.value) for c in history],
             "target": float(kr.target),
             "baseline": float(kr.baseline),
             "unit": kr.get_unit_display(),
+            # The legend's names, in the reader's language.
+            "names": {
+                "value": _("Value (%(unit)s)") % {"unit": kr.get_unit_display()},
+                "target": _("Target"),
+            },
         }
         if can(self.request.user, "strategy.check_in", kr) and not kr.is_deleted:
             context["check_in_form"] = kwargs.get("check_in_form") or CheckInForm(
@@ -518,9 +526,12 @@ class KpiDetailView(PolicyRequiredMixin, DetailView):
         annotate_kpi(kpi, measurements[-1].value if measurements else None)
         context["key_results"] = kpi.key_results.alive().select_related("objective__plan")
         context["chart"] = {
-            "labels": [m.measured_on.isoformat() for m in measurements],
+            "labels": [
+                formats.date_format(m.measured_on, "SHORT_DATE_FORMAT") for m in measurements
+            ],
             "values": [float(m.value) for m in measurements],
             "unit": kpi.get_unit_display(),
+            "names": {"value": _("Value (%(unit)s)") % {"unit": kpi.get_unit_display()}},
         }
         if can(self.request.user, "strategy.record_measurement", kpi):
             context["measurement_form"] = kwargs.get("measurement_form") or MeasurementForm(

@@ -20,8 +20,8 @@
         labels: radarData.labels,
         // Only series with data: no "Target" in the legend when no target is set.
         datasets: [
-          { label: "Score", data: radarData.current, borderColor: "#3b2a6b", backgroundColor: "rgba(59,42,107,0.2)" },
-          { label: "Target", data: radarData.target, borderColor: "#d97706", backgroundColor: "rgba(217,119,6,0.05)", borderDash: [6, 4] }
+          { label: radarData.names ? radarData.names.current : "Score", data: radarData.current, borderColor: "#3b2a6b", backgroundColor: "rgba(59,42,107,0.2)" },
+          { label: radarData.names ? radarData.names.target : "Target", data: radarData.target, borderColor: "#d97706", backgroundColor: "rgba(217,119,6,0.05)", borderDash: [6, 4] }
         ].filter(function (series) { return hasData(series.data); })
       },
       options: {

@@ -10,7 +10,7 @@
   var data = JSON.parse(source.textContent);
   var datasets = [
     {
-      label: "Value (" + data.unit + ")",
+      label: data.names ? data.names.value : "Value (" + data.unit + ")",
       data: data.values,
       borderColor: "#0d6efd",
       backgroundColor: "rgba(13, 110, 253, 0.15)",
@@ -20,7 +20,7 @@
   ];
   if (typeof data.target === "number") {
     datasets.push({
-      label: "Target",
+      label: data.names ? data.names.target : "Target",
       data: data.labels.map(function () { return data.target; }),
       borderColor: "#198754",
       borderDash: [6, 4],
