@@ -9,8 +9,9 @@ import io
 import re
 from dataclasses import dataclass
 
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext, pgettext_lazy
 
 from config.api import csv_safe
 from config.numbers import FOUR_DECIMALS, TWO_DECIMALS, display_float
@@ -69,20 +70,21 @@ def assessment_as_dict(assessment) -> dict:
     }
 
 
+# Column names, translated for the reader's spreadsheet (English: the field names).
 CSV_HEADER = [
-    "assessment",
-    "subject",
-    "status",
-    "submitted_at",
-    "area",
-    "question_key",
-    "question",
-    "level",
-    "answer",
-    "not_sure",
-    "note",
-    "area_score",
-    "area_level",
+    pgettext_lazy("CSV column", "assessment"),
+    pgettext_lazy("CSV column", "subject"),
+    pgettext_lazy("CSV column", "status"),
+    pgettext_lazy("CSV column", "submitted_at"),
+    pgettext_lazy("CSV column", "area"),
+    pgettext_lazy("CSV column", "question_key"),
+    pgettext_lazy("CSV column", "question"),
+    pgettext_lazy("CSV column", "level"),
+    pgettext_lazy("CSV column", "answer"),
+    pgettext_lazy("CSV column", "not_sure"),
+    pgettext_lazy("CSV column", "note"),
+    pgettext_lazy("CSV column", "area_score"),
+    pgettext_lazy("CSV column", "area_level"),
 ]
 
 
@@ -90,7 +92,7 @@ def assessments_as_csv(assessments) -> str:
     """One row per answer of each assessment (answers and areas prefetched by the caller)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(CSV_HEADER)
+    writer.writerow([str(column) for column in CSV_HEADER])
     for assessment in assessments:
         answers = list(assessment.answers.all())
         score = score_answers(answers)
@@ -109,10 +111,12 @@ def assessments_as_csv(assessments) -> str:
                         answer.question_text,
                         answer.level or "",
                         answer.option_text(answer.level),
-                        "yes" if answer.is_unsure else "",
+                        gettext("yes") if answer.is_unsure else "",
                         answer.note,
-                        f"{area_score.mean:.1f}" if area_score.mean is not None else "",
-                        area_score.level or "insufficient data",
+                        formats.number_format(area_score.mean, decimal_pos=1, use_l10n=True)
+                        if area_score.mean is not None
+                        else "",
+                        area_score.level or gettext("insufficient data"),
                     )
                 ]
             )
@@ -145,7 +149,10 @@ class ImportedAssessment:
 def _text(item: dict, name: str, limit: int, *, required: bool = True) -> str:
     value = item.get(name, "")
     if not isinstance(value, str) or len(value) > limit or (required and not value.strip()):
-        raise ImportError_(f"“{name}” must be text of at most {limit} characters.")
+        raise ImportError_(
+            gettext("“%(name)s” must be text of at most %(limit)d characters.")
+            % {"name": name, "limit": limit}
+        )
     return value
 
 
@@ -155,46 +162,61 @@ def parse_import(data, *, area_keys: set[str] | None = None) -> ImportedAssessme
     from maturity.models import Area
 
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ImportError_("This is not an assessment exported from CoE Hub.")
+        raise ImportError_(gettext("This is not an assessment exported from CoE Hub."))
     if data.get("format_version") != FORMAT_VERSION:
-        raise ImportError_(f"Only format version {FORMAT_VERSION} can be imported.")
+        raise ImportError_(
+            gettext("Only format version %(version)d can be imported.")
+            % {"version": FORMAT_VERSION}
+        )
     if data.get("status") != "submitted":
-        raise ImportError_("Only submitted assessments can be imported, not drafts.")
+        raise ImportError_(gettext("Only submitted assessments can be imported, not drafts."))
     submitted_at = parse_datetime(str(data.get("submitted_at") or ""))
     if submitted_at is None:
-        raise ImportError_("“submitted_at” is missing or not a date and time.")
+        raise ImportError_(gettext("“submitted_at” is missing or not a date and time."))
     if timezone.is_naive(submitted_at):
         submitted_at = timezone.make_aware(submitted_at, datetime.UTC)
     if submitted_at > timezone.now():
-        raise ImportError_("“submitted_at” lies in the future.")
+        raise ImportError_(gettext("“submitted_at” lies in the future."))
     raw_answers = data.get("answers")
     if not isinstance(raw_answers, list) or not raw_answers or len(raw_answers) > 500:
-        raise ImportError_("The file holds no answers.")
+        raise ImportError_(gettext("The file holds no answers."))
     if area_keys is None:
         area_keys = set(Area.objects.values_list("key", flat=True))
     answers, seen = [], set()
     for number, item in enumerate(raw_answers, start=1):
         if not isinstance(item, dict):
-            raise ImportError_(f"Answer {number} is not an object.")
+            raise ImportError_(gettext("Answer %(number)d is not an object.") % {"number": number})
         key = item.get("question_key")
         if not isinstance(key, str) or not QUESTION_KEY.match(key) or key in seen:
-            raise ImportError_(f"Answer {number} question key missing, malformed or repeated.")
+            raise ImportError_(
+                gettext("Answer %(number)d: question key missing, malformed or repeated.")
+                % {"number": number}
+            )
         seen.add(key)
         if item.get("area") not in area_keys:
-            raise ImportError_(f"Answer {key} names an unknown area.")
+            raise ImportError_(gettext("Answer %(key)s names an unknown area.") % {"key": key})
         level = item.get("level")
         if level is not None and (type(level) is not int or level not in LEVELS):
-            raise ImportError_(f"Answer {key}: the level must be 100, 200, 300, 400, 500 or empty.")
+            raise ImportError_(
+                gettext("Answer %(key)s: the level must be 100, 200, 300, 400, 500 or empty.")
+                % {"key": key}
+            )
         unsure = item.get("not_sure", False)
         if not isinstance(unsure, bool) or (unsure and level is not None):
-            raise ImportError_(f"Answer {key}: “not sure” must be true or false, and not both.")
+            raise ImportError_(
+                gettext("Answer %(key)s: “not sure” must be true or false, and not both.")
+                % {"key": key}
+            )
         options = item.get("options")
         if (
             not isinstance(options, dict)
             or set(options) != {str(n) for n in LEVELS}
             or not all(isinstance(v, str) and len(v) <= 300 for v in options.values())
         ):
-            raise ImportError_(f"Answer {key}: “options” must hold the texts of 100 to 500.")
+            raise ImportError_(
+                gettext("Answer %(key)s: “options” must hold the texts of 100 to 500.")
+                % {"key": key}
+            )
         answers.append(
             ImportedAnswer(
                 question_key=key,

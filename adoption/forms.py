@@ -3,6 +3,7 @@
 import json
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import BusinessUnit
 from config.dates import DateField
@@ -31,18 +32,19 @@ def subject_field(label: str, help_text: str) -> forms.ModelChoiceField:
         BusinessUnit.objects.all(),
         to_field_name="slug",
         required=False,
-        empty_label="Whole organisation",
+        empty_label=_("Whole organisation"),
         label=label,
         help_text=help_text,
     )
 
 
 class AssessmentStartForm(SubjectChoiceMixin, forms.Form):
-    subject = subject_field("What to assess", "The whole organisation, or one business unit.")
+    subject = subject_field(_("What to assess"), _("The whole organisation, or one business unit."))
     title = forms.CharField(
         max_length=200,
         required=False,
-        help_text="Optional, e.g. “Spring review”. Shown in lists and exports.",
+        label=_("Title"),
+        help_text=_("Optional, e.g. “Spring review”. Shown in lists and exports."),
     )
 
 
@@ -57,9 +59,10 @@ class AreaAnswersForm(forms.Form):
         self.answers = list(answers)
         for answer in self.answers:
             choices = [
-                (str(level), f"{level}: {answer.option_text(level)}") for level, _ in LEVEL_CHOICES
+                (str(level), f"{level}: {answer.option_text(level)}")
+                for level, _label in LEVEL_CHOICES
             ]
-            choices.append((UNSURE, "Not sure / not applicable"))
+            choices.append((UNSURE, _("Not sure / not applicable")))
             initial = str(answer.level) if answer.level else (UNSURE if answer.is_unsure else None)
             self.fields[f"q_{answer.question_key}"] = forms.ChoiceField(
                 label=answer.question_text,
@@ -69,7 +72,7 @@ class AreaAnswersForm(forms.Form):
                 initial=initial,
             )
             self.fields[f"note_{answer.question_key}"] = forms.CharField(
-                label="Evidence or note",
+                label=_("Evidence or note"),
                 required=False,
                 max_length=4000,
                 initial=answer.note,
@@ -103,15 +106,15 @@ class TargetsForm(forms.Form):
         for area in self.areas:
             target = by_area.get(area.pk)
             self.fields[f"level_{area.key}"] = forms.TypedChoiceField(
-                label=f"{area.name}: target level",
-                choices=[("", "No target")] + [(str(n), label) for n, label in LEVEL_CHOICES],
+                label=_("%(area)s: target level") % {"area": area.name},
+                choices=[("", _("No target"))] + [(str(n), label) for n, label in LEVEL_CHOICES],
                 coerce=int,
                 empty_value=None,
                 required=False,
                 initial=str(target.level) if target else "",
             )
             self.fields[f"date_{area.key}"] = DateField(
-                label=f"{area.name}: reach by",
+                label=_("%(area)s: reach by") % {"area": area.name},
                 required=False,
                 initial=target.target_on if target else None,
                 widget=forms.DateInput(attrs={"type": "date"}),
@@ -125,7 +128,7 @@ class TargetsForm(forms.Form):
         cleaned = super().clean()
         for area in self.areas:
             if cleaned.get(f"date_{area.key}") and cleaned.get(f"level_{area.key}") is None:
-                self.add_error(f"date_{area.key}", "Choose a target level for this date.")
+                self.add_error(f"date_{area.key}", _("Choose a target level for this date."))
         return cleaned
 
     def targets(self) -> dict[Area, tuple]:
@@ -137,30 +140,30 @@ class TargetsForm(forms.Form):
 
 class CadenceForm(forms.Form):
     cadence_days = forms.IntegerField(
-        label="Re-assess every (days)",
+        label=_("Re-assess every (days)"),
         min_value=7,
         max_value=730,
-        help_text="The next assessment falls due this many days after the last submission.",
+        help_text=_("The next assessment falls due this many days after the last submission."),
     )
 
 
 class AssessmentImportForm(SubjectChoiceMixin, forms.Form):
     file = forms.FileField(
-        label="Exported assessment (JSON)",
-        help_text="A file downloaded with “Export JSON” from one assessment's page.",
+        label=_("Exported assessment (JSON)"),
+        help_text=_("A file downloaded with “Export JSON” from one assessment's page."),
     )
     subject = subject_field(
-        "Import as an assessment of", "Usually the unit the file was exported from."
+        _("Import as an assessment of"), _("Usually the unit the file was exported from.")
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError("The file is larger than 1 MB; is it really an export?")
+            raise forms.ValidationError(_("The file is larger than 1 MB; is it really an export?"))
         try:
             data = json.loads(upload.read().decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError):
-            raise forms.ValidationError("The file is not valid JSON.") from None
+            raise forms.ValidationError(_("The file is not valid JSON.")) from None
         try:
             return parse_import(data)
         except ImportError_ as error:

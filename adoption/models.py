@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from maturity.models import Area, ModelVersion
 
@@ -21,13 +23,19 @@ LEVEL_CHOICES = [(100, "100"), (200, "200"), (300, "300"), (400, "400"), (500, "
 class Question(models.Model):
     """One question of the bank; its five options describe the levels 100 to 500."""
 
-    key = models.CharField(max_length=12, unique=True, help_text="Stable id, e.g. SV-1.")
-    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="questions")
-    text = models.CharField(max_length=300)
-    help_text = models.TextField(max_length=2000, blank=True)
+    key = models.CharField(
+        max_length=12, unique=True, help_text=_("Stable id, e.g. SV-1."), verbose_name=_("key")
+    )
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="questions", verbose_name=_("area")
+    )
+    text = models.CharField(max_length=300, verbose_name=_("text"))
+    help_text = models.TextField(max_length=2000, blank=True, verbose_name=_("help text"))
     order = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(
-        default=True, help_text="Inactive questions are left out of new assessments."
+        default=True,
+        help_text=_("Inactive questions are left out of new assessments."),
+        verbose_name=_("active"),
     )
 
     class Meta:
@@ -40,9 +48,11 @@ class Question(models.Model):
 class QuestionOption(models.Model):
     """The answer to a question that describes one level; pick the highest one fully true."""
 
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
-    level = models.PositiveSmallIntegerField(choices=LEVEL_CHOICES)
-    text = models.CharField(max_length=300)
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="options", verbose_name=_("question")
+    )
+    level = models.PositiveSmallIntegerField(choices=LEVEL_CHOICES, verbose_name=_("level"))
+    text = models.CharField(max_length=300, verbose_name=_("text"))
 
     class Meta:
         ordering = ["question", "level"]
@@ -69,9 +79,12 @@ class Subject(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="assessment_subject",
+        verbose_name=_("business unit"),
     )
     cadence_days = models.PositiveSmallIntegerField(
-        default=90, help_text="Days between two assessments before the next one is due."
+        default=90,
+        help_text=_("Days between two assessments before the next one is due."),
+        verbose_name=_("cadence (days)"),
     )
 
     objects = SubjectQuerySet.as_manager()
@@ -91,7 +104,7 @@ class Subject(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.business_unit.name if self.business_unit_id else "Whole organisation"
+        return self.business_unit.name if self.business_unit_id else gettext("Whole organisation")
 
     def get_absolute_url(self) -> str:
         return reverse("adoption:subject_detail", kwargs={"slug": self.slug})
@@ -106,29 +119,47 @@ class Assessment(models.Model):
     fixed, submitted result."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="assessments")
-    model_version = models.ForeignKey(
-        ModelVersion, on_delete=models.PROTECT, related_name="assessments"
+    subject = models.ForeignKey(
+        Subject, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("subject")
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    title = models.CharField(max_length=200, blank=True)
+    model_version = models.ForeignKey(
+        ModelVersion,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("model version"),
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, verbose_name=_("status")
+    )
+    title = models.CharField(max_length=200, blank=True, verbose_name=_("title"))
     # Bumped by every save of answers; a save that brings an older value is refused, so two
     # people editing one draft never silently overwrite each other.
     revision = models.PositiveIntegerField(default=0)
     started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("started by"),
     )
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("submitted by"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    is_imported = models.BooleanField(default=False)
+    submitted_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, verbose_name=_("submitted at")
+    )
+    is_imported = models.BooleanField(default=False, verbose_name=_("imported"))
 
     objects = AssessmentQuerySet.as_manager()
 
@@ -143,7 +174,7 @@ class Assessment(models.Model):
         ]
 
     def __str__(self) -> str:
-        when = self.submitted_at.date().isoformat() if self.submitted_at else "draft"
+        when = self.submitted_at.date().isoformat() if self.submitted_at else gettext("draft")
         return f"{self.subject} ({when})"
 
     def get_absolute_url(self) -> str:
@@ -157,19 +188,34 @@ class Assessment(models.Model):
 class Answer(models.Model):
     """The answer to one question in one assessment, with copies of the texts it was given."""
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(
-        Question, null=True, blank=True, on_delete=models.SET_NULL, related_name="answers"
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="answers", verbose_name=_("assessment")
     )
-    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
-    question_key = models.CharField(max_length=12)
-    question_text = models.CharField(max_length=300)
+    question = models.ForeignKey(
+        Question,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="answers",
+        verbose_name=_("question"),
+    )
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("area")
+    )
+    question_key = models.CharField(max_length=12, verbose_name=_("question key"))
+    question_text = models.CharField(max_length=300, verbose_name=_("question text"))
     # {"100": "option text", ..., "500": "..."} as shown when the assessment started.
     option_texts = models.JSONField(default=dict)
     order = models.PositiveSmallIntegerField(default=0)
-    level = models.PositiveSmallIntegerField(null=True, blank=True, choices=LEVEL_CHOICES)
-    is_unsure = models.BooleanField(default=False, help_text="Answered “not sure”.")
-    note = models.TextField(max_length=4000, blank=True, help_text="Evidence or comment.")
+    level = models.PositiveSmallIntegerField(
+        null=True, blank=True, choices=LEVEL_CHOICES, verbose_name=_("level")
+    )
+    is_unsure = models.BooleanField(
+        default=False, help_text=_("Answered “not sure”."), verbose_name=_("not sure")
+    )
+    note = models.TextField(
+        max_length=4000, blank=True, help_text=_("Evidence or comment."), verbose_name=_("note")
+    )
 
     class Meta:
         ordering = ["area__order", "order"]
@@ -189,7 +235,8 @@ class Answer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.question_key}: {self.level or ('not sure' if self.is_unsure else '—')}"
+        unsure = gettext("not sure") if self.is_unsure else "—"
+        return f"{self.question_key}: {self.level or unsure}"
 
     @property
     def is_open(self) -> bool:
@@ -207,12 +254,20 @@ class Answer(models.Model):
 class Target(models.Model):
     """The level the CoE wants a subject to reach in one area, and by when."""
 
-    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="targets")
-    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
-    level = models.PositiveSmallIntegerField(choices=LEVEL_CHOICES)
-    target_on = models.DateField(null=True, blank=True)
+    subject = models.ForeignKey(
+        Subject, on_delete=models.CASCADE, related_name="targets", verbose_name=_("subject")
+    )
+    area = models.ForeignKey(
+        Area, on_delete=models.CASCADE, related_name="+", verbose_name=_("area")
+    )
+    level = models.PositiveSmallIntegerField(choices=LEVEL_CHOICES, verbose_name=_("level"))
+    target_on = models.DateField(null=True, blank=True, verbose_name=_("target date"))
     set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("set by"),
     )
     updated_at = models.DateTimeField(auto_now=True)
 

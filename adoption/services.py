@@ -8,6 +8,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import BusinessUnit
 from accounts.services import audit_record
@@ -28,7 +30,7 @@ class AssessmentConflict(AssessmentError):
     """Someone else saved the draft after this editor loaded it."""
 
     def __init__(self, current_revision: int):
-        super().__init__("Someone else saved this assessment while you were editing it.")
+        super().__init__(_("Someone else saved this assessment while you were editing it."))
         self.current_revision = current_revision
 
 
@@ -36,7 +38,14 @@ class AssessmentIncomplete(AssessmentError):
     """Submitting needs every question answered (a level or “not sure”)."""
 
     def __init__(self, open_answers: list[Answer]):
-        super().__init__(f"{len(open_answers)} questions are still open.")
+        super().__init__(
+            ngettext(
+                "%(count)d question is still open.",
+                "%(count)d questions are still open.",
+                len(open_answers),
+            )
+            % {"count": len(open_answers)}
+        )
         self.open_answers = open_answers
 
 
@@ -46,11 +55,11 @@ class AssessmentIncomplete(AssessmentError):
 def subject_for(business_unit: BusinessUnit | None) -> Subject:
     """The subject for `business_unit` (None: the whole organisation), created on first use."""
     if business_unit is None:
-        subject, _ = Subject.objects.get_or_create(
+        subject, _created = Subject.objects.get_or_create(
             business_unit=None, defaults={"slug": ORGANISATION_SLUG}
         )
     else:
-        subject, _ = Subject.objects.get_or_create(
+        subject, _created = Subject.objects.get_or_create(
             business_unit=business_unit, defaults={"slug": f"unit-{business_unit.slug}"[:80]}
         )
     return subject
@@ -85,7 +94,7 @@ def assessment_start(*, subject: Subject, user, title: str = "") -> Assessment:
         Question.objects.filter(is_active=True).select_related("area").prefetch_related("options")
     )
     if version is None or not questions:
-        raise AssessmentError("Load the maturity model and the question bank first.")
+        raise AssessmentError(_("Load the maturity model and the question bank first."))
     assessment = Assessment.objects.create(
         subject=subject, model_version=version, title=title, started_by=user
     )
@@ -126,7 +135,7 @@ def assessment_save_area(
     if bumped != 1:
         current = Assessment.objects.get(pk=assessment.pk)
         if not current.is_draft:
-            raise AssessmentError("This assessment was submitted and can no longer change.")
+            raise AssessmentError(_("This assessment was submitted and can no longer change."))
         raise AssessmentConflict(current.revision)
     rows = list(assessment.answers.filter(area=area))
     changed = []
@@ -147,7 +156,7 @@ def assessment_submit(*, assessment: Assessment, user) -> Assessment:
     questions, or AssessmentError if it is not a draft (e.g. a double click)."""
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if not locked.is_draft:
-        raise AssessmentError("This assessment has already been submitted.")
+        raise AssessmentError(_("This assessment has already been submitted."))
     open_answers = [a for a in locked.answers.select_related("area") if a.is_open]
     if open_answers:
         raise AssessmentIncomplete(open_answers)
@@ -162,7 +171,7 @@ def assessment_submit(*, assessment: Assessment, user) -> Assessment:
 def assessment_discard(*, assessment: Assessment, user) -> None:
     """Delete a draft (never a submitted result); audited."""
     if not assessment.is_draft:
-        raise AssessmentError("Submitted assessments are kept for the history.")
+        raise AssessmentError(_("Submitted assessments are kept for the history."))
     audit_record(actor=user, verb="assessment_discarded", target=assessment)
     assessment.delete()
 
@@ -386,7 +395,7 @@ def assessment_import(*, imported, subject: Subject, user) -> Assessment:
         or ModelVersion.objects.filter(is_current=True).first()
     )
     if version is None:
-        raise AssessmentError("Load the maturity model first.")
+        raise AssessmentError(_("Load the maturity model first."))
     areas = {area.key: area for area in Area.objects.all()}
     questions = dict(Question.objects.values_list("key", "pk"))
     assessment = Assessment.objects.create(

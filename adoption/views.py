@@ -6,7 +6,10 @@ import json
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import formats, timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
@@ -71,7 +74,9 @@ class AssessmentStartView(PolicyRequiredMixin, FormView):
         except services.AssessmentError as error:
             form.add_error(None, str(error))
             return self.form_invalid(form)
-        messages.success(self.request, f"Draft assessment of {subject} started.")
+        messages.success(
+            self.request, _("Draft assessment of %(subject)s started.") % {"subject": subject}
+        )
         first = assessment.answers.select_related("area").first()
         return redirect("adoption:assessment_area", uuid=assessment.uuid, area=first.area.key)
 
@@ -141,6 +146,8 @@ class AssessmentDetailView(AssessmentObjectMixin, DetailView):
                 "current": [display_float(a.mean) for a in score.areas],
                 # No target set anywhere: no "Target" series (and no legend entry for it).
                 "target": targets if any(t is not None for t in targets) else None,
+                # The legend's names, in the reader's language.
+                "names": {"current": _("Score"), "target": _("Target level")},
             },
         )
         return context
@@ -204,9 +211,11 @@ class AssessmentAreaView(AssessmentObjectMixin, FormView):
             fresh.is_valid()
             messages.error(
                 self.request,
-                "Someone else saved this assessment after you opened the page. Your answers are "
-                "still below and nothing was overwritten: compare them with the saved ones shown "
-                "under each question, then save again.",
+                _(
+                    "Someone else saved this assessment after you opened the page. Your answers "
+                    "are still below and nothing was overwritten: compare them with the saved "
+                    "ones shown under each question, then save again."
+                ),
             )
             return self.render_to_response(
                 self.get_context_data(form=fresh, conflict=True), status=409
@@ -214,7 +223,7 @@ class AssessmentAreaView(AssessmentObjectMixin, FormView):
         except services.AssessmentError as error:
             messages.error(self.request, str(error))
             return redirect(self.assessment.get_absolute_url())
-        messages.success(self.request, f"{self.area.name}: answers saved.")
+        messages.success(self.request, _("%(area)s: answers saved.") % {"area": self.area.name})
         if "next" in self.request.POST and self.next_area:
             return redirect(
                 "adoption:assessment_area", uuid=self.assessment.uuid, area=self.next_area
@@ -239,14 +248,20 @@ class AssessmentSubmitView(AssessmentObjectMixin, View):
             context = view.get_context_data(object=assessment, open_answers=incomplete.open_answers)
             messages.error(
                 request,
-                f"Not submitted: {len(incomplete.open_answers)} questions are still open "
-                "(listed below). Answer them, or choose “Not sure”.",
+                ngettext(
+                    "Not submitted: %(count)d question is still open (listed below). Answer it, "
+                    "or choose “Not sure”.",
+                    "Not submitted: %(count)d questions are still open (listed below). Answer "
+                    "them, or choose “Not sure”.",
+                    len(incomplete.open_answers),
+                )
+                % {"count": len(incomplete.open_answers)},
             )
             return view.render_to_response(context, status=400)
         except services.AssessmentError as error:
             messages.error(request, str(error))
             return redirect(assessment.get_absolute_url())
-        messages.success(request, "Assessment submitted. These are its results.")
+        messages.success(request, _("Assessment submitted. These are its results."))
         return redirect(assessment.get_absolute_url())
 
 
@@ -258,7 +273,7 @@ class AssessmentDiscardView(AssessmentObjectMixin, View):
         assessment = self.get_assessment()
         require(request.user, "adoption.edit_assessment", assessment)
         services.assessment_discard(assessment=assessment, user=request.user)
-        messages.success(request, "Draft discarded.")
+        messages.success(request, _("Draft discarded."))
         return redirect("adoption:assessment_list")
 
 
@@ -341,7 +356,10 @@ class SubjectDetailView(SubjectMixin, DetailView):
             or CadenceForm(initial={"cadence_days": self.object.cadence_days}),
             due_on=services.next_due_on(self.object, last.submitted_at) if last else None,
             chart={
-                "labels": [a.submitted_at.date().isoformat() for a in history],
+                "labels": [
+                    formats.date_format(timezone.localtime(a.submitted_at), "SHORT_DATE_FORMAT")
+                    for a in history
+                ],
                 "series": [
                     {
                         "label": row["area"].name,
@@ -369,7 +387,7 @@ class SubjectCadenceView(SubjectMixin, View):
         services.subject_set_cadence(
             subject=subject, days=form.cleaned_data["cadence_days"], user=request.user
         )
-        messages.success(request, "Re-assessment cadence saved.")
+        messages.success(request, _("Re-assessment cadence saved."))
         return redirect(subject.get_absolute_url())
 
 
@@ -397,7 +415,7 @@ class SubjectTargetsView(SubjectMixin, FormView):
 
     def form_valid(self, form):
         services.targets_set(subject=self.subject, targets=form.targets(), user=self.request.user)
-        messages.success(self.request, "Targets saved.")
+        messages.success(self.request, _("Targets saved."))
         back = self.request.GET.get("from")
         latest = self.subject.assessments.submitted().order_by("-submitted_at").first()
         if back == "result" and latest:
@@ -444,5 +462,7 @@ class AssessmentImportView(PolicyRequiredMixin, FormView):
         except services.AssessmentError as error:
             form.add_error(None, str(error))
             return self.form_invalid(form)
-        messages.success(self.request, f"Imported an assessment of {subject}.")
+        messages.success(
+            self.request, _("Imported an assessment of %(subject)s.") % {"subject": subject}
+        )
         return redirect(assessment.get_absolute_url())

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import (
@@ -51,7 +52,7 @@ class KeyResultAdmin(admin.ModelAdmin):
     inlines = [CheckInInline]
     actions = ["restore"]
 
-    @admin.action(description="Restore the selected deleted key results")
+    @admin.action(description=_("Restore the selected deleted key results"))
     def restore(self, request, queryset):
         for key_result in queryset.filter(deleted_at__isnull=False):
             services.key_result_restore(key_result=key_result, actor=request.user)

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import BusinessUnit
@@ -41,11 +42,15 @@ class PlanForm(forms.ModelForm):
         ]
         widgets = {"starts_on": DATE, "ends_on": DATE, "vision": forms.Textarea(attrs={"rows": 3})}
         field_classes = {"starts_on": DateField, "ends_on": DateField}
-        labels = {"business_unit": "Scope", "owner": "CoE owner", "sponsor": "Executive sponsor"}
+        labels = {
+            "business_unit": _("Scope"),
+            "owner": _("CoE owner"),
+            "sponsor": _("Executive sponsor"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["business_unit"].empty_label = "Whole organisation"
+        self.fields["business_unit"].empty_label = _("Whole organisation")
         self.fields["sponsor"].queryset = _people()
         self.fields["owner"].queryset = _people()
         for name, picker in (
@@ -59,7 +64,7 @@ class PlanForm(forms.ModelForm):
         data = super().clean()
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends and ends <= starts:
-            self.add_error("ends_on", "The plan must end after it starts.")
+            self.add_error("ends_on", _("The plan must end after it starts."))
         return data
 
 
@@ -67,21 +72,24 @@ class PlanFromTemplateForm(forms.Form):
     """The plan's frame, the template's objectives to keep (all ticked at first) and one figure
     per blank of the key results of the objectives kept."""
 
-    title = forms.CharField(max_length=200)
-    starts_on = DateField(widget=DATE, label="Starts on")
-    ends_on = DateField(widget=DATE, label="Ends on")
+    title = forms.CharField(max_length=200, label=_("Title"))
+    starts_on = DateField(widget=DATE, label=_("Starts on"))
+    ends_on = DateField(widget=DATE, label=_("Ends on"))
     business_unit = forms.ModelChoiceField(
-        BusinessUnit.objects.all(), required=False, empty_label="Whole organisation", label="Scope"
+        BusinessUnit.objects.all(),
+        required=False,
+        empty_label=_("Whole organisation"),
+        label=_("Scope"),
     )
     sponsor = forms.ModelChoiceField(
-        get_user_model().objects.none(), required=False, label="Executive sponsor"
+        get_user_model().objects.none(), required=False, label=_("Executive sponsor")
     )
 
     def __init__(self, *args, template: PlanTemplate, **kwargs):
         super().__init__(*args, **kwargs)
         self.template = template
         self.fields["sponsor"].queryset = _people()
-        self.fields["sponsor"].empty_label = "Not named yet"
+        self.fields["sponsor"].empty_label = _("Not named yet")
         use_picker(self.fields["business_unit"], "units")
         use_picker(self.fields["sponsor"], "people")
         self.fields["title"].initial = template.title
@@ -152,7 +160,7 @@ class PlanFromTemplateForm(forms.Form):
         data = super().clean()
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends and ends <= starts:
-            self.add_error("ends_on", "The plan must end after it starts.")
+            self.add_error("ends_on", _("The plan must end after it starts."))
         picked = set(data.get("objectives") or [])
         for objective in self.template.objectives:
             if objective["key"] not in picked:
@@ -225,8 +233,9 @@ class CheckInForm(forms.Form):
     """A new value, typed in: nothing is pre-filled, so that one click cannot record the last
     value again. Keeping the value unchanged is allowed, with a note saying why."""
 
-    value = forms.DecimalField(max_digits=16, decimal_places=2)
+    value = forms.DecimalField(max_digits=16, decimal_places=2, label=_("Value"))
     confidence = forms.IntegerField(
+        label=_("Confidence"),
         min_value=0,
         max_value=10,
         help_text=_("How sure are you that the target will be met? 0 = not at all, 10 = certain."),
@@ -245,7 +254,11 @@ class CheckInForm(forms.Form):
         if last_check_in is not None:
             help_text = _("%(help)s Last check-in: %(value)s, confidence %(confidence)s.") % {
                 "help": help_text,
-                "value": f"{last_check_in.value.normalize():f}",
+                "value": formats.number_format(
+                    f"{last_check_in.value.normalize():f}",
+                    decimal_pos=max(0, -last_check_in.value.normalize().as_tuple().exponent),
+                    use_l10n=True,
+                ),
                 "confidence": last_check_in.confidence,
             }
         self.fields["value"].help_text = help_text
@@ -286,7 +299,7 @@ class InitiativeForm(forms.ModelForm):
             "areas": forms.CheckboxSelectMultiple,
         }
         field_classes = {"target_on": DateField}
-        labels = {"areas": "Maturity areas", "opportunities": "Maturity opportunities"}
+        labels = {"areas": _("Maturity areas"), "opportunities": _("Maturity opportunities")}
 
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
@@ -313,12 +326,12 @@ class KpiForm(forms.ModelForm):
             "business_unit",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
-        labels = {"frequency": "Update frequency"}
+        labels = {"frequency": _("Update frequency")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = _people()
-        self.fields["business_unit"].empty_label = "Whole organisation"
+        self.fields["business_unit"].empty_label = _("Whole organisation")
         use_picker(self.fields["owner"], "people")
         use_picker(self.fields["business_unit"], "units")
 
@@ -329,9 +342,9 @@ class KpiForm(forms.ModelForm):
 
 
 class MeasurementForm(forms.Form):
-    measured_on = DateField(widget=DATE, label="Date")
-    value = forms.DecimalField(max_digits=16, decimal_places=2)
-    note = forms.CharField(max_length=255, required=False)
+    measured_on = DateField(widget=DATE, label=_("Date"))
+    value = forms.DecimalField(max_digits=16, decimal_places=2, label=_("Value"))
+    note = forms.CharField(max_length=255, required=False, label=_("Note"))
 
     def __init__(self, *args, kpi: Kpi, **kwargs):
         super().__init__(*args, **kwargs)
@@ -340,5 +353,5 @@ class MeasurementForm(forms.Form):
     def clean_measured_on(self):
         measured_on = self.cleaned_data["measured_on"]
         if self.kpi.measurements.filter(measured_on=measured_on).exists():
-            raise forms.ValidationError("This KPI already has a value for that date.")
+            raise forms.ValidationError(_("This KPI already has a value for that date."))
         return measured_on

@@ -2,6 +2,7 @@
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import KeyResult, Plan
 
@@ -17,8 +18,8 @@ def check_in_due_panel(request) -> str:
         {
             "key_results": rows[:PANEL_ROWS],
             "more": len(rows) > PANEL_ROWS,
-            "title": "Check-ins due",
-            "empty": "Every running key result has a recent check-in.",
+            "title": _("Check-ins due"),
+            "empty": _("Every running key result has a recent check-in."),
         },
         request=request,
     )
@@ -36,8 +37,8 @@ def my_key_results_panel(request) -> str | None:
         {
             "key_results": rows[:PANEL_ROWS],
             "more": len(rows) > PANEL_ROWS,
-            "title": "My key results to check in",
-            "empty": "You are up to date with your key results.",
+            "title": _("My key results to check in"),
+            "empty": _("You are up to date with your key results."),
         },
         request=request,
     )

@@ -12,7 +12,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from . import progress as rules
 from .querysets import (
@@ -29,16 +31,16 @@ User = settings.AUTH_USER_MODEL
 
 class Unit(models.TextChoices):
     PERCENT = "percent", "%"
-    NUMBER = "number", "Number"
-    CURRENCY = "currency", "Currency"
-    HOURS = "hours", "Hours"
-    PEOPLE = "people", "People"
+    NUMBER = "number", _("Number")
+    CURRENCY = "currency", _("Currency")
+    HOURS = "hours", _("Hours")
+    PEOPLE = "people", _("People")
 
 
 class Frequency(models.TextChoices):
-    WEEKLY = "weekly", "Weekly"
-    MONTHLY = "monthly", "Monthly"
-    QUARTERLY = "quarterly", "Quarterly"
+    WEEKLY = "weekly", _("Weekly")
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
 
 
 # How many days may pass after the last check-in (or measurement) before one is due again.
@@ -46,31 +48,45 @@ FREQUENCY_DAYS = {Frequency.WEEKLY: 7, Frequency.MONTHLY: 31, Frequency.QUARTERL
 
 
 def format_value(value, unit: str, currency: str = "") -> str:
-    """A figure with its unit, for pages and tables: "25 %", "EUR 1,200", "40 h"."""
+    """A figure with its unit in the reader's language, for pages and tables: "25 %",
+    "EUR 1,200" / "1.200 EUR", "40 h", "12 people" / "12 Personen"."""
     if value is None:
         return "—"
     number = Decimal(value).normalize()
-    text = f"{number:,f}" if number == number.to_integral() else f"{number:,}"
+    places = max(0, -number.as_tuple().exponent)
+    text = formats.number_format(
+        f"{number:f}", decimal_pos=places, use_l10n=True, force_grouping=True
+    )
     if unit == Unit.PERCENT:
         return f"{text} %"
     if unit == Unit.CURRENCY:
-        return f"{currency} {text}".strip()
+        if not currency:
+            return text
+        # Translators: a sum of money with its ISO currency code, e.g. "EUR 1,200".
+        return pgettext("money", "%(currency)s %(amount)s") % {
+            "currency": currency,
+            "amount": text,
+        }
     if unit == Unit.HOURS:
         return f"{text} h"
     if unit == Unit.PEOPLE:
-        return f"{text} people"
+        count = int(number) if number == number.to_integral() else 2
+        return ngettext("%(number)s person", "%(number)s people", count) % {"number": text}
     return text
 
 
 class PlanTemplate(models.Model):
     """A built-in plan for one common adoption goal, loaded from strategy/content/templates/."""
 
-    key = models.SlugField(max_length=60, unique=True)
-    title = models.CharField(max_length=200)
-    summary = models.TextField(max_length=2000)
-    vision = models.TextField(max_length=4000)
-    body = models.JSONField(help_text="Objectives, key results (with ___ blanks) and initiatives.")
-    order = models.PositiveSmallIntegerField(default=0)
+    key = models.SlugField(max_length=60, unique=True, verbose_name=_("key"))
+    title = models.CharField(max_length=200, verbose_name=_("title"))
+    summary = models.TextField(max_length=2000, verbose_name=_("summary"))
+    vision = models.TextField(max_length=4000, verbose_name=_("vision"))
+    body = models.JSONField(
+        help_text=_("Objectives, key results (with ___ blanks) and initiatives."),
+        verbose_name=_("body"),
+    )
+    order = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
     loaded_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -102,16 +118,19 @@ class Plan(models.Model):
     """An adoption plan: a vision for the organisation or one business unit over a period."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        ACTIVE = "active", "Active"
-        CLOSED = "closed", "Closed"
+        DRAFT = "draft", _("Draft")
+        ACTIVE = "active", _("Active")
+        CLOSED = "closed", _("Closed")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, verbose_name=_("title"))
     vision = models.TextField(
         max_length=4000,
-        help_text="One to three sentences: what you want to reach, why it matters and how you "
-        "will get there.",
+        help_text=_(
+            "One to three sentences: what you want to reach, why it matters and how you "
+            "will get there."
+        ),
+        verbose_name=_("vision"),
     )
     business_unit = models.ForeignKey(
         "accounts.BusinessUnit",
@@ -119,27 +138,37 @@ class Plan(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="plans",
-        help_text="Leave empty when the plan covers the whole organisation.",
+        help_text=_("Leave empty when the plan covers the whole organisation."),
+        verbose_name=_("business unit"),
     )
-    starts_on = models.DateField()
-    ends_on = models.DateField()
+    starts_on = models.DateField(verbose_name=_("starts on"))
+    ends_on = models.DateField(verbose_name=_("ends on"))
     sponsor = models.ForeignKey(
         User,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="sponsored_plans",
-        help_text="The executive who backs the plan, funds it and clears the way.",
+        help_text=_("The executive who backs the plan, funds it and clears the way."),
+        verbose_name=_("sponsor"),
     )
     owner = models.ForeignKey(
         User,
         on_delete=models.PROTECT,
         related_name="owned_plans",
-        help_text="The CoE member who keeps the plan up to date.",
+        help_text=_("The CoE member who keeps the plan up to date."),
+        verbose_name=_("owner"),
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, verbose_name=_("status")
+    )
     template = models.ForeignKey(
-        PlanTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="plans"
+        PlanTemplate,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="plans",
+        verbose_name=_("template"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -163,7 +192,7 @@ class Plan(models.Model):
 
     @property
     def scope_label(self) -> str:
-        return str(self.business_unit) if self.business_unit_id else "Whole organisation"
+        return str(self.business_unit) if self.business_unit_id else gettext("Whole organisation")
 
     def progress(self) -> Decimal | None:
         """Exact mean progress of the plan's objectives that have one (needs objectives with key
@@ -179,20 +208,27 @@ class PlanStep(models.Model):
 
     class Step(models.TextChoices):
         # The five steps of a Power Platform adoption strategy, in their usual order.
-        ASSESSMENT = "assessment", "Maturity assessment done"
-        VISION = "vision", "Vision, objectives and key results agreed"
-        VALUE = "value", "Business value measurement defined"
-        SPONSOR = "sponsor", "Executive sponsor secured"
-        COE = "coe", "Center of Excellence established"
+        ASSESSMENT = "assessment", _("Maturity assessment done")
+        VISION = "vision", _("Vision, objectives and key results agreed")
+        VALUE = "value", _("Business value measurement defined")
+        SPONSOR = "sponsor", _("Executive sponsor secured")
+        COE = "coe", _("Center of Excellence established")
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="steps")
-    step = models.CharField(max_length=20, choices=Step.choices)
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="steps", verbose_name=_("plan")
+    )
+    step = models.CharField(max_length=20, choices=Step.choices, verbose_name=_("step"))
     order = models.PositiveSmallIntegerField(default=0)
     done_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("done by"),
     )
-    done_on = models.DateField(null=True, blank=True)
-    note = models.CharField(max_length=255, blank=True)
+    done_on = models.DateField(null=True, blank=True, verbose_name=_("done on"))
+    note = models.CharField(max_length=255, blank=True, verbose_name=_("note"))
 
     class Meta:
         ordering = ["order"]
@@ -212,13 +248,23 @@ class Objective(models.Model):
     """A broad theme the plan pursues, measured by its key results."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="objectives")
-    title = models.CharField(max_length=200)
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="objectives", verbose_name=_("plan")
+    )
+    title = models.CharField(max_length=200, verbose_name=_("title"))
     why = models.TextField(
-        max_length=2000, blank=True, help_text="Why this matters to the organisation."
+        max_length=2000,
+        blank=True,
+        help_text=_("Why this matters to the organisation."),
+        verbose_name=_("why"),
     )
     owner = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_objectives"
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_objectives",
+        verbose_name=_("owner"),
     )
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -253,30 +299,51 @@ class Kpi(models.Model):
     """A key performance indicator the organisation measures over time."""
 
     class Direction(models.TextChoices):
-        HIGHER = "higher", "Higher is better"
-        LOWER = "lower", "Lower is better"
+        HIGHER = "higher", _("Higher is better")
+        LOWER = "lower", _("Lower is better")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(max_length=200)
-    description = models.TextField(max_length=4000, blank=True)
-    unit = models.CharField(max_length=10, choices=Unit.choices, default=Unit.NUMBER)
-    currency = models.CharField(
-        max_length=3, blank=True, help_text="ISO 4217 code, needed when the unit is currency."
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    description = models.TextField(max_length=4000, blank=True, verbose_name=_("description"))
+    unit = models.CharField(
+        max_length=10, choices=Unit.choices, default=Unit.NUMBER, verbose_name=_("unit")
     )
-    direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.HIGHER)
+    currency = models.CharField(
+        max_length=3,
+        blank=True,
+        help_text=_("ISO 4217 code, needed when the unit is currency."),
+        verbose_name=_("currency"),
+    )
+    direction = models.CharField(
+        max_length=10,
+        choices=Direction.choices,
+        default=Direction.HIGHER,
+        verbose_name=_("direction"),
+    )
     target = models.DecimalField(
         max_digits=16,
         decimal_places=2,
         null=True,
         blank=True,
-        help_text="Where it should be: at least this (higher is better) or at most this (lower "
-        "is better). Leave empty for a KPI you only watch.",
+        help_text=_(
+            "Where it should be: at least this (higher is better) or at most this (lower "
+            "is better). Leave empty for a KPI you only watch."
+        ),
+        verbose_name=_("target"),
     )
     frequency = models.CharField(
-        max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY
+        max_length=10,
+        choices=Frequency.choices,
+        default=Frequency.MONTHLY,
+        verbose_name=_("frequency"),
     )
     owner = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_kpis"
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_kpis",
+        verbose_name=_("owner"),
     )
     business_unit = models.ForeignKey(
         "accounts.BusinessUnit",
@@ -284,7 +351,8 @@ class Kpi(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="kpis",
-        help_text="Leave empty for an organisation-wide KPI.",
+        help_text=_("Leave empty for an organisation-wide KPI."),
+        verbose_name=_("business unit"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -292,8 +360,8 @@ class Kpi(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "KPI"
-        verbose_name_plural = "KPIs"
+        verbose_name = _("KPI")
+        verbose_name_plural = _("KPIs")
 
     def __str__(self) -> str:
         return self.name
@@ -312,12 +380,19 @@ class Kpi(models.Model):
 class KpiMeasurement(models.Model):
     """One value of a KPI on one date."""
 
-    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="measurements")
-    measured_on = models.DateField()
-    value = models.DecimalField(max_digits=16, decimal_places=2)
-    note = models.CharField(max_length=255, blank=True)
+    kpi = models.ForeignKey(
+        Kpi, on_delete=models.CASCADE, related_name="measurements", verbose_name=_("KPI")
+    )
+    measured_on = models.DateField(verbose_name=_("measured on"))
+    value = models.DecimalField(max_digits=16, decimal_places=2, verbose_name=_("value"))
+    note = models.CharField(max_length=255, blank=True, verbose_name=_("note"))
     recorded_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -330,55 +405,83 @@ class KpiMeasurement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kpi}: {self.value} on {self.measured_on}"
+        return gettext("%(kpi)s: %(value)s on %(date)s") % {
+            "kpi": self.kpi,
+            "value": self.value,
+            "date": formats.date_format(self.measured_on, "SHORT_DATE_FORMAT"),
+        }
 
 
 class KeyResult(models.Model):
     """A measurable outcome under an objective, from a baseline to a target by a due date."""
 
     class Kind(models.TextChoices):
-        INCREASE = "increase", "Increase to"
-        DECREASE = "decrease", "Decrease to"
-        STAY_ABOVE = "stay_above", "Stay above"
-        STAY_BELOW = "stay_below", "Stay below"
-        MILESTONE = "milestone", "Milestone (done / not done)"
+        INCREASE = "increase", _("Increase to")
+        DECREASE = "decrease", _("Decrease to")
+        STAY_ABOVE = "stay_above", _("Stay above")
+        STAY_BELOW = "stay_below", _("Stay below")
+        MILESTONE = "milestone", _("Milestone (done / not done)")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="key_results")
-    title = models.CharField(max_length=300)
-    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.INCREASE)
-    unit = models.CharField(max_length=10, choices=Unit.choices, default=Unit.PERCENT)
+    objective = models.ForeignKey(
+        Objective, on_delete=models.CASCADE, related_name="key_results", verbose_name=_("objective")
+    )
+    title = models.CharField(max_length=300, verbose_name=_("title"))
+    kind = models.CharField(
+        max_length=12, choices=Kind.choices, default=Kind.INCREASE, verbose_name=_("kind")
+    )
+    unit = models.CharField(
+        max_length=10, choices=Unit.choices, default=Unit.PERCENT, verbose_name=_("unit")
+    )
     currency = models.CharField(
-        max_length=3, blank=True, help_text="ISO 4217 code (EUR, USD, …) for money key results."
+        max_length=3,
+        blank=True,
+        help_text=_("ISO 4217 code (EUR, USD, …) for money key results."),
+        verbose_name=_("currency"),
     )
     baseline = models.DecimalField(
-        max_digits=16, decimal_places=2, default=0, help_text="Where you start."
+        max_digits=16,
+        decimal_places=2,
+        default=0,
+        help_text=_("Where you start."),
+        verbose_name=_("baseline"),
     )
     target = models.DecimalField(
         max_digits=16,
         decimal_places=2,
-        help_text="Where you want to be by the due date (for a milestone: 1 = done).",
+        help_text=_("Where you want to be by the due date (for a milestone: 1 = done)."),
+        verbose_name=_("target"),
     )
     current = models.DecimalField(
         max_digits=16,
         decimal_places=2,
         null=True,
         blank=True,
-        help_text="Latest value; each check-in updates it.",
+        help_text=_("Latest value; each check-in updates it."),
+        verbose_name=_("current value"),
     )
-    starts_on = models.DateField()
-    due_on = models.DateField()
+    starts_on = models.DateField(verbose_name=_("starts on"))
+    due_on = models.DateField(verbose_name=_("due on"))
     owner = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_key_results"
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_key_results",
+        verbose_name=_("owner"),
     )
     weight = models.DecimalField(
         max_digits=5,
         decimal_places=2,
         default=1,
-        help_text="How much this key result counts in its objective's progress.",
+        help_text=_("How much this key result counts in its objective's progress."),
+        verbose_name=_("weight"),
     )
     check_in_frequency = models.CharField(
-        max_length=10, choices=Frequency.choices, default=Frequency.WEEKLY
+        max_length=10,
+        choices=Frequency.choices,
+        default=Frequency.WEEKLY,
+        verbose_name=_("check-in frequency"),
     )
     kpi = models.ForeignKey(
         Kpi,
@@ -386,7 +489,8 @@ class KeyResult(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="key_results",
-        help_text="When set, each new measurement of this KPI checks the key result in.",
+        help_text=_("When set, each new measurement of this KPI checks the key result in."),
+        verbose_name=_("KPI"),
     )
     order = models.PositiveSmallIntegerField(default=0)
     deleted_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -454,14 +558,23 @@ class CheckIn(models.Model):
     """A new value of a key result, with the owner's confidence and comment, kept forever."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="check_ins")
-    value = models.DecimalField(max_digits=16, decimal_places=2)
-    confidence = models.PositiveSmallIntegerField(
-        default=7, help_text="0 = no chance of reaching the target, 10 = certain."
+    key_result = models.ForeignKey(
+        KeyResult, on_delete=models.CASCADE, related_name="check_ins", verbose_name=_("key result")
     )
-    comment = models.TextField(max_length=2000, blank=True)
+    value = models.DecimalField(max_digits=16, decimal_places=2, verbose_name=_("value"))
+    confidence = models.PositiveSmallIntegerField(
+        default=7,
+        help_text=_("0 = no chance of reaching the target, 10 = certain."),
+        verbose_name=_("confidence"),
+    )
+    comment = models.TextField(max_length=2000, blank=True, verbose_name=_("comment"))
     author = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="check_ins"
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="check_ins",
+        verbose_name=_("author"),
     )
     measurement = models.ForeignKey(
         KpiMeasurement,
@@ -469,7 +582,8 @@ class CheckIn(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="check_ins",
-        help_text="The KPI measurement this check-in was made from, if any.",
+        help_text=_("The KPI measurement this check-in was made from, if any."),
+        verbose_name=_("measurement"),
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
@@ -497,30 +611,48 @@ class Initiative(models.Model):
     """A piece of work on the roadmap that serves objectives and advances maturity areas."""
 
     class Horizon(models.TextChoices):
-        IMMEDIATE = "immediate", "Immediate"
-        NEXT_YEAR = "next_year", "Next year"
-        THREE_YEARS = "three_years", "Next three years"
+        IMMEDIATE = "immediate", _("Immediate")
+        NEXT_YEAR = "next_year", _("Next year")
+        THREE_YEARS = "three_years", _("Next three years")
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", "Proposed"
-        IN_PROGRESS = "in_progress", "In progress"
-        DONE = "done", "Done"
-        DROPPED = "dropped", "Dropped"
+        PROPOSED = "proposed", _("Proposed")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="initiatives")
-    title = models.CharField(max_length=200)
-    description = models.TextField(max_length=4000, blank=True)
-    horizon = models.CharField(max_length=12, choices=Horizon.choices, default=Horizon.IMMEDIATE)
-    owner = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_initiatives"
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="initiatives", verbose_name=_("plan")
     )
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PROPOSED)
-    target_on = models.DateField(null=True, blank=True)
-    objectives = models.ManyToManyField(Objective, blank=True, related_name="initiatives")
-    areas = models.ManyToManyField("maturity.Area", blank=True, related_name="initiatives")
+    title = models.CharField(max_length=200, verbose_name=_("title"))
+    description = models.TextField(max_length=4000, blank=True, verbose_name=_("description"))
+    horizon = models.CharField(
+        max_length=12, choices=Horizon.choices, default=Horizon.IMMEDIATE, verbose_name=_("horizon")
+    )
+    owner = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_initiatives",
+        verbose_name=_("owner"),
+    )
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.PROPOSED, verbose_name=_("status")
+    )
+    target_on = models.DateField(null=True, blank=True, verbose_name=_("target date"))
+    objectives = models.ManyToManyField(
+        Objective, blank=True, related_name="initiatives", verbose_name=_("objectives")
+    )
+    areas = models.ManyToManyField(
+        "maturity.Area", blank=True, related_name="initiatives", verbose_name=_("areas")
+    )
     opportunities = models.ManyToManyField(
-        "maturity.Opportunity", blank=True, related_name="initiatives"
+        "maturity.Opportunity",
+        blank=True,
+        related_name="initiatives",
+        verbose_name=_("opportunities"),
     )
     order = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)

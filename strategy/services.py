@@ -10,7 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts.services import audit_record
 from config import content_languages
@@ -157,9 +158,9 @@ def key_result_check_in(
 
     Raises StrategyError for a deleted key result or a confidence outside 0-10."""
     if key_result.deleted_at is not None:
-        raise StrategyError("This key result has been deleted; restore it before checking in.")
+        raise StrategyError(_("This key result has been deleted; restore it before checking in."))
     if not 0 <= int(confidence) <= 10:
-        raise StrategyError("Confidence runs from 0 to 10.")
+        raise StrategyError(_("Confidence runs from 0 to 10."))
     check_in = CheckIn.objects.create(
         key_result=key_result,
         value=value,
@@ -211,7 +212,8 @@ def initiatives_from_opportunities(*, plan: Plan, opportunities, owner, horizon:
         initiative = Initiative.objects.create(
             plan=plan,
             title=opportunity.text[:200],
-            description=f"Proposed from the maturity model (level {opportunity.level.number}).",
+            description=_("Proposed from the maturity model (level %(level)s).")
+            % {"level": opportunity.level.number},
             horizon=horizon,
             owner=owner,
             status=Initiative.Status.PROPOSED,
@@ -250,7 +252,7 @@ def kpi_record_measurement(
     A check-in is tied to its measurement by a unique constraint, so a repeated call cannot check
     a key result in twice. Raises StrategyError when the KPI already has a value for that date."""
     if kpi.measurements.filter(measured_on=measured_on).exists():
-        raise StrategyError("This KPI already has a measurement for that date.")
+        raise StrategyError(_("This KPI already has a measurement for that date."))
     measurement = KpiMeasurement.objects.create(
         kpi=kpi, measured_on=measured_on, value=value, note=note, recorded_by=actor
     )
@@ -264,8 +266,11 @@ def kpi_record_measurement(
             value=value,
             author=actor,
             confidence=key_result.check_ins.values_list("confidence", flat=True).first() or 7,
-            comment=f"From the KPI measurement of {measured_on:%d %b %Y}."
-            + (f" {note}" if note else ""),
+            comment=(
+                _("From the KPI measurement of %(date)s.")
+                % {"date": formats.date_format(measured_on, "DATE_FORMAT")}
+                + (f" {note}" if note else "")
+            ),
             measurement=measurement,
             at=at,
         )
@@ -349,7 +354,7 @@ def plan_create_from_template(
     known = [o["key"] for o in template.objectives]
     picked = set(known if objective_keys is None else objective_keys)
     if not picked or picked - set(known):
-        raise StrategyError("Pick at least one of the template's objectives.")
+        raise StrategyError(_("Pick at least one of the template's objectives."))
     chosen = [o for o in template.objectives if o["key"] in picked]
     missing = [
         kr["key"]
@@ -358,7 +363,7 @@ def plan_create_from_template(
         if BLANK in kr["title"] and blanks.get(kr["key"]) is None
     ]
     if missing:
-        raise StrategyError(f"Fill in every blank: {', '.join(missing)}.")
+        raise StrategyError(_("Fill in every blank: %(keys)s.") % {"keys": ", ".join(missing)})
     plan = plan_create(
         data={
             "title": title,

@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 
 def check_currency(data: dict) -> dict[str, str]:
     """Upper-cases `currency`; a money unit needs a three-letter code, other units drop it."""
@@ -10,9 +12,9 @@ def check_currency(data: dict) -> dict[str, str]:
     if data.get("unit") != "currency":
         return {}
     if not currency:
-        return {"currency": "A money figure needs its currency code, e.g. EUR."}
+        return {"currency": _("A money figure needs its currency code, e.g. EUR.")}
     if len(currency) != 3 or not currency.isalpha():
-        return {"currency": "Use a three-letter ISO 4217 code, e.g. EUR or USD."}
+        return {"currency": _("Use a three-letter ISO 4217 code, e.g. EUR or USD.")}
     return {}
 
 
@@ -26,16 +28,16 @@ def check_key_result(data: dict) -> dict[str, str]:
         data["baseline"], data["target"] = Decimal(0), Decimal(1)
     elif baseline is not None and target is not None:
         if target == baseline:
-            errors["target"] = "The target must differ from the baseline."
+            errors["target"] = _("The target must differ from the baseline.")
         elif kind == "increase" and target < baseline:
-            errors["target"] = "An increase needs a target above the baseline."
+            errors["target"] = _("An increase needs a target above the baseline.")
         elif kind == "decrease" and target > baseline:
-            errors["target"] = "A decrease needs a target below the baseline."
+            errors["target"] = _("A decrease needs a target below the baseline.")
     starts, due = data.get("starts_on"), data.get("due_on")
     if starts and due and due < starts:
-        errors["due_on"] = "The due date cannot be before the start date."
+        errors["due_on"] = _("The due date cannot be before the start date.")
     weight = data.get("weight")
     if weight is not None and weight <= 0:
-        errors["weight"] = "The weight must be greater than zero."
+        errors["weight"] = _("The weight must be greater than zero.")
     errors.update(check_currency(data))
     return errors

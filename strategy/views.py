@@ -9,7 +9,9 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
@@ -127,7 +129,7 @@ class PlanCreateView(PolicyRequiredMixin, FormView):
 
     def form_valid(self, form):
         plan = services.plan_create(data=form.cleaned_data, actor=self.request.user)
-        messages.success(self.request, "Plan created. Add objectives and key results next.")
+        messages.success(self.request, _("Plan created. Add objectives and key results next."))
         return HttpResponseRedirect(plan.get_absolute_url())
 
 
@@ -159,7 +161,7 @@ class PlanUpdateView(PolicyRequiredMixin, PlanObjectMixin, FormView):
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
         plan.refresh_from_db()
         services.plan_update(plan=plan, data=data, actor=self.request.user)
-        messages.success(self.request, "Plan saved.")
+        messages.success(self.request, _("Plan saved."))
         return HttpResponseRedirect(plan.get_absolute_url())
 
 
@@ -193,7 +195,7 @@ class PlanFromTemplateView(PolicyRequiredMixin, FormView):
             blanks=form.blanks(),
             objective_keys=data["objectives"],
         )
-        messages.success(self.request, "Plan created from the template. Everything is editable.")
+        messages.success(self.request, _("Plan created from the template. Everything is editable."))
         return HttpResponseRedirect(plan.get_absolute_url())
 
 
@@ -248,7 +250,7 @@ class ObjectiveFormMixin(PolicyRequiredMixin):
                 key_results=new_krs,
                 actor=self.request.user,
             )
-            messages.success(self.request, "Objective saved.")
+            messages.success(self.request, _("Objective saved."))
             return HttpResponseRedirect(plan.get_absolute_url())
         return self.render_form(form, formset, plan, objective)
 
@@ -291,11 +293,19 @@ class KeyResultDetailView(PolicyRequiredMixin, DetailView):
         history = list(kr.check_ins.for_history())
         context["history"] = history
         context["chart"] = {
-            "labels": [c.created_at.date().isoformat() for c in history],
+            "labels": [
+                formats.date_format(timezone.localtime(c.created_at), "SHORT_DATE_FORMAT")
+                for c in history
+            ],
             "values": [float(c.value) for c in history],
             "target": float(kr.target),
             "baseline": float(kr.baseline),
             "unit": kr.get_unit_display(),
+            # The legend's names, in the reader's language.
+            "names": {
+                "value": _("Value (%(unit)s)") % {"unit": kr.get_unit_display()},
+                "target": _("Target"),
+            },
         }
         if can(self.request.user, "strategy.check_in", kr) and not kr.is_deleted:
             context["check_in_form"] = kwargs.get("check_in_form") or CheckInForm(
@@ -330,7 +340,7 @@ class CheckInCreateView(PolicyRequiredMixin, KeyResultObjectMixin, View):
             context = view.get_context_data(check_in_form=form)
             return view.render_to_response(context, status=400)
         services.key_result_check_in(key_result=kr, author=request.user, **form.cleaned_data)
-        messages.success(request, "Check-in saved.")
+        messages.success(request, _("Check-in saved."))
         return HttpResponseRedirect(kr.get_absolute_url())
 
 
@@ -351,7 +361,7 @@ class KeyResultUpdateView(PolicyRequiredMixin, KeyResultObjectMixin, FormView):
         services.key_result_save(
             objective=kr.objective, key_result=kr, data=data, actor=self.request.user
         )
-        messages.success(self.request, "Key result saved.")
+        messages.success(self.request, _("Key result saved."))
         return HttpResponseRedirect(kr.get_absolute_url())
 
 
@@ -375,7 +385,7 @@ class KeyResultCreateView(PolicyRequiredMixin, FormView):
         kr = services.key_result_save(
             objective=objective, data=form.cleaned_data, actor=self.request.user
         )
-        messages.success(self.request, "Key result added.")
+        messages.success(self.request, _("Key result added."))
         return HttpResponseRedirect(kr.get_absolute_url())
 
 
@@ -385,7 +395,10 @@ class KeyResultDeleteView(PolicyRequiredMixin, KeyResultObjectMixin, View):
     def post(self, request, uuid):
         kr = self.get_key_result()
         services.key_result_delete(key_result=kr, actor=request.user)
-        messages.success(request, f"Key result “{kr}” deleted. It can be restored from the plan.")
+        messages.success(
+            request,
+            _("Key result “%(title)s” deleted. It can be restored from the plan.") % {"title": kr},
+        )
         return HttpResponseRedirect(kr.objective.plan.get_absolute_url())
 
 
@@ -395,7 +408,9 @@ class KeyResultRestoreView(PolicyRequiredMixin, KeyResultObjectMixin, View):
     def post(self, request, uuid):
         kr = self.get_key_result(alive=False)
         services.key_result_restore(key_result=kr, actor=request.user)
-        messages.success(request, f"Key result “{kr}” restored with its check-ins.")
+        messages.success(
+            request, _("Key result “%(title)s” restored with its check-ins.") % {"title": kr}
+        )
         return HttpResponseRedirect(kr.get_absolute_url())
 
 
@@ -451,7 +466,7 @@ class InitiativeFormView(PolicyRequiredMixin, FormView):
         services.initiative_save(
             plan=plan, initiative=self.initiative, data=data, links=links, actor=self.request.user
         )
-        messages.success(self.request, "Initiative saved.")
+        messages.success(self.request, _("Initiative saved."))
         return HttpResponseRedirect(plan.get_absolute_url() + "#roadmap")
 
 
@@ -511,9 +526,12 @@ class KpiDetailView(PolicyRequiredMixin, DetailView):
         annotate_kpi(kpi, measurements[-1].value if measurements else None)
         context["key_results"] = kpi.key_results.alive().select_related("objective__plan")
         context["chart"] = {
-            "labels": [m.measured_on.isoformat() for m in measurements],
+            "labels": [
+                formats.date_format(m.measured_on, "SHORT_DATE_FORMAT") for m in measurements
+            ],
             "values": [float(m.value) for m in measurements],
             "unit": kpi.get_unit_display(),
+            "names": {"value": _("Value (%(unit)s)") % {"unit": kpi.get_unit_display()}},
         }
         if can(self.request.user, "strategy.record_measurement", kpi):
             context["measurement_form"] = kwargs.get("measurement_form") or MeasurementForm(
@@ -542,7 +560,7 @@ class KpiFormView(PolicyRequiredMixin, FormView):
     def form_valid(self, form):
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
         kpi = services.kpi_save(kpi=self.kpi, data=data, actor=self.request.user)
-        messages.success(self.request, "KPI saved.")
+        messages.success(self.request, _("KPI saved."))
         return HttpResponseRedirect(kpi.get_absolute_url())
 
 
@@ -566,7 +584,14 @@ class MeasurementCreateView(PolicyRequiredMixin, View):
         count = measurement.check_ins.count()
         messages.success(
             request,
-            "Measurement saved" + (f"; {count} key result(s) checked in." if count else "."),
+            ngettext(
+                "Measurement saved; %(count)d key result checked in.",
+                "Measurement saved; %(count)d key results checked in.",
+                count,
+            )
+            % {"count": count}
+            if count
+            else _("Measurement saved."),
         )
         return HttpResponseRedirect(reverse("strategy:kpi_detail", kwargs={"uuid": kpi.uuid}))
 
@@ -629,11 +654,11 @@ class PlanTheGapView(PolicyRequiredMixin, PlanObjectMixin, View):
         chosen = set(request.POST.getlist("areas"))
         errors = []
         if assessment is None:
-            errors.append("Choose a submitted assessment.")
+            errors.append(_("Choose a submitted assessment."))
         if horizon not in Initiative.Horizon.values:
-            errors.append("Choose a horizon for the new initiatives.")
+            errors.append(_("Choose a horizon for the new initiatives."))
         if not chosen:
-            errors.append("Choose at least one area.")
+            errors.append(_("Choose at least one area."))
         if errors:
             return self.render_page(plan, assessment, assessments, errors, status=400)
         opportunities = [
@@ -647,7 +672,21 @@ class PlanTheGapView(PolicyRequiredMixin, PlanObjectMixin, View):
         )
         messages.success(
             request,
-            f"{len(created)} proposed initiative(s) added to the roadmap"
-            + ("." if len(created) == len(opportunities) else "; the others were already there."),
+            (
+                ngettext(
+                    "%(count)d proposed initiative added to the roadmap.",
+                    "%(count)d proposed initiatives added to the roadmap.",
+                    len(created),
+                )
+                if len(created) == len(opportunities)
+                else ngettext(
+                    "%(count)d proposed initiative added to the roadmap; the others were already "
+                    "there.",
+                    "%(count)d proposed initiatives added to the roadmap; the others were already "
+                    "there.",
+                    len(created),
+                )
+            )
+            % {"count": len(created)},
         )
         return HttpResponseRedirect(plan.get_absolute_url() + "#roadmap")

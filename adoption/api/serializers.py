@@ -1,5 +1,6 @@
 from collections import Counter
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -134,7 +135,7 @@ class AnswerInputSerializer(serializers.Serializer):
     def validate(self, attrs):
         if attrs["level"] is not None and attrs["not_sure"]:
             raise serializers.ValidationError(
-                {"not_sure": "Choose a level or “not sure”, not both."}
+                {"not_sure": _("Choose a level or “not sure”, not both.")}
             )
         return attrs
 
@@ -150,5 +151,7 @@ class AssessmentAnswersInputSerializer(serializers.Serializer):
         counts = Counter(item["question_key"] for item in answers)
         repeated = sorted(key for key, count in counts.items() if count > 1)
         if repeated:
-            raise serializers.ValidationError(f"Answered more than once: {', '.join(repeated)}.")
+            raise serializers.ValidationError(
+                _("Answered more than once: %(keys)s.") % {"keys": ", ".join(repeated)}
+            )
         return answers

@@ -2,6 +2,7 @@
 as the pages (start, save answers with the revision check, submit, discard)."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -112,7 +113,10 @@ class AssessmentViewSet(PolicyModelViewSet):
         ]
         if unknown:
             raise ValidationError(
-                {"answers": f"This assessment has no question {', '.join(unknown)}."}
+                {
+                    "answers": _("This assessment has no question %(keys)s.")
+                    % {"keys": ", ".join(unknown)}
+                }
             )
         # The page saves one area at a time; here each area is one save, all in one
         # transaction, so a conflict in any of them writes nothing.
@@ -151,7 +155,7 @@ class AssessmentViewSet(PolicyModelViewSet):
         except services.AssessmentIncomplete as incomplete:
             raise ValidationError(
                 {
-                    "detail": f"Not submitted: {incomplete}",
+                    "detail": _("Not submitted: %(reason)s") % {"reason": incomplete},
                     "open_questions": [a.question_key for a in incomplete.open_answers],
                 }
             ) from None

@@ -151,7 +151,7 @@ def test_submit_lists_open_questions_then_submits(coe_lead, draft):
     refused = client.post(f"{LIST}{draft.uuid}/submit/")
     assert refused.status_code == 400
     assert refused.json()["open_questions"] == ["GO-3"]
-    assert "1 questions are still open" in refused.json()["detail"]
+    assert "1 question is still open" in refused.json()["detail"]
     client.post(
         answers_url(draft),
         {"revision": 0, "answers": [{"question_key": "GO-3", "not_sure": True}]},

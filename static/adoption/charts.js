@@ -25,8 +25,8 @@
         labels: radarData.labels,
         // Only series with data: no "Target" in the legend when no target is set.
         datasets: [
-          { label: "Score", data: radarData.current, borderColor: "#3b2a6b", backgroundColor: "rgba(59,42,107,0.2)" },
-          { label: "Target", data: radarData.target, borderColor: "#9a5300", backgroundColor: "rgba(154,83,0,0.05)", borderDash: [6, 4] }
+          { label: radarData.names ? radarData.names.current : "Score", data: radarData.current, borderColor: "#3b2a6b", backgroundColor: "rgba(59,42,107,0.2)" },
+          { label: radarData.names ? radarData.names.target : "Target", data: radarData.target, borderColor: "#9a5300", backgroundColor: "rgba(154,83,0,0.05)", borderDash: [6, 4] }
         ].filter(function (series) { return hasData(series.data); })
       },
       options: {

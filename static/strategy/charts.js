@@ -12,7 +12,7 @@
   window.coeNumbers.useForCharts(Chart); // tick labels and tooltips in the page's language
   var datasets = [
     {
-      label: "Value (" + data.unit + ")",
+      label: data.names ? data.names.value : "Value (" + data.unit + ")",
       data: data.values,
       borderColor: "#0a58ca",
       backgroundColor: "rgba(10, 88, 202, 0.15)",
@@ -22,7 +22,7 @@
   ];
   if (typeof data.target === "number") {
     datasets.push({
-      label: "Target",
+      label: data.names ? data.names.target : "Target",
       data: data.labels.map(function () { return data.target; }),
       borderColor: "#146c43",
       borderDash: [6, 4],

@@ -2,6 +2,7 @@
 Validation mirrors the forms (strategy.validation); writes go through strategy.services."""
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -88,7 +89,7 @@ class PlanSerializer(serializers.ModelSerializer):
     def validate(self, attrs):
         data = _merged(self, attrs)
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] <= data["starts_on"]:
-            raise serializers.ValidationError({"ends_on": "The plan must end after it starts."})
+            raise serializers.ValidationError({"ends_on": _("The plan must end after it starts.")})
         return attrs
 
 
@@ -113,7 +114,7 @@ class ObjectiveSerializer(serializers.ModelSerializer):
 
     def validate_plan(self, plan):
         if self.instance is not None and plan != self.instance.plan:
-            raise serializers.ValidationError("An objective cannot move to another plan.")
+            raise serializers.ValidationError(_("An objective cannot move to another plan."))
         return plan
 
 
@@ -167,7 +168,7 @@ class KeyResultSerializer(serializers.ModelSerializer):
 
     def validate_objective(self, objective):
         if self.instance is not None and objective != self.instance.objective:
-            raise serializers.ValidationError("A key result cannot move to another objective.")
+            raise serializers.ValidationError(_("A key result cannot move to another objective."))
         return objective
 
     def validate(self, attrs):
@@ -231,12 +232,12 @@ class InitiativeSerializer(serializers.ModelSerializer):
         data = _merged(self, attrs)
         if self.instance is not None and data["plan"] != self.instance.plan:
             raise serializers.ValidationError(
-                {"plan": "An initiative cannot move to another plan."}
+                {"plan": _("An initiative cannot move to another plan.")}
             )
         objectives = attrs.get("objectives") or []
         if any(objective.plan_id != data["plan"].pk for objective in objectives):
             raise serializers.ValidationError(
-                {"objectives": "Link only objectives of the initiative's own plan."}
+                {"objectives": _("Link only objectives of the initiative's own plan.")}
             )
         return attrs
 

@@ -1,6 +1,7 @@
 """`{{ value|kr_value:kr }}`: a key result's (or KPI's) figure with its unit, no trailing zeros."""
 
 from django import template
+from django.utils.translation import gettext
 
 from strategy.models import format_value
 
@@ -13,7 +14,7 @@ def kr_value(value, owner) -> str:
     if value is None:
         return "—"  # no check-in (or measurement) yet
     if getattr(owner, "kind", None) == "milestone":
-        return "Done" if value >= 1 else "Not done"
+        return gettext("Done") if value >= 1 else gettext("Not done")
     return format_value(value, owner.unit, getattr(owner, "currency", ""))
 
 
