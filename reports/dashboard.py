@@ -30,6 +30,9 @@ from django.db.models import (
     Sum,
 )
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
 from redis.exceptions import RedisError
 
 from accounts.models import BusinessUnit, Organisation, User
@@ -49,10 +52,10 @@ logger = logging.getLogger(__name__)
 CACHE_ERRORS = (RedisError, OSError)
 
 PERIODS = {
-    "this_quarter": "This quarter",
-    "last_quarter": "Last quarter",
-    "this_year": "This year",
-    "all_time": "All time",
+    "this_quarter": _("This quarter"),
+    "last_quarter": _("Last quarter"),
+    "this_year": _("This year"),
+    "all_time": _("All time"),
 }
 DEFAULT_PERIOD = "this_quarter"
 STORY_ROWS = 5
@@ -110,9 +113,12 @@ def _moments(start: date, end: date) -> tuple[datetime, datetime]:
 
 
 def period_label(start: date, end: date) -> str:
-    if start.year == end.year:
-        return f"{start:%b} to {end:%b %Y}"
-    return f"{start:%b %Y} to {end:%b %Y}"
+    """ "Oct to Dec 2026" in the active language (the month names and order are the locale's)."""
+    first = date_format(start, "M" if start.year == end.year else "YEAR_MONTH_FORMAT")
+    return gettext("%(start)s to %(end)s") % {
+        "start": first,
+        "end": date_format(end, "YEAR_MONTH_FORMAT"),
+    }
 
 
 # Units --------------------------------------------------------------------------------------
@@ -453,12 +459,12 @@ def dashboard_figures(
         "scope": {
             "unit": None if unit is None else unit.name,
             "slug": None if unit is None else unit.slug,
-            "label": unit.name if unit is not None else "Whole organisation",
+            "label": unit.name if unit is not None else gettext("Whole organisation"),
             "unit_count": len(unit_ids) if unit_ids is not None else len(units),
         },
         "period": {
             "key": period_key,
-            "name": PERIODS[period_key],
+            "name": str(PERIODS[period_key]),
             "label": period_label(start, end),
             "start": start.isoformat(),
             "end": end.isoformat(),
@@ -509,7 +515,9 @@ def cached_dashboard_figures(
     """`dashboard_figures` for today, kept in the cache for a few minutes: the page, its PDF and
     the API answer repeated requests without summing the value records again."""
     today = timezone.localdate()
-    key = f"dashboard:v2:{unit.pk if unit else 'org'}:{period_key}:{today.isoformat()}"
+    # Labels in the figures (period, scope, statuses) are in the reader's language: one entry each.
+    language = get_language() or "en-gb"
+    key = f"dashboard:v3:{language}:{unit.pk if unit else 'org'}:{period_key}:{today.isoformat()}"
     try:
         data = cache.get(key)
     except CACHE_ERRORS:  # a cache that is down only costs speed

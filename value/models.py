@@ -261,6 +261,10 @@ class ValueRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.solution} · {self.month:%b %Y}"
 
+    @property
+    def revenue_and_other(self) -> Decimal:
+        return self.revenue + self.other_value
+
 
 class ProgrammeCost(models.Model):
     """A cost of running the programme rather than one solution (CoE team, training, tools) over

@@ -8,6 +8,9 @@ from django.db.models import Q, Sum
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
+from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 
@@ -60,9 +63,11 @@ class ValueOverviewView(PolicyRequiredMixin, FormView):
                 start, end = default_period()
         result = figures.roi_figures(unit, start, end)
         trend = {
-            "labels": [row.month.strftime("%b %Y") for row in result.by_month],
+            "labels": [date_format(row.month, "YEAR_MONTH_FORMAT") for row in result.by_month],
             "value": [float(row.figures.value) for row in result.by_month],
             "cost": [float(row.figures.cost) for row in result.by_month],
+            "series": {"value": gettext("Value"), "cost": gettext("Cost")},
+            "locale": get_language() or "en-gb",
         }
         return self.render_to_response(
             self.get_context_data(

@@ -14,10 +14,8 @@ NOT_YET = {
     "adoption",
     "maturity",
     "registration",
-    "reports",
     "stories",
     "strategy",
-    "value",
     ".",
 }
 

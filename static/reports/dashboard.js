@@ -4,9 +4,17 @@
   const source = document.getElementById("dashboard-data");
   if (!source || typeof Chart === "undefined") return;
   const data = JSON.parse(source.textContent);
-  const money = (value) =>
-    data.currency + " " + Math.round(value).toLocaleString(undefined, { maximumFractionDigits: 0 });
+  // Money and numbers in the page's language ("€1,235" in English, "1.235 €" in German).
+  const moneyFormat = new Intl.NumberFormat(data.locale, {
+    style: "currency",
+    currency: data.currency,
+    maximumFractionDigits: 0,
+  });
+  const money = (value) => moneyFormat.format(Math.round(value));
+  const text = data.labels; // series names, translated by the server
   Chart.defaults.maintainAspectRatio = false;
+  Chart.defaults.locale = data.locale;
+  Chart.defaults.font.size = 12;
   // Printing shows the tables instead of the charts: open them first.
   window.addEventListener("beforeprint", () => {
     document.querySelectorAll("details").forEach((details) => (details.open = true));
@@ -21,13 +29,13 @@
         labels: data.radar.labels,
         datasets: [
           {
-            label: "Current score",
+            label: text.current,
             data: data.radar.current,
             borderColor: "#0d6efd",
             backgroundColor: "rgba(13, 110, 253, 0.2)",
           },
           {
-            label: "Target",
+            label: text.target,
             data: data.radar.target,
             borderColor: "#b0524a",
             backgroundColor: "rgba(176, 82, 74, 0.05)",
@@ -37,7 +45,15 @@
         ].filter((series) => hasData(series.data)), // no "Target" legend without a target
       },
       options: {
-        scales: { r: { min: 0, max: 500, ticks: { stepSize: 100, backdropColor: "transparent" } } },
+        scales: {
+          r: {
+            min: 0,
+            max: 500,
+            pointLabels: { font: { size: 12 } },
+            // Tick labels on a light backdrop, drawn above the data so no point hides them.
+            ticks: { stepSize: 100, z: 1, backdropColor: "rgba(255, 255, 255, 0.85)" },
+          },
+        },
         plugins: { legend: { position: "bottom" } },
       },
     });
@@ -50,10 +66,10 @@
       data: {
         labels: data.trend.labels,
         datasets: [
-          { label: "Value", data: data.trend.value, backgroundColor: "#3b7d4f", order: 2 },
-          { label: "Cost", data: data.trend.cost, backgroundColor: "#b0524a", order: 3 },
+          { label: text.value, data: data.trend.value, backgroundColor: "#3b7d4f", order: 2 },
+          { label: text.cost, data: data.trend.cost, backgroundColor: "#b0524a", order: 3 },
           {
-            label: "Business case",
+            label: text.projected,
             data: data.trend.projected,
             type: "line",
             borderColor: "#6c757d",
@@ -80,7 +96,7 @@
       type: "bar",
       data: {
         labels: data.units.labels,
-        datasets: [{ label: "Value", data: data.units.value, backgroundColor: "#3b7d4f" }],
+        datasets: [{ label: text.value, data: data.units.value, backgroundColor: "#3b7d4f" }],
       },
       options: {
         indexAxis: "y",
