@@ -93,7 +93,10 @@ class SubqueryTotal(Subquery):
 def period_bounds(key: str, today: date, first_day: date | None) -> tuple[date, date]:
     """(start, end) of a period key; see the module docstring for the rules."""
     if key not in PERIODS:
-        raise DashboardInputError(f"Unknown period {key!r}. Allowed: {', '.join(PERIODS)}.")
+        raise DashboardInputError(
+            gettext("Unknown period %(period)r. Allowed: %(periods)s.")
+            % {"period": key, "periods": ", ".join(PERIODS)}
+        )
     month_end = figures.month_end(today)
     if key == "this_quarter":
         return figures.quarter_of(today)[0], month_end
@@ -442,7 +445,10 @@ def dashboard_figures(
     """
     today = today or timezone.localdate()
     if period_key not in PERIODS:
-        raise DashboardInputError(f"Unknown period {period_key!r}. Allowed: {', '.join(PERIODS)}.")
+        raise DashboardInputError(
+            gettext("Unknown period %(period)r. Allowed: %(periods)s.")
+            % {"period": period_key, "periods": ", ".join(PERIODS)}
+        )
     units = unit_choices() if units is None else units
     unit_ids = None if unit is None else figures.subtree_of(units, unit.pk)
     start, end = period_bounds(period_key, today, None)
@@ -539,7 +545,7 @@ def resolve_unit(slug: str | None, units: list[dict]) -> BusinessUnit | None:
         return None
     row = next((row for row in units if row["slug"] == slug), None)
     if row is None:
-        raise DashboardInputError(f"Unknown business unit {slug!r}.")
+        raise DashboardInputError(gettext("Unknown business unit %(unit)r.") % {"unit": slug})
     return BusinessUnit(pk=row["id"], parent_id=row["parent_id"], name=row["name"], slug=slug)
 
 

@@ -4,6 +4,8 @@ import csv
 import io
 import re
 
+from django.utils.translation import pgettext_lazy
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 FIGURE_COLUMNS = [
@@ -42,6 +44,43 @@ KPI_COLUMNS = [
 ]
 
 
+# Header names a spreadsheet shows; "CSV column" tells translators they are column titles.
+COLUMN_NAMES = {
+    "section": pgettext_lazy("CSV column", "section"),
+    "name": pgettext_lazy("CSV column", "name"),
+    "value": pgettext_lazy("CSV column", "value"),
+    "hours": pgettext_lazy("CSV column", "hours"),
+    "cost": pgettext_lazy("CSV column", "cost"),
+    "build_cost": pgettext_lazy("CSV column", "build_cost"),
+    "running_cost": pgettext_lazy("CSV column", "running_cost"),
+    "programme_cost": pgettext_lazy("CSV column", "programme_cost"),
+    "net": pgettext_lazy("CSV column", "net"),
+    "roi_pct": pgettext_lazy("CSV column", "roi_pct"),
+    "payback_months": pgettext_lazy("CSV column", "payback_months"),
+    "projected_value": pgettext_lazy("CSV column", "projected_value"),
+    "variance": pgettext_lazy("CSV column", "variance"),
+    "plan": pgettext_lazy("CSV column", "plan"),
+    "objective": pgettext_lazy("CSV column", "objective"),
+    "kind": pgettext_lazy("CSV column", "kind"),
+    "unit": pgettext_lazy("CSV column", "unit"),
+    "currency": pgettext_lazy("CSV column", "currency"),
+    "baseline": pgettext_lazy("CSV column", "baseline"),
+    "target": pgettext_lazy("CSV column", "target"),
+    "as_of": pgettext_lazy("CSV column", "as_of"),
+    "progress": pgettext_lazy("CSV column", "progress"),
+    "status": pgettext_lazy("CSV column", "status"),
+    "previous_value": pgettext_lazy("CSV column", "previous_value"),
+    "change": pgettext_lazy("CSV column", "change"),
+    "progress_change": pgettext_lazy("CSV column", "progress_change"),
+}
+
+
+def header(columns) -> list[str]:
+    """The column names in the reader's language (in English the keys themselves, which the API
+    and the frozen data use too)."""
+    return [str(COLUMN_NAMES.get(column, column)) for column in columns]
+
+
 def neutralise(cell) -> str:
     """Text that a spreadsheet would run as a formula gets a leading apostrophe; numbers we wrote
     ourselves (e.g. -2600.00) stay numbers."""
@@ -63,7 +102,7 @@ def kpi_csv(data: dict) -> bytes:
     as of the period's end and the change since the last report."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(KPI_COLUMNS)
+    writer.writerow(header(KPI_COLUMNS))
     for kr in data["key_results"]:
         cells = {
             **kr,
@@ -82,7 +121,7 @@ def roi_csv(data: dict) -> bytes:
     """One row per figure set: the totals, each month, each unit and each top solution."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["section", "name", *FIGURE_COLUMNS])
+    writer.writerow(header(["section", "name", *FIGURE_COLUMNS]))
 
     def row(section, name, figures):
         writer.writerow(
