@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import BusinessUnit, User
 from accounts.policy import is_coe
@@ -294,7 +295,7 @@ class PeriodForm(forms.Form):
         to_field_name="slug",
     )
     start = MonthField(label=_("From"), required=False)
-    end = MonthField(label=_("To"), required=False)
+    end = MonthField(label=pgettext_lazy("end of a period", "To"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

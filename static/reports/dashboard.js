@@ -100,7 +100,8 @@
       },
       options: {
         indexAxis: "y",
-        scales: { x: { beginAtZero: true, ticks: { callback: (value) => money(value) } } },
+        // Few ticks: on a phone, money labels side by side would overlap.
+        scales: { x: { beginAtZero: true, ticks: { maxTicksLimit: 4, callback: (value) => money(value) } } },
         plugins: {
           legend: { display: false },
           tooltip: { callbacks: { label: (item) => money(item.raw) } },
