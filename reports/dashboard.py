@@ -116,11 +116,13 @@ def _moments(start: date, end: date) -> tuple[datetime, datetime]:
 
 
 def period_label(start: date, end: date) -> str:
-    """ "Oct to Dec 2026" in the active language (the month names and order are the locale's)."""
-    first = date_format(start, "M" if start.year == end.year else "YEAR_MONTH_FORMAT")
+    """ "Oct to Dec 2026" in the active language (the locale's month abbreviations)."""
+    first = date_format(start, "M")
+    if start.year != end.year:
+        first = f"{first} {start.year}"
     return gettext("%(start)s to %(end)s") % {
         "start": first,
-        "end": date_format(end, "YEAR_MONTH_FORMAT"),
+        "end": f"{date_format(end, 'M')} {end.year}",
     }
 
 

@@ -178,5 +178,5 @@ class ReportSnapshot(models.Model):
         """ "February 2026", or "Jan - Mar 2026" for a longer period, in the active language."""
         if self.period_start.month == self.period_end.month:
             return date_format(self.period_start, "YEAR_MONTH_FORMAT")
-        first = date_format(self.period_start, "M")
-        return f"{first} - {date_format(self.period_end, 'YEAR_MONTH_FORMAT')}"
+        first, last = date_format(self.period_start, "M"), date_format(self.period_end, "M")
+        return f"{first} - {last} {self.period_end.year}"
