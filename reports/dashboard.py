@@ -30,6 +30,9 @@ from django.db.models import (
     Sum,
 )
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
 from redis.exceptions import RedisError
 
 from accounts.models import BusinessUnit, Organisation, User
@@ -49,10 +52,10 @@ logger = logging.getLogger(__name__)
 CACHE_ERRORS = (RedisError, OSError)
 
 PERIODS = {
-    "this_quarter": "This quarter",
-    "last_quarter": "Last quarter",
-    "this_year": "This year",
-    "all_time": "All time",
+    "this_quarter": _("This quarter"),
+    "last_quarter": _("Last quarter"),
+    "this_year": _("This year"),
+    "all_time": _("All time"),
 }
 DEFAULT_PERIOD = "this_quarter"
 STORY_ROWS = 5
@@ -90,7 +93,10 @@ class SubqueryTotal(Subquery):
 def period_bounds(key: str, today: date, first_day: date | None) -> tuple[date, date]:
     """(start, end) of a period key; see the module docstring for the rules."""
     if key not in PERIODS:
-        raise DashboardInputError(f"Unknown period {key!r}. Allowed: {', '.join(PERIODS)}.")
+        raise DashboardInputError(
+            gettext("Unknown period %(period)r. Allowed: %(periods)s.")
+            % {"period": key, "periods": ", ".join(PERIODS)}
+        )
     month_end = figures.month_end(today)
     if key == "this_quarter":
         return figures.quarter_of(today)[0], month_end
@@ -110,9 +116,14 @@ def _moments(start: date, end: date) -> tuple[datetime, datetime]:
 
 
 def period_label(start: date, end: date) -> str:
-    if start.year == end.year:
-        return f"{start:%b} to {end:%b %Y}"
-    return f"{start:%b %Y} to {end:%b %Y}"
+    """ "Oct to Dec 2026" in the active language (the locale's month abbreviations)."""
+    first = date_format(start, "M")
+    if start.year != end.year:
+        first = f"{first} {start.year}"
+    return gettext("%(start)s to %(end)s") % {
+        "start": first,
+        "end": f"{date_format(end, 'M')} {end.year}",
+    }
 
 
 # Units --------------------------------------------------------------------------------------
@@ -436,7 +447,10 @@ def dashboard_figures(
     """
     today = today or timezone.localdate()
     if period_key not in PERIODS:
-        raise DashboardInputError(f"Unknown period {period_key!r}. Allowed: {', '.join(PERIODS)}.")
+        raise DashboardInputError(
+            gettext("Unknown period %(period)r. Allowed: %(periods)s.")
+            % {"period": period_key, "periods": ", ".join(PERIODS)}
+        )
     units = unit_choices() if units is None else units
     unit_ids = None if unit is None else figures.subtree_of(units, unit.pk)
     start, end = period_bounds(period_key, today, None)
@@ -453,12 +467,12 @@ def dashboard_figures(
         "scope": {
             "unit": None if unit is None else unit.name,
             "slug": None if unit is None else unit.slug,
-            "label": unit.name if unit is not None else "Whole organisation",
+            "label": unit.name if unit is not None else gettext("Whole organisation"),
             "unit_count": len(unit_ids) if unit_ids is not None else len(units),
         },
         "period": {
             "key": period_key,
-            "name": PERIODS[period_key],
+            "name": str(PERIODS[period_key]),
             "label": period_label(start, end),
             "start": start.isoformat(),
             "end": end.isoformat(),
@@ -509,7 +523,9 @@ def cached_dashboard_figures(
     """`dashboard_figures` for today, kept in the cache for a few minutes: the page, its PDF and
     the API answer repeated requests without summing the value records again."""
     today = timezone.localdate()
-    key = f"dashboard:v2:{unit.pk if unit else 'org'}:{period_key}:{today.isoformat()}"
+    # Labels in the figures (period, scope, statuses) are in the reader's language: one entry each.
+    language = get_language() or "en-gb"
+    key = f"dashboard:v3:{language}:{unit.pk if unit else 'org'}:{period_key}:{today.isoformat()}"
     try:
         data = cache.get(key)
     except CACHE_ERRORS:  # a cache that is down only costs speed
@@ -531,7 +547,7 @@ def resolve_unit(slug: str | None, units: list[dict]) -> BusinessUnit | None:
         return None
     row = next((row for row in units if row["slug"] == slug), None)
     if row is None:
-        raise DashboardInputError(f"Unknown business unit {slug!r}.")
+        raise DashboardInputError(gettext("Unknown business unit %(unit)r.") % {"unit": slug})
     return BusinessUnit(pk=row["id"], parent_id=row["parent_id"], name=row["name"], slug=slug)
 
 

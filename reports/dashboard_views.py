@@ -1,9 +1,14 @@
 """The executive dashboard page and its PDF: one set of figures (reports.dashboard) for a unit
 and a period chosen in a GET form that works without JavaScript."""
 
+from datetime import date
+
 from django import forms
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from accounts.policy import PolicyRequiredMixin
@@ -15,14 +20,14 @@ from .services import render_pdf
 class DashboardFilterForm(forms.Form):
     """The business-unit and period selectors (GET); unknown values are field errors."""
 
-    unit = forms.ChoiceField(label="Business unit", required=False)
+    unit = forms.ChoiceField(label=_("Business unit"), required=False)
     period = forms.ChoiceField(
-        label="Period", required=False, choices=list(dashboard.PERIODS.items())
+        label=_("Period"), required=False, choices=list(dashboard.PERIODS.items())
     )
 
     def __init__(self, *args, units: list[dict], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [("", "Whole organisation")] + [
+        self.fields["unit"].choices = [("", _("Whole organisation"))] + [
             (row["slug"], "\u2003" * row["depth"] + row["name"]) for row in units
         ]
 
@@ -36,6 +41,14 @@ def chart_data(data: dict) -> dict:
     targets = [row["target"] for row in areas]
     return {
         "currency": data["currency"],
+        "locale": get_language() or "en-gb",
+        "labels": {
+            "current": gettext("Current score"),
+            "target": gettext("Target"),
+            "value": gettext("Value"),
+            "cost": gettext("Cost"),
+            "projected": gettext("Business case"),
+        },
         "radar": {
             "labels": [row["area"] for row in areas],
             "current": [row["score"] for row in areas],
@@ -43,7 +56,9 @@ def chart_data(data: dict) -> dict:
             "target": targets if any(t is not None for t in targets) else None,
         },
         "trend": {
-            "labels": [row["month"][:7] for row in months],
+            "labels": [
+                date_format(date.fromisoformat(row["month"]), "YEAR_MONTH_FORMAT") for row in months
+            ],
             "value": [number(row["value"]) for row in months],
             "cost": [number(row["cost"]) for row in months],
             "projected": [number(row["projected_value"]) for row in months],
@@ -104,7 +119,7 @@ class DashboardPdfView(DashboardMixin, TemplateView):
         _form, data = self.load()
         if data is None:
             return HttpResponse(
-                "Unknown business unit or period.", status=400, content_type="text/plain"
+                gettext("Unknown business unit or period."), status=400, content_type="text/plain"
             )
         html = render_to_string("reports/dashboard_pdf.html", {"data": data}, request=request)
         response = HttpResponse(render_pdf(html), content_type="application/pdf")

@@ -5,6 +5,9 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import BusinessUnit
 from config.pickers import use_picker
@@ -23,9 +26,11 @@ def clean_recipients(text: str) -> str:
         except ValidationError:
             bad.append(address)
     if bad:
-        raise ValidationError("Not an e-mail address: " + ", ".join(bad))
+        raise ValidationError(
+            gettext("Not an e-mail address: %(addresses)s") % {"addresses": ", ".join(bad)}
+        )
     if len(addresses) > 50:
-        raise ValidationError("At most 50 recipients.")
+        raise ValidationError(gettext("At most 50 recipients."))
     return "\n".join(addresses)
 
 
@@ -43,14 +48,14 @@ class ReportDefinitionForm(forms.ModelForm):
             "is_active",
         ]
         widgets = {"recipients": forms.Textarea(attrs={"rows": 3})}
-        labels = {"scope_unit": "Scope", "is_active": "Send on schedule"}
+        labels = {"scope_unit": _("Scope"), "is_active": _("Send on schedule")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["scope_unit"].queryset = BusinessUnit.objects.order_by("name")
-        self.fields["scope_unit"].empty_label = "Whole organisation"
+        self.fields["scope_unit"].empty_label = _("Whole organisation")
         use_picker(self.fields["scope_unit"], "units")
-        self.fields["period_length"].help_text = (
+        self.fields["period_length"].help_text = _(
             "For a custom schedule: what one report covers. Monthly and quarterly cadences "
             "cover the month or quarter before."
         )
@@ -63,7 +68,9 @@ class ReportDefinitionForm(forms.ModelForm):
         if cleaned.get("cadence") == ReportDefinition.Cadence.CRON:
             expression = (cleaned.get("cron_expression") or "").strip()
             if not expression:
-                self.add_error("cron_expression", "Enter a cron expression for a custom schedule.")
+                self.add_error(
+                    "cron_expression", gettext("Enter a cron expression for a custom schedule.")
+                )
             else:
                 try:
                     validate_cron(expression)
@@ -76,7 +83,7 @@ class ReportDefinitionForm(forms.ModelForm):
 class GenerateForm(forms.Form):
     """Pick a past period to generate a report for now."""
 
-    period = forms.ChoiceField()
+    period = forms.ChoiceField(label=_("Period"))
 
     def __init__(self, *args, definition: ReportDefinition, today: date, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,5 +99,10 @@ class GenerateForm(forms.Form):
 
 def _label(start: date, end: date) -> str:
     if start.month == end.month:
-        return start.strftime("%B %Y")
-    return f"Q{(start.month - 1) // 3 + 1} {start.year} ({start:%b} - {end:%b})"
+        return date_format(start, "YEAR_MONTH_FORMAT")
+    return gettext("Q%(quarter)s %(year)s (%(first)s - %(last)s)") % {
+        "quarter": (start.month - 1) // 3 + 1,
+        "year": start.year,
+        "first": date_format(start, "M"),
+        "last": date_format(end, "M"),
+    }

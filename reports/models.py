@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 from django_celery_beat.validators import crontab_validator
 
 
@@ -15,11 +16,11 @@ def validate_cron(value: str) -> None:
     if not value:
         return
     if len(value.split()) != 5:
-        raise ValidationError("Use five fields: minute hour day-of-month month day-of-week.")
+        raise ValidationError(_("Use five fields: minute hour day-of-month month day-of-week."))
     try:
         crontab_validator(value)
     except ValidationError:
-        raise ValidationError("This cron expression does not parse.") from None
+        raise ValidationError(_("This cron expression does not parse.")) from None
 
 
 class ReportDefinition(models.Model):
@@ -27,48 +28,54 @@ class ReportDefinition(models.Model):
     django-celery-beat as one PeriodicTask, kept in step by reports.services."""
 
     class Kind(models.TextChoices):
-        ROI = "roi", "ROI report"
-        KPI = "kpi", "KPI report"
+        ROI = "roi", _("ROI report")
+        KPI = "kpi", _("KPI report")
 
     class Cadence(models.TextChoices):
-        MONTHLY = "monthly", "Monthly (on the 1st, for the month before)"
-        QUARTERLY = "quarterly", "Quarterly (on the 1st of a quarter, for the quarter before)"
-        CRON = "cron", "Custom schedule (cron expression)"
+        MONTHLY = "monthly", _("Monthly (on the 1st, for the month before)")
+        QUARTERLY = "quarterly", _("Quarterly (on the 1st of a quarter, for the quarter before)")
+        CRON = "cron", _("Custom schedule (cron expression)")
 
     class PeriodLength(models.TextChoices):
-        MONTH = "month", "Month"
-        QUARTER = "quarter", "Quarter"
+        MONTH = "month", _("Month")
+        QUARTER = "quarter", _("Quarter")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(max_length=150)
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ROI)
+    name = models.CharField(_("name"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.ROI)
     scope_unit = models.ForeignKey(
         "accounts.BusinessUnit",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="report_definitions",
-        help_text="Leave empty to report on the whole organisation.",
+        verbose_name=_("scope"),
+        help_text=_("Leave empty to report on the whole organisation."),
     )
-    cadence = models.CharField(max_length=10, choices=Cadence.choices, default=Cadence.MONTHLY)
+    cadence = models.CharField(
+        _("cadence"), max_length=10, choices=Cadence.choices, default=Cadence.MONTHLY
+    )
     cron_expression = models.CharField(
+        _("cron expression"),
         max_length=100,
         blank=True,
         validators=[validate_cron],
-        help_text="Five fields: minute hour day-of-month month day-of-week, e.g. 0 7 * * 1.",
+        help_text=_("Five fields: minute hour day-of-month month day-of-week, e.g. 0 7 * * 1."),
     )
     period_length = models.CharField(
+        _("period length"),
         max_length=10,
         choices=PeriodLength.choices,
         default=PeriodLength.MONTH,
-        help_text="What one report covers: the last complete month or quarter.",
+        help_text=_("What one report covers: the last complete month or quarter."),
     )
     recipients = models.TextField(
+        _("recipients"),
         max_length=5000,
         blank=True,
-        help_text="E-mail addresses, one per line or separated by commas.",
+        help_text=_("E-mail addresses, one per line or separated by commas."),
     )
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(_("active"), default=True)
     # The language its scheduled reports are written in (PDF, CSV, e-mail): its author's when it
     # was created; empty: the installation's LANGUAGE_CODE.
     language = models.CharField(max_length=10, blank=True, choices=settings.LANGUAGES)
@@ -85,6 +92,8 @@ class ReportDefinition(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
@@ -114,10 +123,10 @@ class ReportSnapshot(models.Model):
     the HTML, PDF and CSV files rendered from them. Never changed once done."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for a worker"
-        RUNNING = "running", "Being generated"
-        DONE = "done", "Ready"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Waiting for a worker")
+        RUNNING = "running", _("Being generated")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     definition = models.ForeignKey(
@@ -148,6 +157,8 @@ class ReportSnapshot(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("generated report")
+        verbose_name_plural = _("generated reports")
         ordering = ["-period_start", "-created_at"]
         constraints = [
             # One snapshot per definition and period, however often beat fires or a task retries.
@@ -170,7 +181,8 @@ class ReportSnapshot(models.Model):
 
     @property
     def period_label(self) -> str:
-        """ "March 2026" / "März 2026", "Jan - Mar 2026": in the active language."""
+        """ "February 2026", or "Jan - Mar 2026" for a longer period, in the active language."""
         if self.period_start.month == self.period_end.month:
-            return date_format(self.period_start, "F Y")
-        return f"{date_format(self.period_start, 'M')} - {date_format(self.period_end, 'M Y')}"
+            return date_format(self.period_start, "YEAR_MONTH_FORMAT")
+        first, last = date_format(self.period_start, "M"), date_format(self.period_end, "M")
+        return f"{first} - {last} {self.period_end.year}"

@@ -25,6 +25,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
@@ -252,7 +253,8 @@ def snapshot_heartbeat(snapshot_id: int, attempt: int):
 def snapshot_release(snapshot_id: int, *, reason: str) -> None:
     """Give a claimed snapshot back (before a retry after a transient error)."""
     ReportSnapshot.objects.filter(pk=snapshot_id, status=ReportSnapshot.Status.RUNNING).update(
-        status=ReportSnapshot.Status.PENDING, error=f"Retrying after: {reason}"[:2000]
+        status=ReportSnapshot.Status.PENDING,
+        error=(gettext("Retrying after: %(reason)s") % {"reason": reason})[:2000],
     )
 
 
@@ -282,7 +284,7 @@ def report_data(definition: ReportDefinition, start: date, end: date) -> dict:
         previous = kpi.previous_report(definition, start)
         data.update(kpi.kpi_figures(unit, start, end, previous=previous))
     else:
-        raise ReportStateError(f"Unknown report kind {definition.kind!r}.")
+        raise ReportStateError(gettext("Unknown report kind %(kind)r.") % {"kind": definition.kind})
     return data
 
 
@@ -407,14 +409,15 @@ def snapshots_recover(now=None) -> int:
         if attempts >= MAX_ATTEMPTS:
             if still_lost.update(
                 status=ReportSnapshot.Status.FAILED,
-                error=f"The worker generating this report stopped ({attempts} attempts).",
+                error=gettext("The worker generating this report stopped (%(attempts)s attempts).")
+                % {"attempts": attempts},
             ):
                 logger.error("Report snapshot %s failed: worker lost", snapshot_id)
             continue
         with transaction.atomic():
             if still_lost.update(
                 status=ReportSnapshot.Status.PENDING,
-                error="The worker generating this report stopped; another one takes over.",
+                error=gettext("The worker generating this report stopped; another one takes over."),
             ):
                 enqueue_on_commit(snapshot_build_task, snapshot_id)
                 handed += 1

@@ -6,6 +6,7 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.db import OperationalError as DatabaseOperationalError
 from django.utils import timezone
+from django.utils.translation import gettext
 from kombu.exceptions import OperationalError as BrokerOperationalError
 
 from . import services
@@ -44,7 +45,10 @@ def snapshot_build_task(self, snapshot_id: int) -> None:
     except TRANSIENT_ERRORS as exc:
         reason = f"{type(exc).__name__}: {exc}"
         if self.request.retries >= self.max_retries:
-            services.snapshot_fail(snapshot_id, reason=f"Gave up after retries. {reason}")
+            services.snapshot_fail(
+                snapshot_id,
+                reason=gettext("Gave up after retries. %(reason)s") % {"reason": reason},
+            )
             return
         services.snapshot_release(snapshot_id, reason=reason)
         raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc

@@ -41,7 +41,7 @@ class DefinitionCreateView(PolicyRequiredMixin, CreateView):
         definition = services.definition_save(
             definition=ReportDefinition(), actor=self.request.user, data=form.cleaned_data
         )
-        messages.success(self.request, "Report defined and scheduled.")
+        messages.success(self.request, gettext("Report defined and scheduled."))
         return redirect(definition)
 
 
@@ -57,7 +57,7 @@ class DefinitionUpdateView(PolicyRequiredMixin, UpdateView):
         services.definition_save(
             definition=definition, actor=self.request.user, data=form.cleaned_data
         )
-        messages.success(self.request, "Report saved; its schedule is updated.")
+        messages.success(self.request, gettext("Report saved; its schedule is updated."))
         return redirect(definition)
 
 
@@ -93,7 +93,7 @@ class DefinitionGenerateView(PolicyRequiredMixin, View):
         definition = get_object_or_404(ReportDefinition, uuid=uuid)
         form = GenerateForm(request.POST, definition=definition, today=timezone.localdate())
         if not form.is_valid():
-            messages.error(request, "Pick one of the listed periods.")
+            messages.error(request, gettext("Pick one of the listed periods."))
             return redirect(definition)
         start, end = form.cleaned_data["period"]
         snapshot, created = services.snapshot_request(
@@ -111,14 +111,25 @@ class DefinitionGenerateView(PolicyRequiredMixin, View):
                 % {"period": snapshot.period_label},
             )
         elif created:
-            messages.success(request, f"Generating the report for {snapshot.period_label}.")
+            messages.success(
+                request,
+                gettext("Generating the report for %(period)s.")
+                % {"period": snapshot.period_label},
+            )
         elif snapshot.status == ReportSnapshot.Status.PENDING:
-            messages.info(request, f"Generating the report for {snapshot.period_label} again.")
+            messages.info(
+                request,
+                gettext("Generating the report for %(period)s again.")
+                % {"period": snapshot.period_label},
+            )
         else:
             messages.info(
                 request,
-                f"The report for {snapshot.period_label} exists already; reports are not "
-                "changed once generated.",
+                gettext(
+                    "The report for %(period)s exists already; reports are not changed once "
+                    "generated."
+                )
+                % {"period": snapshot.period_label},
             )
         return redirect(definition)
 

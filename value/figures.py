@@ -465,7 +465,7 @@ class RoiFigures:
             ],
             # A list, not an object: PostgreSQL's jsonb does not keep the order of keys.
             "by_source": [
-                {"source": label, "value": str(money(amount))}
+                {"source": str(label), "value": str(money(amount))}
                 for label, amount in self.by_source.items()
             ],
         }

@@ -4,6 +4,8 @@ from decimal import Decimal
 
 from django import forms
 from django.core.validators import MinValueValidator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import BusinessUnit, User
 from accounts.policy import is_coe
@@ -103,19 +105,21 @@ class SolutionForm(forms.ModelForm):
 class ValueRecordForm(forms.Form):
     """Record the value one solution delivered in one month, entered directly."""
 
-    solution = forms.ModelChoiceField(queryset=Solution.objects.none())
-    month = MonthField(help_text="The month the value was delivered in.")
-    hours_saved = _amount("Hours saved", places=1)
+    solution = forms.ModelChoiceField(queryset=Solution.objects.none(), label=_("Solution"))
+    month = MonthField(label=_("Month"), help_text=_("The month the value was delivered in."))
+    hours_saved = _amount(_("Hours saved"), places=1)
     hourly_rate = _amount(
-        "Hourly rate",
-        help_text="Loaded cost of one staff hour. Leave empty to use the unit's rate from the "
-        "cost library.",
+        _("Hourly rate"),
+        help_text=_(
+            "Loaded cost of one staff hour. Leave empty to use the unit's rate from the "
+            "cost library."
+        ),
     )
-    cost_avoided = _amount("Cost avoided")
-    revenue = _amount("Revenue")
-    other_value = _amount("Other benefit", help_text="In money, e.g. a penalty avoided.")
-    source = forms.ChoiceField(choices=ValueRecord.Source.choices)
-    note = forms.CharField(max_length=255, required=False)
+    cost_avoided = _amount(_("Cost avoided"))
+    revenue = _amount(_("Revenue"))
+    other_value = _amount(_("Other benefit"), help_text=_("In money, e.g. a penalty avoided."))
+    source = forms.ChoiceField(label=_("Source"), choices=ValueRecord.Source.choices)
+    note = forms.CharField(label=_("Note"), max_length=255, required=False)
 
     def __init__(self, *args, user, solutions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -150,33 +154,38 @@ class CalculatorForm(forms.Form):
         COUNT = "count"
         PER_RUN = "per_run"
         CHOICES = [
-            (TIME, "Time per item, before and after (minutes)"),
-            (COUNT, "Count per item, before and after (valued with a cost from the library)"),
-            (PER_RUN, "Usage-weighted: minutes saved per run x runs in the month"),
+            (TIME, _("Time per item, before and after (minutes)")),
+            (COUNT, _("Count per item, before and after (valued with a cost from the library)")),
+            (PER_RUN, _("Usage-weighted: minutes saved per run x runs in the month")),
         ]
 
-    solution = forms.ModelChoiceField(queryset=Solution.objects.none())
-    month = MonthField()
-    method = forms.ChoiceField(choices=Method.CHOICES, initial=Method.TIME)
-    before = _amount("Before", help_text="Minutes (or count) per item before the solution.")
-    after = _amount("After", help_text="Minutes (or count) per item with the solution.")
-    volume = _amount("Items per month", places=0, help_text="E.g. invoices processed a month.")
+    solution = forms.ModelChoiceField(queryset=Solution.objects.none(), label=_("Solution"))
+    month = MonthField(label=_("Month"))
+    method = forms.ChoiceField(label=_("Method"), choices=Method.CHOICES, initial=Method.TIME)
+    before = _amount(_("Before"), help_text=_("Minutes (or count) per item before the solution."))
+    after = _amount(_("After"), help_text=_("Minutes (or count) per item with the solution."))
+    volume = _amount(
+        _("Items per month"), places=0, help_text=_("E.g. invoices processed a month.")
+    )
     unit_cost = forms.ModelChoiceField(
+        label=_("Cost of one thing"),
         queryset=UnitCost.objects.none(),
         required=False,
-        help_text="For counts: the average cost of one such thing.",
+        help_text=_("For counts: the average cost of one such thing."),
     )
-    minutes_per_run = _amount("Minutes saved per run", places=1)
+    minutes_per_run = _amount(_("Minutes saved per run"), places=1)
     runs = forms.IntegerField(
+        label=_("Runs"),
         min_value=0,
         required=False,
-        help_text="Runs in the month; empty uses the solution's monthly runs.",
+        help_text=_("Runs in the month; empty uses the solution's monthly runs."),
     )
     hourly_rate = _amount(
-        "Hourly rate", help_text="Empty uses the unit's staff-hour rate from the cost library."
+        _("Hourly rate"),
+        help_text=_("Empty uses the unit's staff-hour rate from the cost library."),
     )
-    source = forms.ChoiceField(choices=ValueRecord.Source.choices)
-    note = forms.CharField(max_length=255, required=False)
+    source = forms.ChoiceField(label=_("Source"), choices=ValueRecord.Source.choices)
+    note = forms.CharField(label=_("Note"), max_length=255, required=False)
 
     def __init__(self, *args, user, solutions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -200,14 +209,14 @@ class CalculatorForm(forms.Form):
         if method in (self.Method.TIME, self.Method.COUNT):
             for name in ("before", "after", "volume"):
                 if cleaned.get(name) is None and name not in self.errors:
-                    self.add_error(name, "Needed for a before/after calculation.")
+                    self.add_error(name, _("Needed for a before/after calculation."))
             before, after = cleaned.get("before"), cleaned.get("after")
             if before is not None and after is not None and after > before:
-                self.add_error("after", "After is higher than before: there is no saving.")
+                self.add_error("after", _("After is higher than before: there is no saving."))
             if method == self.Method.COUNT and not cleaned.get("unit_cost"):
-                self.add_error("unit_cost", "Pick the cost of one such thing from the library.")
+                self.add_error("unit_cost", _("Pick the cost of one such thing from the library."))
         elif method == self.Method.PER_RUN and cleaned.get("minutes_per_run") is None:
-            self.add_error("minutes_per_run", "Needed for a usage-weighted calculation.")
+            self.add_error("minutes_per_run", _("Needed for a usage-weighted calculation."))
         return cleaned
 
 
@@ -219,7 +228,7 @@ class UnitCostForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["business_unit"].queryset = BusinessUnit.objects.order_by("name")
-        self.fields["business_unit"].empty_label = "Whole organisation"
+        self.fields["business_unit"].empty_label = _("Whole organisation")
         use_picker(self.fields["business_unit"], "units")
 
     def clean(self):
@@ -232,7 +241,7 @@ class UnitCostForm(forms.ModelForm):
         try:
             self.instance.validate_constraints()
         except forms.ValidationError:
-            self.add_error("name", "This unit already has an entry with this name.")
+            self.add_error("name", _("This unit already has an entry with this name."))
 
 
 class ProgrammeCostForm(forms.ModelForm):
@@ -248,7 +257,7 @@ class ProgrammeCostForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["business_unit"].queryset = BusinessUnit.objects.order_by("name")
-        self.fields["business_unit"].empty_label = "Whole organisation"
+        self.fields["business_unit"].empty_label = _("Whole organisation")
         use_picker(self.fields["business_unit"], "units")
 
     def clean(self):
@@ -259,15 +268,18 @@ class ProgrammeCostForm(forms.ModelForm):
 
 class SolutionImportForm(forms.Form):
     file = forms.FileField(
-        help_text="A CSV file with a header row: name, kind, business unit, and optionally owner, "
-        "environment, status, go live, monthly users, monthly runs, id. Exports of the CoE "
-        "Starter Kit inventory work with their own column names."
+        label=_("File"),
+        help_text=_(
+            "A CSV file with a header row: name, kind, business unit, and optionally owner, "
+            "environment, status, go live, monthly users, monthly runs, id. Exports of the CoE "
+            "Starter Kit inventory work with their own column names."
+        ),
     )
 
     def clean_file(self):
         file = self.cleaned_data["file"]
         if file.size > 5 * 1024 * 1024:
-            raise forms.ValidationError("The file is larger than 5 MB.")
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
         return file
 
 
@@ -276,13 +288,14 @@ class PeriodForm(forms.Form):
 
     # By slug, as on the dashboard, the library and the API (`?unit=finance`).
     unit = forms.ModelChoiceField(
+        label=_("Business unit"),
         queryset=BusinessUnit.objects.order_by("name"),
         required=False,
-        empty_label="Whole organisation",
+        empty_label=_("Whole organisation"),
         to_field_name="slug",
     )
-    start = MonthField(required=False)
-    end = MonthField(required=False)
+    start = MonthField(label=_("From"), required=False)
+    end = MonthField(label=pgettext_lazy("end of a period", "To"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -292,5 +305,5 @@ class PeriodForm(forms.Form):
         cleaned = super().clean()
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and end < start:
-            self.add_error("end", "The period cannot end before it starts.")
+            self.add_error("end", _("The period cannot end before it starts."))
         return cleaned

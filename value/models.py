@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from .querysets import (
     ProgrammeCostQuerySet,
@@ -30,63 +31,92 @@ class Solution(models.Model):
     """An app, flow, agent, report or site in the solution inventory."""
 
     class Kind(models.TextChoices):
-        CANVAS_APP = "canvas_app", "Canvas app"
-        MODEL_DRIVEN_APP = "model_driven_app", "Model-driven app"
-        CLOUD_FLOW = "cloud_flow", "Cloud flow"
-        DESKTOP_FLOW = "desktop_flow", "Desktop flow"
-        POWER_BI_REPORT = "power_bi_report", "Power BI report"
-        COPILOT_AGENT = "copilot_agent", "Copilot agent"
-        POWER_PAGES_SITE = "power_pages_site", "Power Pages site"
-        OTHER = "other", "Other"
+        CANVAS_APP = "canvas_app", _("Canvas app")
+        MODEL_DRIVEN_APP = "model_driven_app", _("Model-driven app")
+        CLOUD_FLOW = "cloud_flow", _("Cloud flow")
+        DESKTOP_FLOW = "desktop_flow", _("Desktop flow")
+        POWER_BI_REPORT = "power_bi_report", _("Power BI report")
+        COPILOT_AGENT = "copilot_agent", _("Copilot agent")
+        POWER_PAGES_SITE = "power_pages_site", _("Power Pages site")
+        OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
-        IDEA = "idea", "Idea"
-        IN_DEVELOPMENT = "in_development", "In development"
-        LIVE = "live", "Live"
-        RETIRED = "retired", "Retired"
+        IDEA = "idea", _("Idea")
+        IN_DEVELOPMENT = "in_development", _("In development")
+        LIVE = "live", _("Live")
+        RETIRED = "retired", _("Retired")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(max_length=200)
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    description = models.TextField(max_length=4000, blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    description = models.TextField(_("description"), max_length=4000, blank=True)
     business_unit = models.ForeignKey(
-        "accounts.BusinessUnit", on_delete=models.PROTECT, related_name="solutions"
+        "accounts.BusinessUnit",
+        verbose_name=_("business unit"),
+        on_delete=models.PROTECT,
+        related_name="solutions",
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="owned_solutions",
     )
-    environment = models.CharField(max_length=120, blank=True)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.LIVE)
-    go_live_on = models.DateField(null=True, blank=True)
-    retired_on = models.DateField(
-        null=True, blank=True, help_text="Running costs and projections stop after this day."
+    environment = models.CharField(_("environment"), max_length=120, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.LIVE
     )
-    monthly_users = models.PositiveIntegerField(default=0)
-    monthly_runs = models.PositiveIntegerField(default=0)
+    go_live_on = models.DateField(_("go-live date"), null=True, blank=True)
+    retired_on = models.DateField(
+        _("retirement date"),
+        null=True,
+        blank=True,
+        help_text=_("Running costs and projections stop after this day."),
+    )
+    monthly_users = models.PositiveIntegerField(_("users per month"), default=0)
+    monthly_runs = models.PositiveIntegerField(_("runs per month"), default=0)
     # Costs. Building is a one-off, charged in the month the solution goes live; running costs
     # are charged for every month it is live.
     build_hours = models.DecimalField(
+        _("build hours"),
         max_digits=9,
         decimal_places=1,
         default=ZERO,
         validators=NOT_NEGATIVE,
-        help_text="Effort to build it, in hours (makers, developers, CoE).",
+        help_text=_("Effort to build it, in hours (makers, developers, CoE)."),
     )
-    build_hourly_rate = money_field(help_text="Cost of one hour of build effort.")
-    licence_cost_monthly = money_field(help_text="Premium licences or pay-as-you-go, per month.")
-    capacity_cost_monthly = money_field(help_text="Dataverse or other capacity, per month.")
-    support_cost_monthly = money_field(help_text="Support and maintenance, per month.")
+    build_hourly_rate = money_field(
+        verbose_name=_("build hourly rate"), help_text=_("Cost of one hour of build effort.")
+    )
+    licence_cost_monthly = money_field(
+        verbose_name=_("licences per month"),
+        help_text=_("Premium licences or pay-as-you-go, per month."),
+    )
+    capacity_cost_monthly = money_field(
+        verbose_name=_("capacity per month"), help_text=_("Dataverse or other capacity, per month.")
+    )
+    support_cost_monthly = money_field(
+        verbose_name=_("support per month"), help_text=_("Support and maintenance, per month.")
+    )
     # The business case: what the solution was expected to return before it was built.
-    projected_monthly_value = money_field(help_text="Value expected per month when approved.")
+    projected_monthly_value = money_field(
+        verbose_name=_("projected value per month"),
+        help_text=_("Value expected per month when approved."),
+    )
     projected_monthly_hours = models.DecimalField(
-        max_digits=9, decimal_places=1, default=ZERO, validators=NOT_NEGATIVE
+        _("projected hours saved per month"),
+        max_digits=9,
+        decimal_places=1,
+        default=ZERO,
+        validators=NOT_NEGATIVE,
     )
     external_id = models.CharField(
-        max_length=100, blank=True, help_text="Identifier in the source inventory, if imported."
+        _("external id"),
+        max_length=100,
+        blank=True,
+        help_text=_("Identifier in the source inventory, if imported."),
     )
     # Filled by the tenant inventory (inventory app): the resource's stable id in Power Platform
     # (its GUID, lower case), its type and environment, and the dates the tenant reports. A sync
@@ -104,6 +134,8 @@ class Solution(models.Model):
     objects = SolutionQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("solution")
+        verbose_name_plural = _("solutions")
         ordering = ["name"]
         indexes = [
             models.Index(fields=["business_unit", "status"]),
@@ -147,7 +179,7 @@ class SolutionUsage(models.Model):
     month's runs from here (value.services.usage_runs)."""
 
     solution = models.ForeignKey(Solution, on_delete=models.CASCADE, related_name="usage")
-    month = models.DateField(help_text="First day of the month.")
+    month = models.DateField(help_text=_("First day of the month."))
     runs = models.PositiveIntegerField(default=0)
     launches = models.PositiveIntegerField(default=0)
     active_users = models.PositiveIntegerField(default=0)
@@ -168,32 +200,41 @@ class UnitCost(models.Model):
     (or across the organisation when no unit is set), e.g. an hour of staff time."""
 
     class Measure(models.TextChoices):
-        HOUR = "hour", "per hour"
-        ITEM = "item", "per item"
-        EVENT = "event", "per event"
+        HOUR = "hour", _("per hour")
+        ITEM = "item", _("per item")
+        EVENT = "event", _("per event")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     business_unit = models.ForeignKey(
         "accounts.BusinessUnit",
+        verbose_name=_("business unit"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="unit_costs",
-        help_text="Leave empty for a figure that holds across the organisation.",
+        help_text=_("Leave empty for a figure that holds across the organisation."),
     )
-    name = models.CharField(max_length=150)
-    measure = models.CharField(max_length=10, choices=Measure.choices, default=Measure.ITEM)
+    name = models.CharField(_("name"), max_length=150)
+    measure = models.CharField(
+        _("measure"), max_length=10, choices=Measure.choices, default=Measure.ITEM
+    )
     amount = models.DecimalField(
-        max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+        _("amount"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
     )
     is_staff_hour = models.BooleanField(
+        _("staff-hour rate"),
         default=False,
-        help_text="The loaded cost of one hour of staff time: turns hours saved into money.",
+        help_text=_("The loaded cost of one hour of staff time: turns hours saved into money."),
     )
-    note = models.CharField(max_length=255, blank=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("cost library entry")
+        verbose_name_plural = _("cost library entries")
         ordering = ["business_unit__name", "name"]
         constraints = [
             models.UniqueConstraint(
@@ -212,32 +253,49 @@ class ValueRecord(models.Model):
     benefit, turned into money with the hourly rate that applied when it was recorded."""
 
     class Source(models.TextChoices):
-        MAKER_ESTIMATE = "maker_estimate", "Maker estimate"
-        MEASURED = "measured", "Measured"
-        COE_VERIFIED = "coe_verified", "CoE-verified"
+        MAKER_ESTIMATE = "maker_estimate", _("Maker estimate")
+        MEASURED = "measured", _("Measured")
+        COE_VERIFIED = "coe_verified", _("CoE-verified")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    solution = models.ForeignKey(Solution, on_delete=models.CASCADE, related_name="value_records")
-    month = models.DateField(help_text="First day of the month the value was delivered in.")
+    solution = models.ForeignKey(
+        Solution, verbose_name=_("solution"), on_delete=models.CASCADE, related_name="value_records"
+    )
+    month = models.DateField(
+        _("month"), help_text=_("First day of the month the value was delivered in.")
+    )
     hours_saved = models.DecimalField(
-        max_digits=10, decimal_places=1, default=ZERO, validators=NOT_NEGATIVE
+        _("hours saved"), max_digits=10, decimal_places=1, default=ZERO, validators=NOT_NEGATIVE
     )
-    hourly_rate = money_field(help_text="Loaded cost of one staff hour used for this record.")
-    cost_avoided = money_field()
-    revenue = money_field()
-    other_value = money_field(help_text="Any other benefit in money, e.g. a penalty avoided.")
+    hourly_rate = money_field(
+        verbose_name=_("hourly rate"),
+        help_text=_("Loaded cost of one staff hour used for this record."),
+    )
+    cost_avoided = money_field(
+        verbose_name=_("cost avoided"),
+    )
+    revenue = money_field(
+        verbose_name=_("revenue"),
+    )
+    other_value = money_field(
+        verbose_name=_("other benefit"),
+        help_text=_("Any other benefit in money, e.g. a penalty avoided."),
+    )
     amount = money_field(
-        help_text="Total money value: hours x rate + cost avoided + revenue + other."
+        verbose_name=_("amount"),
+        help_text=_("Total money value: hours x rate + cost avoided + revenue + other."),
     )
-    source = models.CharField(max_length=20, choices=Source.choices, default=Source.MAKER_ESTIMATE)
-    note = models.CharField(max_length=255, blank=True)
+    source = models.CharField(
+        _("source"), max_length=20, choices=Source.choices, default=Source.MAKER_ESTIMATE
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
     calculation = models.JSONField(
-        default=dict, blank=True, help_text="The calculator inputs this record came from."
+        default=dict, blank=True, help_text=_("The calculator inputs this record came from.")
     )
     origin_key = models.CharField(
         max_length=80,
         blank=True,
-        help_text="What produced the record (e.g. a story metric), so it is imported only once.",
+        help_text=_("What produced the record (e.g. a story metric), so it is imported only once."),
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -247,6 +305,8 @@ class ValueRecord(models.Model):
     objects = ValueRecordQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("value record")
+        verbose_name_plural = _("value records")
         ordering = ["-month", "solution__name"]
         indexes = [
             models.Index(fields=["month", "solution"]),
@@ -266,36 +326,49 @@ class ValueRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.solution} · {self.month:%b %Y}"
 
+    @property
+    def revenue_and_other(self) -> Decimal:
+        return self.revenue + self.other_value
+
 
 class ProgrammeCost(models.Model):
     """A cost of running the programme rather than one solution (CoE team, training, tools) over
     a period, for one business unit or the whole organisation."""
 
     class Kind(models.TextChoices):
-        COE_TEAM = "coe_team", "CoE team"
-        TRAINING = "training", "Training"
-        TOOLING = "tooling", "Tools and platform"
-        OTHER = "other", "Other"
+        COE_TEAM = "coe_team", _("CoE team")
+        TRAINING = "training", _("Training")
+        TOOLING = "tooling", _("Tools and platform")
+        OTHER = "other", _("Other")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     business_unit = models.ForeignKey(
         "accounts.BusinessUnit",
+        verbose_name=_("business unit"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="programme_costs",
-        help_text="Leave empty for an organisation-wide cost.",
+        help_text=_("Leave empty for an organisation-wide cost."),
     )
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    description = models.CharField(max_length=200, blank=True)
-    starts_on = models.DateField()
-    ends_on = models.DateField()
-    amount = money_field()
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    starts_on = models.DateField(
+        _("starts on"),
+    )
+    ends_on = models.DateField(
+        _("ends on"),
+    )
+    amount = money_field(
+        verbose_name=_("amount"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ProgrammeCostQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("programme cost")
+        verbose_name_plural = _("programme costs")
         ordering = ["-starts_on"]
         constraints = [
             models.CheckConstraint(

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from accounts.models import BusinessUnit, User
 from accounts.services import audit_record
@@ -73,7 +74,7 @@ def solution_save(*, solution: Solution, actor: User, data: dict) -> Solution:
 def solution_delete(*, solution: Solution, actor: User) -> None:
     """Remove a solution that has no value records (one with records is retired instead)."""
     if solution.value_records.exists():
-        raise ValueRecordError("This solution has value records; retire it.")
+        raise ValueRecordError(gettext("This solution has value records; retire it."))
     unit_id = solution.business_unit_id
     audit_record(actor=actor, verb="solution_deleted", target=solution, name=solution.name)
     solution.delete()
@@ -103,7 +104,7 @@ def value_record_create(
         hourly_rate = staff_hour_rate(solution.business_unit) or Decimal("0")
     if hours_saved and not hourly_rate:
         raise ValueRecordError(
-            "There is no staff-hour rate for this unit in the cost library: enter a rate."
+            gettext("There is no staff-hour rate for this unit in the cost library: enter a rate.")
         )
     amount = (hours_saved * hourly_rate + cost_avoided + revenue + other_value).quantize(
         Decimal("0.01")
@@ -228,7 +229,7 @@ def _kind(value: str) -> str:
     for choice, label in Solution.Kind.choices:
         if key in (choice.replace("_", " "), label.lower()):
             return choice
-    raise ValueError(f"unknown kind “{value}”")
+    raise ValueError(gettext("unknown kind “%(value)s”") % {"value": value})
 
 
 def _status(value: str) -> str:
@@ -238,7 +239,7 @@ def _status(value: str) -> str:
     aliases = {"started": "live", "active": "live", "published": "live", "deleted": "retired"}
     key = aliases.get(key, key)
     if key not in Solution.Status.values:
-        raise ValueError(f"unknown status “{value}”")
+        raise ValueError(gettext("unknown status “%(value)s”") % {"value": value})
     return key
 
 
@@ -249,9 +250,13 @@ def _whole(value: str, label: str) -> int:
     try:
         number = Decimal(value)
     except InvalidOperation:
-        raise ValueError(f"{label} “{value}” is not a number") from None
+        raise ValueError(
+            gettext("%(label)s “%(value)s” is not a number") % {"label": label, "value": value}
+        ) from None
     if number < 0 or number != number.to_integral_value():
-        raise ValueError(f"{label} must be a whole number of zero or more")
+        raise ValueError(
+            gettext("%(label)s must be a whole number of zero or more") % {"label": label}
+        )
     return int(number)
 
 
@@ -262,7 +267,7 @@ def _day(value: str) -> date | None:
     try:
         return date.fromisoformat(value[:10])
     except ValueError:
-        raise ValueError(f"date “{value}” is not YYYY-MM-DD") from None
+        raise ValueError(gettext("date “%(value)s” is not YYYY-MM-DD") % {"value": value}) from None
 
 
 def solutions_import_csv(*, file: io.IOBase, actor: User) -> ImportResult:
@@ -275,17 +280,19 @@ def solutions_import_csv(*, file: io.IOBase, actor: User) -> ImportResult:
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise ImportRejected([(1, "the file is not UTF-8 text")]) from None
+            raise ImportRejected([(1, gettext("the file is not UTF-8 text"))]) from None
     reader = csv.DictReader(io.StringIO(text))
     if not reader.fieldnames:
-        raise ImportRejected([(1, "the file is empty")])
+        raise ImportRejected([(1, gettext("the file is empty"))])
     header = {name.strip().lower(): name for name in reader.fieldnames if name}
     columns = {}
     for field_name, aliases in IMPORT_COLUMNS.items():
         columns[field_name] = next((header[a] for a in aliases if a in header), None)
     missing = [name for name in ("name", "kind", "business_unit") if columns[name] is None]
     if missing:
-        raise ImportRejected([(1, "missing column(s): " + ", ".join(missing))])
+        raise ImportRejected(
+            [(1, gettext("missing column(s): %(columns)s") % {"columns": ", ".join(missing)})]
+        )
 
     units = {}
     for unit in BusinessUnit.objects.all():
@@ -308,23 +315,35 @@ def solutions_import_csv(*, file: io.IOBase, actor: User) -> ImportResult:
     for row in reader:
         line = reader.line_num
         if len(rows) + len(errors) >= MAX_IMPORT_ROWS:
-            errors.append((line, f"more than {MAX_IMPORT_ROWS} rows; split the file"))
+            errors.append(
+                (
+                    line,
+                    gettext("more than %(rows)s rows; split the file") % {"rows": MAX_IMPORT_ROWS},
+                )
+            )
             break
         try:
             name = cell(row, "name")
             if not name:
-                raise ValueError("name is empty")
+                raise ValueError(gettext("name is empty"))
             if len(name) > 200:
-                raise ValueError("name is longer than 200 characters")
+                raise ValueError(gettext("name is longer than 200 characters"))
             unit_key = cell(row, "business_unit").lower()
             if unit_key not in units:
-                raise ValueError(f"unknown business unit “{cell(row, 'business_unit')}”")
+                raise ValueError(
+                    gettext("unknown business unit “%(unit)s”")
+                    % {"unit": cell(row, "business_unit")}
+                )
             owner_key = cell(row, "owner").lower()
             if owner_key and owner_key not in owners:
-                raise ValueError(f"unknown owner “{cell(row, 'owner')}”")
+                raise ValueError(
+                    gettext("unknown owner “%(owner)s”") % {"owner": cell(row, "owner")}
+                )
             external_id = cell(row, "external_id")[:100]
             if external_id and external_id in seen:
-                raise ValueError(f"id “{external_id}” appears twice in the file")
+                raise ValueError(
+                    gettext("id “%(id)s” appears twice in the file") % {"id": external_id}
+                )
             seen.add(external_id or f"line-{line}")
             data = {
                 "name": name,
@@ -334,8 +353,8 @@ def solutions_import_csv(*, file: io.IOBase, actor: User) -> ImportResult:
                 "environment": cell(row, "environment")[:120],
                 "status": _status(cell(row, "status")),
                 "go_live_on": _day(cell(row, "go_live_on")),
-                "monthly_users": _whole(cell(row, "monthly_users"), "monthly users"),
-                "monthly_runs": _whole(cell(row, "monthly_runs"), "monthly runs"),
+                "monthly_users": _whole(cell(row, "monthly_users"), gettext("monthly users")),
+                "monthly_runs": _whole(cell(row, "monthly_runs"), gettext("monthly runs")),
                 "external_id": external_id,
             }
         except ValueError as exc:
@@ -345,7 +364,7 @@ def solutions_import_csv(*, file: io.IOBase, actor: User) -> ImportResult:
     if errors:
         raise ImportRejected(errors)
     if not rows:
-        raise ImportRejected([(1, "the file has no data rows")])
+        raise ImportRejected([(1, gettext("the file has no data rows"))])
 
     created = updated = 0
     touched_units: set[int] = set()

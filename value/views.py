@@ -8,11 +8,14 @@ from django.db.models import Q, Sum
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
+from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 
 from accounts.models import BusinessUnit, Organisation
 from accounts.policy import PolicyRequiredMixin, can, require
+from accounts.templatetags.numbers import money
 
 from . import calculator, figures, services
 from .forms import (
@@ -60,9 +63,11 @@ class ValueOverviewView(PolicyRequiredMixin, FormView):
                 start, end = default_period()
         result = figures.roi_figures(unit, start, end)
         trend = {
-            "labels": [row.month.strftime("%b %Y") for row in result.by_month],
+            "labels": [date_format(row.month, "YEAR_MONTH_FORMAT") for row in result.by_month],
             "value": [float(row.figures.value) for row in result.by_month],
             "cost": [float(row.figures.cost) for row in result.by_month],
+            "series": {"value": gettext("Value"), "cost": gettext("Cost")},
+            "locale": get_language() or "en-gb",
         }
         return self.render_to_response(
             self.get_context_data(
@@ -174,7 +179,7 @@ class SolutionUpdateView(PolicyRequiredMixin, UpdateView):
     def form_valid(self, form):
         solution = Solution.objects.get(pk=self.object.pk)  # the unmodified row
         services.solution_save(solution=solution, actor=self.request.user, data=form.cleaned_data)
-        messages.success(self.request, "Solution saved.")
+        messages.success(self.request, gettext("Solution saved."))
         return redirect(solution)
 
 
@@ -216,7 +221,12 @@ class _RecordValueMixin(PolicyRequiredMixin):
             return self.form_invalid(form)
         messages.success(
             self.request,
-            f"Recorded {record.amount} for {record.solution} in {record.month:%B %Y}.",
+            gettext("Recorded %(amount)s for %(solution)s in %(month)s.")
+            % {
+                "amount": money(record.amount),
+                "solution": record.solution,
+                "month": date_format(record.month, "YEAR_MONTH_FORMAT"),
+            },
         )
         return redirect(record.solution)
 
@@ -279,7 +289,9 @@ class CalculatorView(_RecordValueMixin, FormView):
         if result is None:
             form.add_error(
                 "hourly_rate",
-                "There is no staff-hour rate for this unit in the cost library: enter a rate.",
+                gettext(
+                    "There is no staff-hour rate for this unit in the cost library: enter a rate."
+                ),
             )
             return self.form_invalid(form)
         if "save" not in self.request.POST:
@@ -308,7 +320,7 @@ class ValueRecordVerifyView(PolicyRequiredMixin, View):
     def post(self, request, uuid):
         record = get_object_or_404(ValueRecord.objects.visible_to(request.user), uuid=uuid)
         services.value_record_verify(record=record, actor=request.user)
-        messages.success(request, "Value record marked as CoE-verified.")
+        messages.success(request, gettext("Value record marked as CoE-verified."))
         return redirect(record.solution)
 
 
@@ -337,7 +349,7 @@ class UnitCostListView(PolicyRequiredMixin, ListView):
             services.unit_cost_save(
                 unit_cost=UnitCost(), actor=request.user, data=form.cleaned_data
             )
-            messages.success(request, "Added to the cost library.")
+            messages.success(request, gettext("Added to the cost library."))
             return HttpResponseRedirect(reverse("value:unit_cost_list"))
         self.object_list = self.get_queryset()
         return self.render_to_response(self.get_context_data(form=form), status=400)
@@ -365,7 +377,7 @@ class ProgrammeCostListView(PolicyRequiredMixin, ListView):
         form = ProgrammeCostForm(request.POST)
         if form.is_valid():
             services.programme_cost_create(actor=request.user, data=form.cleaned_data)
-            messages.success(request, "Programme cost recorded.")
+            messages.success(request, gettext("Programme cost recorded."))
             return HttpResponseRedirect(reverse("value:programme_cost_list"))
         self.object_list = self.get_queryset()
         return self.render_to_response(self.get_context_data(form=form), status=400)
@@ -390,6 +402,7 @@ class SolutionImportView(PolicyRequiredMixin, FormView):
             )
         messages.success(
             self.request,
-            f"Imported {result.created} new and updated {result.updated} existing solutions.",
+            gettext("Imported %(created)s new and updated %(updated)s existing solutions.")
+            % {"created": result.created, "updated": result.updated},
         )
         return super().form_valid(form)

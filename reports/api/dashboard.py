@@ -2,6 +2,7 @@
 dict as the page and its PDF (reports.dashboard), for readers only (policy
 "reports.view_dashboard"). Nothing here writes, so every other method is refused."""
 
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import viewsets
@@ -47,13 +48,16 @@ class DashboardViewSet(viewsets.ViewSet):
         unknown = sorted(set(request.query_params) - ALLOWED_PARAMS)
         if unknown:
             raise ValidationError(
-                dict.fromkeys(unknown, "Unknown parameter. Allowed: period, unit.")
+                dict.fromkeys(unknown, gettext("Unknown parameter. Allowed: period, unit."))
             )
         units = dashboard.unit_choices()
         period = request.query_params.get("period") or dashboard.DEFAULT_PERIOD
         if period not in dashboard.PERIODS:
             raise ValidationError(
-                {"period": f"Unknown period. Allowed: {', '.join(dashboard.PERIODS)}."}
+                {
+                    "period": gettext("Unknown period. Allowed: %(periods)s.")
+                    % {"periods": ", ".join(dashboard.PERIODS)}
+                }
             )
         try:
             unit = dashboard.resolve_unit(request.query_params.get("unit"), units)

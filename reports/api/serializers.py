@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -42,7 +43,7 @@ class ReportDefinitionSerializer(serializers.ModelSerializer):
         if cadence == ReportDefinition.Cadence.CRON:
             if not expression.strip():
                 raise serializers.ValidationError(
-                    {"cron_expression": "Enter a cron expression for a custom schedule."}
+                    {"cron_expression": gettext("Enter a cron expression for a custom schedule.")}
                 )
             try:
                 validate_cron(expression.strip())

@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -57,7 +58,9 @@ class ReportDefinitionViewSet(PolicyModelViewSet):
         payload.is_valid(raise_exception=True)
         start, end = services.period_containing(definition, payload.validated_data["day"])
         if end >= timezone.localdate():
-            raise ValidationError({"day": "Only a period that has ended can be reported on."})
+            raise ValidationError(
+                {"day": gettext("Only a period that has ended can be reported on.")}
+            )
         snapshot, created = services.snapshot_request(
             definition=definition, start=start, end=end, requested_by=request.user
         )

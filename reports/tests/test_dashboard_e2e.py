@@ -44,7 +44,7 @@ def test_executive_drills_into_a_unit_and_a_period(page, live_server, executive,
     page.get_by_role("link", name="Dashboard").first.click()
     page.wait_for_url("**/dashboard/")
     total = page.get_by_test_id("value-total")
-    assert total.inner_text() == "EUR 2,000"  # 1,200 + 800 this quarter
+    assert total.inner_text() == "€2,000.00"  # 1,200 + 800 this quarter
     assert page.get_by_test_id("scope").inner_text() == "Whole organisation"
     assert page.locator("#units-chart").is_visible()  # Chart.js drew into the canvas
 
@@ -52,12 +52,12 @@ def test_executive_drills_into_a_unit_and_a_period(page, live_server, executive,
     page.get_by_role("button", name="Show").click()
     page.wait_for_url("**unit=payables**")
     assert page.get_by_test_id("scope").inner_text() == "Payables"
-    assert total.inner_text() == "EUR 1,200"
+    assert total.inner_text() == "€1,200.00"
 
     page.select_option("select[name=period]", "all_time")
     page.get_by_role("button", name="Show").click()
     page.wait_for_url("**period=all_time**")
-    assert total.inner_text() == "EUR 6,200"  # 1,200 + 5,000 from last year
+    assert total.inner_text() == "€6,200.00"  # 1,200 + 5,000 from last year
     assert page.locator("select[name=unit]").input_value() == "payables"
 
     with page.expect_download() as download:

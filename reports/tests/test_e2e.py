@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from conftest import PASSWORD, pick
 from reports import services
@@ -51,10 +52,10 @@ def test_coe_lead_calculates_value_and_generates_a_report(
     page.fill("input[name=after]", "2")
     page.fill("input[name=volume]", "3000")
     page.get_by_role("button", name="Calculate").click()
-    assert page.get_by_test_id("amount").inner_text() == "20,000.00"
+    assert page.get_by_test_id("amount").inner_text() == "€20,000.00"
     page.get_by_role("button", name="Save as value record").click()
     page.wait_for_url(f"**{solution.get_absolute_url()}")
-    assert "Recorded 20000.00" in page.locator(".alert-success").inner_text()
+    assert "Recorded €20,000.00" in page.locator(".alert-success").inner_text()
     record = ValueRecord.objects.get()
     assert (record.hours_saved, record.amount) == (Decimal("500.0"), Decimal("20000.00"))
 
@@ -63,10 +64,10 @@ def test_coe_lead_calculates_value_and_generates_a_report(
     page.select_option("select[name=period]", f"{last_month[0]:%Y-%m-%d}_{last_month[1]:%Y-%m-%d}")
     page.get_by_role("button", name="Generate now").click()
     row = page.locator("#snapshots tbody tr").first
-    assert last_month[0].strftime("%B %Y") in row.inner_text()
+    assert date_format(last_month[0], "YEAR_MONTH_FORMAT") in row.inner_text()
     assert "Ready" in row.inner_text()
     with page.expect_download() as download:
         row.get_by_role("link", name="PDF").click()
     assert download.value.path().read_bytes()[:4] == b"%PDF"
-    page.get_by_role("link", name=last_month[0].strftime("%B %Y")).click()
+    page.get_by_role("link", name=date_format(last_month[0], "YEAR_MONTH_FORMAT")).click()
     assert "20,000.00" in page.locator(".report-body").inner_text()

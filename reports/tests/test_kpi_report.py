@@ -244,7 +244,7 @@ def test_snapshot_files_and_mail(kpi_definition, key_results, kpis):
     assert len(mail.outbox) == 1
     body = mail.outbox[0].body
     assert (
-        "Key results as of 2026-02-28: 4 (on track 1, at risk 1, off track 0, done 1, "
+        "Key results as of 28 Feb 2026: 4 (on track 1, at risk 1, off track 0, done 1, "
         "no check-in yet 1)" in body
     )
     assert "- B (Self-service adoption): 45 % of 100 %, 45.0 %, at risk" in body
@@ -297,9 +297,9 @@ def test_generate_now_and_snapshot_page(
 
     client.force_login(executive)
     page = client.get(snapshot.get_absolute_url()).content.decode()
-    assert "values as of 2026-02-28" in page
+    assert "values as of 28 Feb 2026" in page
     assert "Self-service adoption" in page and "Active makers" in page
-    assert '<td class="num">50.0 %</td>' in page  # A's progress
+    assert '<td class="num" data-label="Progress">50.0 %</td>' in page  # A's progress
     assert "not available" not in page
     csv_response = client.get(reverse("reports:snapshot_download", args=[snapshot.uuid, "csv"]))
     assert b"section,plan,objective,name" in b"".join(csv_response.streaming_content)

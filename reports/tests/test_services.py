@@ -154,7 +154,7 @@ def test_mail_is_sent_once(definition, roi_data):
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["sponsor@example.org", "cfo@example.org"]
-    assert "3010.00" in message.body
+    assert "Value delivered: €3,010.00" in message.body
     name, content, mimetype = message.attachments[0]
     assert name.endswith(".pdf") and content.startswith(b"%PDF") and mimetype == "application/pdf"
 

@@ -8,7 +8,10 @@
   window.coeNumbers.useForCharts(Chart);
   const money = (value) => window.coeNumbers.money(value, data.currency);
   if (window.coeCharts) window.coeCharts.apply(Chart);
+  const text = data.labels; // series names, translated by the server
   Chart.defaults.maintainAspectRatio = false;
+  Chart.defaults.locale = data.locale;
+  Chart.defaults.font.size = 12;
   // Printing shows the tables instead of the charts: open them first.
   window.addEventListener("beforeprint", () => {
     document.querySelectorAll("details").forEach((details) => (details.open = true));
@@ -23,13 +26,13 @@
         labels: data.radar.labels,
         datasets: [
           {
-            label: "Current score",
+            label: text.current,
             data: data.radar.current,
             borderColor: "#0a58ca",
             backgroundColor: "rgba(10, 88, 202, 0.2)",
           },
           {
-            label: "Target",
+            label: text.target,
             data: data.radar.target,
             borderColor: "#b0524a",
             backgroundColor: "rgba(176, 82, 74, 0.05)",
@@ -39,7 +42,15 @@
         ].filter((series) => hasData(series.data)), // no "Target" legend without a target
       },
       options: {
-        scales: { r: { min: 0, max: 500, ticks: { stepSize: 100 } } },
+        scales: {
+          r: {
+            min: 0,
+            max: 500,
+            pointLabels: { font: { size: 12 } },
+            // Tick labels on a light backdrop, drawn above the data so no point hides them.
+            ticks: { stepSize: 100, z: 1, backdropColor: "rgba(255, 255, 255, 0.85)" },
+          },
+        },
         plugins: { legend: { position: "bottom" } },
       },
     });
@@ -52,10 +63,10 @@
       data: {
         labels: data.trend.labels,
         datasets: [
-          { label: "Value", data: data.trend.value, backgroundColor: "#3b7d4f", order: 2 },
-          { label: "Cost", data: data.trend.cost, backgroundColor: "#b0524a", order: 3 },
+          { label: text.value, data: data.trend.value, backgroundColor: "#3b7d4f", order: 2 },
+          { label: text.cost, data: data.trend.cost, backgroundColor: "#b0524a", order: 3 },
           {
-            label: "Business case",
+            label: text.projected,
             data: data.trend.projected,
             type: "line",
             borderColor: "#6c757d",
@@ -82,11 +93,12 @@
       type: "bar",
       data: {
         labels: data.units.labels,
-        datasets: [{ label: "Value", data: data.units.value, backgroundColor: "#3b7d4f" }],
+        datasets: [{ label: text.value, data: data.units.value, backgroundColor: "#3b7d4f" }],
       },
       options: {
         indexAxis: "y",
-        scales: { x: { beginAtZero: true, ticks: { callback: (value) => money(value) } } },
+        // Few ticks: on a phone, money labels side by side would overlap.
+        scales: { x: { beginAtZero: true, ticks: { maxTicksLimit: 4, callback: (value) => money(value) } } },
         plugins: {
           legend: { display: false },
           tooltip: { callbacks: { label: (item) => money(item.raw) } },

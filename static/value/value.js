@@ -12,10 +12,10 @@
     data: {
       labels: data.labels,
       datasets: [
-        { label: "Value", data: data.value, backgroundColor: "#3b7d4f" },
-        { label: "Cost", data: data.cost, backgroundColor: "#b0524a" },
+        { label: data.series.value, data: data.value, backgroundColor: "#3b7d4f" },
+        { label: data.series.cost, data: data.cost, backgroundColor: "#b0524a" },
       ],
     },
-    options: { responsive: true, scales: { y: { beginAtZero: true } } },
+    options: { responsive: true, locale: data.locale, scales: { y: { beginAtZero: true } } },
   });
 })();

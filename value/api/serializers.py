@@ -1,5 +1,6 @@
 from datetime import date
 
+from django.utils.translation import gettext
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
@@ -111,7 +112,7 @@ class ValueRecordSerializer(serializers.ModelSerializer):
     def validate_source(self, source: str) -> str:
         request = self.context.get("request")
         if source == ValueRecord.Source.COE_VERIFIED and not (request and is_coe(request.user)):
-            raise serializers.ValidationError("Only the CoE marks value as verified.")
+            raise serializers.ValidationError(gettext("Only the CoE marks value as verified."))
         return source
 
     def validate(self, attrs):
@@ -138,7 +139,9 @@ class UnitCostSerializer(serializers.ModelSerializer):
         if self.instance is not None:
             taken = taken.exclude(pk=self.instance.pk)
         if taken.exists():
-            raise serializers.ValidationError({"name": "This unit already has this entry."})
+            raise serializers.ValidationError(
+                {"name": gettext("This unit already has this entry.")}
+            )
         _raise(check_unit_cost(attrs.get("is_staff_hour"), measure))
         return attrs
 
@@ -176,9 +179,11 @@ class FiguresQuerySerializer(serializers.Serializer):
         start = attrs.setdefault("start", default_start)
         end = attrs.setdefault("end", default_end)
         if end < start:
-            raise serializers.ValidationError({"end": "The period cannot end before it starts."})
+            raise serializers.ValidationError(
+                {"end": gettext("The period cannot end before it starts.")}
+            )
         if (end - start).days > 3 * 366:
-            raise serializers.ValidationError({"end": "At most three years at a time."})
+            raise serializers.ValidationError({"end": gettext("At most three years at a time.")})
         return attrs
 
 
