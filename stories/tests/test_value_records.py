@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import User
 from value.models import ValueRecord
@@ -248,3 +249,21 @@ def test_the_demo_records_value_from_a_published_story_once(client, db):
     client.force_login(User.objects.get(username="coe"))
     html = client.get(record.solution.get_absolute_url()).content.decode()
     assert "From story: Supplier invoices approved" in html
+
+
+def test_the_preview_in_german_shows_german_numbers_and_text(
+    client, story, invoices, hour_cost, coe_lead
+):
+    client.force_login(coe_lead)
+    try:
+        response = client.post(
+            page(story), form_data(invoices, hour_cost, preview="1"), HTTP_ACCEPT_LANGUAGE="de"
+        )
+    finally:
+        translation.deactivate()  # the German request left German active in this thread
+    html = response.content.decode()
+    # 500 hours and 15,000.00 a month over three months, written the German way.
+    assert 'data-label="Stunden pro Monat">500,0</td>' in html
+    assert "15.000,00" in html and "45.000,00" in html
+    assert "3 Werteinträge speichern" in html
+    assert not ValueRecord.objects.exists()
