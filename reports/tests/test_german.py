@@ -5,6 +5,8 @@ build, as for every page)."""
 import re
 from datetime import date
 
+import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
@@ -13,6 +15,14 @@ from reports import exports, services
 from reports.templatetags.report_tags import as_date, trend_label
 
 Q1 = (date(2026, 1, 1), date(2026, 3, 31))
+
+
+@pytest.fixture(autouse=True)
+def _default_language_afterwards():
+    """A request in German leaves German active in the test's thread: restore the default so
+    the tests after these read English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _german_roi(definition):
