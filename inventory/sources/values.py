@@ -31,6 +31,11 @@ def is_true(value) -> bool:
 
 def whole(value, label: str) -> int:
     """A count of zero or more; "1,234" and "12.0" are accepted. Raises ValueError."""
+    if type(value) is str and value.isascii() and value.isdigit():  # the usual cell, fast
+        number = int(value)
+        if number > MAX_COUNT:
+            raise ValueError(f"{label} “{value}” is too large")
+        return number
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
     else:
