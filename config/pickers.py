@@ -82,6 +82,21 @@ def _key_results(user):
     return KeyResult.objects.visible_to(user).select_related("objective__plan").order_by("title")
 
 
+def _key_results_for_ideas(user):
+    """Key results an idea may name (live ones of active plans), as the backlog lists them."""
+    from ideas.services import key_results_open_for_ideas
+
+    return (
+        key_results_open_for_ideas()
+        .select_related("objective__plan")
+        .order_by("objective__plan__title", "objective__order", "order", "pk")
+    )
+
+
+def _key_result_label(key_result) -> str:
+    return f"{key_result.title} · {key_result.objective.plan.title}"
+
+
 def _kpis(user):
     from strategy.models import Kpi
 
@@ -110,6 +125,13 @@ PICKERS: dict[str, Picker] = {
     "stories": Picker("stories.view_story", _published_stories, ("title",), keys=("uuid", "pk")),
     "key-results": Picker("strategy.view_plan", _key_results, ("title",)),
     "kpis": Picker("strategy.view_plan", _kpis, ("name",)),
+    "idea-key-results": Picker(
+        "strategy.view_plan",
+        _key_results_for_ideas,
+        ("title", "objective__title", "objective__plan__title"),
+        label=_key_result_label,
+        keys=("uuid", "pk"),
+    ),
     "unit-costs": Picker("value.record_value", _unit_costs, ("name", "business_unit__name")),
 }
 

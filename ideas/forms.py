@@ -80,16 +80,20 @@ class IdeaForm(forms.ModelForm):
             "How many people do this (at most %(max)s).",
         ) % {"max": f"{MAX_PEOPLE:,}"}
         for i in KR_SLOTS:
-            self.fields[f"kr_{i}"] = forms.UUIDField(required=False, widget=forms.HiddenInput)
-            self.fields[f"kr_label_{i}"] = forms.CharField(
-                label=_("Key result %(n)s") % {"n": i}, required=False, max_length=300
+            # Any live key result, so that one of a plan that is no longer active is refused
+            # with its reason; the picker offers only those of active plans.
+            self.fields[f"kr_{i}"] = forms.ModelChoiceField(
+                label=_("Key result %(n)s") % {"n": i},
+                queryset=KeyResult.objects.alive().select_related("objective__plan"),
+                to_field_name="uuid",
+                required=False,
             )
+            use_picker(self.fields[f"kr_{i}"], "idea-key-results")
             self.fields[f"how_{i}"] = forms.CharField(
                 label=_("How would it move it?"), required=False, max_length=200
             )
         for i, link in enumerate(links or [], start=1):
             self.initial[f"kr_{i}"] = link.key_result.uuid
-            self.initial[f"kr_label_{i}"] = str(link.key_result)
             self.initial[f"how_{i}"] = link.how
 
     def clean(self):
@@ -99,32 +103,23 @@ class IdeaForm(forms.ModelForm):
             self.add_error("minutes_after", _("It should take less time after, not more."))
         if cleaned.get("items_avoided_per_year") and not cleaned.get("cost_item"):
             self.add_error("cost_item", _("Pick what one such thing costs."))
-        wanted = {i: cleaned.get(f"kr_{i}") for i in KR_SLOTS if cleaned.get(f"kr_{i}")}
-        found = {
-            kr.uuid: kr
-            for kr in KeyResult.objects.filter(uuid__in=wanted.values()).select_related(
-                "objective__plan"
-            )
-        }
+        wanted = {i: cleaned[f"kr_{i}"] for i in KR_SLOTS if cleaned.get(f"kr_{i}")}
         open_ids = set(
             key_results_open_for_ideas()
-            .filter(uuid__in=wanted.values())
-            .values_list("uuid", flat=True)
+            .filter(pk__in=[kr.pk for kr in wanted.values()])
+            .values_list("pk", flat=True)
         )
         links, seen = [], set()
-        for i, key in wanted.items():
-            kr = found.get(key)
-            if kr is None:
-                self.add_error(f"kr_label_{i}", _("Pick a key result from the list."))
-            elif key not in open_ids:
+        for i, kr in wanted.items():
+            if kr.pk not in open_ids:
                 self.add_error(
-                    f"kr_label_{i}",
+                    f"kr_{i}",
                     _("This key result belongs to a plan that is not active: pick another."),
                 )
-            elif key in seen:
-                self.add_error(f"kr_label_{i}", _("This key result is already picked."))
+            elif kr.pk in seen:
+                self.add_error(f"kr_{i}", _("This key result is already picked."))
             else:
-                seen.add(key)
+                seen.add(kr.pk)
                 links.append(KeyResultLink(key_result=kr, how=cleaned.get(f"how_{i}", "")))
         self.key_result_links = links
         return cleaned
@@ -189,7 +184,12 @@ class IdeaFilterForm(forms.Form):
         + [c for c in Idea.Status.choices if c[0] != Idea.Status.DRAFT],
         required=False,
     )
-    kr = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    kr = forms.ModelChoiceField(
+        label=_("Key result"),
+        queryset=KeyResult.objects.select_related("objective__plan"),
+        required=False,
+        to_field_name="uuid",
+    )
     area = forms.ModelChoiceField(
         label=_("Maturity area"),
         queryset=Area.objects.order_by("order"),
@@ -201,6 +201,8 @@ class IdeaFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].empty_label = _("All units")
         use_picker(self.fields["unit"], "units")
+        self.fields["kr"].empty_label = _("All key results")
+        use_picker(self.fields["kr"], "idea-key-results")
 
 
 class WeightsForm(forms.ModelForm):

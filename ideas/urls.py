@@ -8,7 +8,6 @@ urlpatterns = [
     path("", views.IdeaListView.as_view(), name="idea_list"),
     path("board/", views.IdeaBoardView.as_view(), name="idea_board"),
     path("new/", views.IdeaFormView.as_view(), name="idea_create"),
-    path("key-results/", views.KeyResultSearchView.as_view(), name="key_result_search"),
     path("similar/", views.IdeaSimilarView.as_view(), name="idea_similar"),
     path("weights/", views.WeightsView.as_view(), name="weights_edit"),
     path("makers/me/", views.MyProfileView.as_view(), name="profile_edit"),

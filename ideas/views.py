@@ -3,7 +3,6 @@ votes and comments, the CoE's review, score weights, profiles, badges and champi
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +13,6 @@ from django.views.generic import ListView, TemplateView
 from accounts.models import User
 from accounts.policy import PolicyRequiredMixin, can, require
 from config.jobs import enqueue_on_commit
-from strategy.models import KeyResult
 
 from . import services
 from .badges import badges_since
@@ -36,7 +34,6 @@ from .services import IdeaStateError, KeyResultLink
 from .tasks import badges_award_all_task
 
 BOARD_COLUMN_SIZE = 12
-SEARCH_PAGE_SIZE = 10
 
 
 def _visible_idea(request, uuid) -> Idea:
@@ -52,16 +49,13 @@ def _backlog_filters(request):
     key_result = None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        if data.get("kr"):
-            key_result = KeyResult.objects.filter(uuid=data["kr"]).first()
+        key_result = data.get("kr")
         ideas = ideas.filtered(
             unit=data.get("unit"),
             status=data.get("status") or "",
             key_result=key_result,
             area=data.get("area"),
         )
-        if data.get("kr") and key_result is None:
-            ideas = ideas.none()
     return form, ideas, key_result
 
 
@@ -322,43 +316,6 @@ class IdeaReviewActionView(PolicyRequiredMixin, View):
         except IdeaStateError as error:
             messages.error(request, str(error))
         return redirect(idea)
-
-
-class KeyResultSearchView(PolicyRequiredMixin, View):
-    """JSON for the key-result picker: live key results of active plans whose title, objective
-    or plan matches `q`, ten a page (`page`), as the policy lets the user read plans."""
-
-    permission_action = "strategy.view_plan"
-
-    def get(self, request):
-        q = request.GET.get("q", "").strip()[:100]
-        rows = (
-            services.key_results_open_for_ideas()
-            .select_related("objective__plan")
-            .order_by("objective__plan__title", "objective__order", "order", "pk")
-        )
-        if q:
-            rows = (
-                rows.filter(title__icontains=q)
-                | rows.filter(objective__title__icontains=q)
-                | rows.filter(objective__plan__title__icontains=q)
-            )
-        page = Paginator(rows, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
-        return JsonResponse(
-            {
-                "results": [
-                    {
-                        "id": str(kr.uuid),
-                        "title": kr.title,
-                        "objective": kr.objective.title,
-                        "plan": kr.objective.plan.title,
-                    }
-                    for kr in page
-                ],
-                "page": page.number,
-                "has_next": page.has_next(),
-            }
-        )
 
 
 class IdeaSimilarView(PolicyRequiredMixin, View):

@@ -113,7 +113,7 @@ def test_a_key_result_of_a_closed_plan_is_refused_next_to_the_field(client, unit
     kr = KeyResultFactory(objective__plan__status=Plan.Status.CLOSED)
     client.force_login(maker)
     response = client.post(reverse("ideas:idea_create"), _form(unit, kr_1=str(kr.uuid)))
-    assert "kr_label_1" in response.context["form"].errors
+    assert "kr_1" in response.context["form"].errors
     assert not Idea.objects.exists()
 
 
@@ -182,21 +182,26 @@ def test_coe_scores_and_accepts_and_errors_stay_next_to_the_field(client, idea, 
     assert idea.status == Idea.Status.ACCEPTED and idea.solution.kind == "cloud_flow"
 
 
-def test_key_result_search_lists_only_active_plans_ten_a_page(client, maker):
-    active = KeyResultFactory.create_batch(12, title="Automate approvals")
+def test_key_result_picker_lists_only_active_plans_a_page_at_a_time(client, maker):
+    """The idea form's key results come from the shared picker: live key results of active
+    plans only, twenty a page, keyed by UUID as the form submits them."""
+    active = KeyResultFactory.create_batch(22, title="Automate approvals")
     KeyResultFactory(title="Automate closed things", objective__plan__status=Plan.Status.CLOSED)
     KeyResultFactory(title="Automate drafts", objective__plan__status=Plan.Status.DRAFT)
     client.force_login(maker)
-    url = reverse("ideas:key_result_search")
+    url = reverse("picker_search", args=["idea-key-results"])
     first = client.get(url, {"q": "automate"}).json()
     second = client.get(url, {"q": "automate", "page": 2}).json()
-    ids = {row["id"] for row in first["results"] + second["results"]}
-    assert len(first["results"]) == 10 and first["has_next"] and not second["has_next"]
+    ids = {row["value"] for row in first["results"] + second["results"]}
+    assert len(first["results"]) == 20 and first["more"] and not second["more"]
     assert ids == {str(kr.uuid) for kr in active}
+    form = client.get(reverse("ideas:idea_create")).content.decode()
+    assert f'data-picker-url="{url}"' in form or f'data-picker-url="{url}?key=uuid"' in form
 
 
-def test_key_result_search_needs_sign_in(client):
-    assert "sign-in" in client.get(reverse("ideas:key_result_search"))["Location"]
+def test_key_result_picker_needs_sign_in(client):
+    url = reverse("picker_search", args=["idea-key-results"])
+    assert client.get(url).status_code in (302, 403)
 
 
 def test_duplicate_suggestions_find_a_similar_title(client, unit, maker):
