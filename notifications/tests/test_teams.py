@@ -263,7 +263,7 @@ def test_off_track_key_results_go_to_their_units_channel_once_a_week(channel, re
     services.reminders_run(now=NOW)
     services.reminders_run(now=NOW + timedelta(days=2))  # same week: nothing new
     [post] = Notification.objects.filter(channel=channel, kind="kr_off_track")
-    assert post.title == "1 key results off track in Finance"
+    assert post.title == "1 key result off track in Finance"
     assert post.due_on == datetime(2026, 3, 9).date()
     assert services.deliver_one(notification_id=post.pk, now=NOW) == "sent"
     [card] = receiver.cards()
@@ -278,7 +278,7 @@ def test_the_coe_digest_card_shows_each_sections_count(receiver, coe_lead):
     post = Notification.objects.get(channel=programme, kind="coe_digest")
     assert services.deliver_one(notification_id=post.pk, now=NOW) == "sent"
     [card] = receiver.cards()
-    assert card["body"][0]["text"] == post.title == "CoE digest for the week of 09 Mar 2026"
+    assert card["body"][0]["text"] == post.title == "CoE digest for the week of 9 Mar 2026"
     assert card["body"][2]["facts"] == [
         {"title": "Stories waiting for review", "value": "0"},
         {"title": "Assessments due or overdue", "value": "0"},
