@@ -14,8 +14,8 @@ from django.template.base import Lexer, TokenType
 READ_ATTRIBUTES = {"title", "placeholder", "alt", "aria-label", "aria-description", "label"}
 # Words that stay the same in every language: the product name, units, brands.
 KEPT = re.compile(
-    r"\b(CoE Hub|CoE|KPIs?|ROI|OKRs?|API|CSV|PDF|HTML|JSON|Power Platform|Power Apps|"
-    r"Power Automate|Copilot Studio|Microsoft|Entra ID|Teams|Markdown|Deutsch|English|UTC|URL)\b"
+    r"\b(CoE\sHub|CoE|KPIs?|ROI|OKRs?|API|CSV|PDF|HTML|JSON|Power\sPlatform|Power\sApps|"
+    r"Power\sAutomate|Copilot\sStudio|Microsoft|Entra\sID|Teams|Markdown|Deutsch|English|UTC|URL)\b"
 )
 WORD = re.compile(r"[^\W\d_]{2,}")
 BLOCK_OPENERS = {"blocktranslate", "blocktrans", "comment", "verbatim"}
