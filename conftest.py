@@ -30,6 +30,17 @@ def _fresh_default_currency():
     forget_default_currency()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A German request leaves German active in the thread; each test starts in the default."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def unit(db):
     return BusinessUnitFactory(name="Finance", slug="finance")
