@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.policy import ROLE_GROUPS, Role
 from accounts.services import audit_record
+from config.errors import StateConflict
 from config.jobs import enqueue_on_commit
 from value.models import Solution
 from value.services import solutions_inventory_write
@@ -34,11 +35,11 @@ BUSY = "busy"
 CHANGE_BATCH = 5000
 
 
-class RunBusy(Exception):
+class RunBusy(StateConflict):
     """Another import is previewing or committing; this one was not started."""
 
 
-class RunStateError(Exception):
+class RunStateError(StateConflict):
     """The run is not in a state that allows the action (e.g. confirming a rejected run)."""
 
 

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from accounts.models import BusinessUnit, User
 from accounts.services import audit_record
+from config.errors import StateConflict
 
 from . import rollup
 from .models import ProgrammeCost, Solution, SolutionUsage, UnitCost, ValueRecord
@@ -18,6 +19,10 @@ from .models import ProgrammeCost, Solution, SolutionUsage, UnitCost, ValueRecor
 
 class ValueRecordError(Exception):
     """A value record that cannot be written as asked (e.g. no hourly rate to value hours)."""
+
+
+class SolutionInUse(ValueRecordError, StateConflict):
+    """A solution with value records cannot be deleted (retire it); the API answers 409."""
 
 
 def staff_hour_rate(unit: BusinessUnit | None) -> Decimal | None:
@@ -72,7 +77,7 @@ def solution_save(*, solution: Solution, actor: User, data: dict) -> Solution:
 def solution_delete(*, solution: Solution, actor: User) -> None:
     """Remove a solution that has no value records (one with records is retired instead)."""
     if solution.value_records.exists():
-        raise ValueRecordError("This solution has value records; retire it.")
+        raise SolutionInUse("This solution has value records; retire it.")
     unit_id = solution.business_unit_id
     audit_record(actor=actor, verb="solution_deleted", target=solution, name=solution.name)
     solution.delete()

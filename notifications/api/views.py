@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
-from config.api import PolicyReadOnlyViewSet, PolicyViewSetMixin
+from config.api import CONFLICT, Conflict, PolicyReadOnlyViewSet, PolicyViewSetMixin
 
 from .. import services, teams
 from ..models import Notification, NotificationPreference, TeamsChannel
@@ -183,12 +183,13 @@ class TeamsChannelViewSet(
         self._save(serializer, channel)
         return Response(self.get_serializer(self.get_queryset().get(pk=channel.pk)).data)
 
-    @extend_schema(request=None, responses={202: {"type": "object"}})
+    @extend_schema(request=None, responses={202: {"type": "object"}, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def test(self, request, uuid=None):
+        """Post a test card; a disabled channel is a 409 until it has a new webhook URL."""
         channel = self.get_object()
         if not channel.is_active:
-            raise ValidationError({"detail": "The channel is disabled: enter a new webhook URL."})
+            raise Conflict("The channel is disabled: enter a new webhook URL.")
         notification = services.channel_test(channel=channel, actor=request.user)
         return Response(
             {"notification": str(notification.uuid), "status": notification.status},

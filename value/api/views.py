@@ -1,11 +1,11 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from accounts.api.permissions import PolicyPermission
-from config.api import PolicyModelViewSet
+from config.api import CONFLICT, PolicyModelViewSet, refused
 from value import figures, services
 from value.models import ProgrammeCost, Solution, UnitCost, ValueRecord
 
@@ -23,6 +23,8 @@ def _django_errors(exc: DjangoValidationError) -> ValidationError:
     return ValidationError(getattr(exc, "message_dict", None) or {"detail": exc.messages})
 
 
+# A solution with value records is retired, not deleted: 409.
+@extend_schema_view(destroy=extend_schema(responses={204: None, 409: CONFLICT}))
 class SolutionViewSet(PolicyModelViewSet):
     """The solution inventory: every solution for readers, their own for makers."""
 
@@ -64,7 +66,7 @@ class SolutionViewSet(PolicyModelViewSet):
         try:
             services.solution_delete(solution=instance, actor=self.request.user)
         except services.ValueRecordError as exc:
-            raise ValidationError({"detail": str(exc)}) from exc
+            raise refused(exc) from exc
 
 
 class ValueRecordViewSet(PolicyModelViewSet):
