@@ -228,4 +228,4 @@ def test_sending_back_without_a_comment_stays_a_400_naming_it(coe_lead, maker):
         f"/api/v1/stories/{story.uuid}/review/", {"action": "request_changes"}
     )
     assert response.status_code == 400
-    assert response.json() == {"comment": ["Say what should change before sending the story back."]}
+    assert response.json() == {"comment": "Say what should change before sending the story back."}

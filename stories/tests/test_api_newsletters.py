@@ -37,7 +37,7 @@ def test_bad_compositions_are_a_400_with_the_reason(coe_lead):
 
     unpublished = post(stories=[str(published.uuid), str(draft.uuid)])
     assert unpublished.status_code == 400
-    assert unpublished.json()["detail"] == "Only published stories can go into a newsletter."
+    assert unpublished.json() == {"stories": "Only published stories can go into a newsletter."}
     unknown = post(stories=[str(uuid.uuid4())])
     assert unknown.status_code == 400 and "No such story" in unknown.json()["stories"]
     twice = post(stories=[str(published.uuid), str(published.uuid)])
