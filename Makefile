@@ -69,9 +69,9 @@ bench: install-dev
 	$(PY) manage.py bench
 
 ## fuzz: schemathesis with every check over the whole API as admin, maker and executive, with 50
-## examples per operation and role (the test suite runs the same test with 5).
+## examples per operation and role and the coverage phase (the suite runs it with 5, without).
 fuzz: install-dev
-	FUZZ_EXAMPLES=50 $(VENV)/bin/pytest config/tests/test_api_schema.py -q \
+	FUZZ_DEEP=1 $(VENV)/bin/pytest config/tests/test_api_schema.py -q \
 	  -p no:randomly -k every_check
 
 clean:

@@ -2,7 +2,7 @@
 (valid requests, 10 examples per operation and role) and keeps to the schema by every
 schemathesis check (status codes, content types, response schemas and headers, invalid
 requests refused), valid and invalid requests both: 5 examples per operation and role in the
-suite, FUZZ_EXAMPLES (50 in `make fuzz`) when set."""
+suite; `make fuzz` (FUZZ_DEEP=1) runs 50 and schemathesis's coverage phase too."""
 
 import copy
 import json
@@ -73,9 +73,15 @@ DOCUMENT = _document()
 schema = _load_schema(DOCUMENT)
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
 every_check_schema = _load_schema(DOCUMENT)
-EVERY_CHECK_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
+DEEP = os.environ.get("FUZZ_DEEP") == "1"
+EVERY_CHECK_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "50" if DEEP else "5"))
 # Valid and invalid requests both: invalid ones must be refused (negative_data_rejection).
 every_check_schema.config.generation.update(modes=["positive", "negative"])
+# The coverage phase (every boundary and wrong type of every parameter, unexpected methods)
+# sends hundreds of requests per operation: minutes for the whole API in the suite. The suite
+# keeps the examples and fuzzing phases; the faults the coverage phase found have tests of
+# their own in each app's test_api.py, and `make fuzz` runs it.
+every_check_schema.config.phases.coverage.enabled = DEEP
 
 
 @pytest.fixture
