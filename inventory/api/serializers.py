@@ -6,8 +6,8 @@ from value.models import SolutionUsage
 
 
 class ImportRunSerializer(serializers.ModelSerializer):
-    created_by = serializers.StringRelatedField()
-    confirmed_by = serializers.StringRelatedField()
+    created_by = serializers.StringRelatedField(allow_null=True)  # null: the user was deleted
+    confirmed_by = serializers.StringRelatedField(allow_null=True)  # null until confirmed
     progress = serializers.SerializerMethodField()
 
     class Meta:

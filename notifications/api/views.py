@@ -2,6 +2,7 @@
 channels. The same policy and services as the pages."""
 
 from django.db import transaction
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -43,6 +44,16 @@ class NotificationViewSet(PolicyReadOnlyViewSet):
         return Response({"marked_read": count})
 
 
+class OnePageListSchema(AutoSchema):
+    """The list of preferences is one object (count, results) built by hand, not a list of
+    rows: say so, or drf-spectacular documents a JSON array."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        if getattr(self.view, "action", None) == "list":
+            return False
+        return super()._is_list_view(serializer)
+
+
 class NotificationPreferenceViewSet(PolicyViewSetMixin, viewsets.GenericViewSet):
     """Per kind: e-mail on/off and digest (off/daily/weekly) of the signed-in person. PUT/PATCH
     /notification-preferences/<kind>/; the time zone at /notification-preferences/time-zone/."""
@@ -53,6 +64,7 @@ class NotificationPreferenceViewSet(PolicyViewSetMixin, viewsets.GenericViewSet)
     lookup_value_regex = "[a-z_]+"
     pagination_class = None
     filter_backends: list = []
+    schema = OnePageListSchema()
 
     def get_queryset(self):
         # The rows are built per kind (`_rows`); DRF's generic parts (ordering, CSV errors) still
@@ -78,7 +90,9 @@ class NotificationPreferenceViewSet(PolicyViewSetMixin, viewsets.GenericViewSet)
             for p in services.preferences_of(self.request.user)
         }
 
-    @extend_schema(responses=PreferencePageSerializer)
+    @extend_schema(
+        operation_id="v1_notification_preferences_list", responses=PreferencePageSerializer
+    )
     def list(self, request):
         # Every kind on one page, in the shape of the API's other lists.
         rows = PreferenceSerializer(list(self._rows().values()), many=True).data
