@@ -108,3 +108,14 @@ def test_a_large_page_size_is_capped_not_refused(maker):
     client = APIClient()
     client.force_authenticate(maker)
     assert client.get("/api/v1/users/", {"page_size": "500"}).status_code == 200
+
+
+def test_response_shapes_the_fuzzing_found_wrong_are_documented_as_answered(document):
+    # The preferences list is one object (count, results), not an array of rows.
+    listed = document["paths"]["/api/v1/notification-preferences/"]["get"]["responses"]["200"]
+    assert listed["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/PreferencePage"
+    }
+    # A run not confirmed yet has no confirmer.
+    run = document["components"]["schemas"]["ImportRun"]["properties"]
+    assert run["confirmed_by"]["nullable"] is True
