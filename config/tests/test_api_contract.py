@@ -116,6 +116,10 @@ def test_response_shapes_the_fuzzing_found_wrong_are_documented_as_answered(docu
     assert listed["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/PreferencePage"
     }
+    figures = document["paths"]["/api/v1/value-figures/"]["get"]["responses"]["200"]
+    assert figures["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/RoiFigures"
+    }
     # A run not confirmed yet has no confirmer.
     run = document["components"]["schemas"]["ImportRun"]["properties"]
     assert run["confirmed_by"]["nullable"] is True

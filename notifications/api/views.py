@@ -2,14 +2,19 @@
 channels. The same policy and services as the pages."""
 
 from django.db import transaction
-from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
-from config.api import CONFLICT, Conflict, PolicyReadOnlyViewSet, PolicyViewSetMixin
+from config.api import (
+    CONFLICT,
+    Conflict,
+    OneObjectListSchema,
+    PolicyReadOnlyViewSet,
+    PolicyViewSetMixin,
+)
 
 from .. import services, teams
 from ..models import Notification, NotificationPreference, TeamsChannel
@@ -44,16 +49,6 @@ class NotificationViewSet(PolicyReadOnlyViewSet):
         return Response({"marked_read": count})
 
 
-class OnePageListSchema(AutoSchema):
-    """The list of preferences is one object (count, results) built by hand, not a list of
-    rows: say so, or drf-spectacular documents a JSON array."""
-
-    def _is_list_view(self, serializer=None) -> bool:
-        if getattr(self.view, "action", None) == "list":
-            return False
-        return super()._is_list_view(serializer)
-
-
 class NotificationPreferenceViewSet(PolicyViewSetMixin, viewsets.GenericViewSet):
     """Per kind: e-mail on/off and digest (off/daily/weekly) of the signed-in person. PUT/PATCH
     /notification-preferences/<kind>/; the time zone at /notification-preferences/time-zone/."""
@@ -64,7 +59,7 @@ class NotificationPreferenceViewSet(PolicyViewSetMixin, viewsets.GenericViewSet)
     lookup_value_regex = "[a-z_]+"
     pagination_class = None
     filter_backends: list = []
-    schema = OnePageListSchema()
+    schema = OneObjectListSchema()  # the list is one page object built by hand
 
     def get_queryset(self):
         # The rows are built per kind (`_rows`); DRF's generic parts (ordering, CSV errors) still

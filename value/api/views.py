@@ -5,7 +5,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from accounts.api.permissions import PolicyPermission
-from config.api import CONFLICT, PolicyModelViewSet, refused
+from config.api import CONFLICT, OneObjectListSchema, PolicyModelViewSet, refused
 from value import figures, services
 from value.models import ProgrammeCost, Solution, UnitCost, ValueRecord
 
@@ -149,8 +149,13 @@ class ValueFiguresViewSet(viewsets.ViewSet):
 
     permission_classes = [PolicyPermission]
     policy_actions = {"read": "value.view_value", "write": "value.edit_value"}
+    schema = OneObjectListSchema()  # one object of figures, not a list
 
-    @extend_schema(parameters=[FiguresQuerySerializer], responses={200: RoiFiguresSerializer})
+    @extend_schema(
+        operation_id="v1_value_figures_list",
+        parameters=[FiguresQuerySerializer],
+        responses={200: RoiFiguresSerializer},
+    )
     def list(self, request):
         query = FiguresQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
