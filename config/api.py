@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import models
 from django.db.models import ProtectedError, RestrictedError
+from django.http import QueryDict
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
@@ -68,6 +69,20 @@ class StandardPagination(PageNumberPagination):
 
 # Every ModelSerializer reads a model's DateField with the field that says "no such date".
 serializers.ModelSerializer.serializer_field_mapping[models.DateField] = SerializerDateField
+
+_relation_run_validation = serializers.RelatedField.run_validation
+
+
+def _relation_refuses_empty_text(self, data=serializers.empty):
+    # DRF reads "" for a relation (a unit's slug, a solution's uuid) as null: right for a form's
+    # empty choice, but in a JSON body "" names nothing (the schema wants a slug or null), so
+    # there it is a 400; null says "none".
+    if data == "" and not isinstance(getattr(self.root, "initial_data", None), QueryDict):
+        raise serializers.ValidationError("Give a value, or null for none.", code="blank")
+    return _relation_run_validation(self, data)
+
+
+serializers.RelatedField.run_validation = _relation_refuses_empty_text
 
 
 class StrictBooleanField(forms.NullBooleanField):

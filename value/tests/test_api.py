@@ -212,3 +212,14 @@ def test_deleting_a_solution_with_value_records_is_a_409_with_the_reason(api, co
     assert response.status_code == 409
     assert response.json() == {"detail": "This solution has value records; retire it."}
     assert Solution.objects.filter(pk=solution.pk).exists()
+
+
+def test_an_empty_text_for_a_relation_in_json_is_a_400_and_null_means_none(api, coe_lead):
+    api.force_authenticate(coe_lead)
+    body = {"name": "Licence", "measure": "item", "amount": "10"}
+    empty = api.post("/api/v1/unit-costs/", {**body, "business_unit": ""}, format="json")
+    assert empty.status_code == 400
+    assert empty.json() == {"business_unit": ["Give a value, or null for none."]}
+    assert not UnitCost.objects.exists()
+    none = api.post("/api/v1/unit-costs/", {**body, "business_unit": None}, format="json")
+    assert none.status_code == 201 and none.json()["business_unit"] is None
