@@ -151,6 +151,8 @@ class StrictOrderingFilter(OrderingFilter):
 
     def get_ordering(self, request, queryset, view):
         params = request.query_params.get(self.ordering_param)
+        if params is not None and not params.strip():
+            raise ValidationError({"ordering": "Give a value, or leave the parameter out."})
         if params:
             fields = [field.strip() for field in params.split(",") if field.strip()]
             allowed = {

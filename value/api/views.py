@@ -157,6 +157,9 @@ class ValueFiguresViewSet(viewsets.ViewSet):
         responses={200: RoiFiguresSerializer},
     )
     def list(self, request):
+        empty = sorted(name for name, value in request.query_params.items() if not value.strip())
+        if empty:  # the serializer would read an empty `?unit=` as "left out"
+            raise ValidationError(dict.fromkeys(empty, "Give a value, or leave the parameter out."))
         query = FiguresQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         start, end = query.validated_data["start"], query.validated_data["end"]

@@ -223,3 +223,13 @@ def test_an_empty_text_for_a_relation_in_json_is_a_400_and_null_means_none(api, 
     assert not UnitCost.objects.exists()
     none = api.post("/api/v1/unit-costs/", {**body, "business_unit": None}, format="json")
     assert none.status_code == 201 and none.json()["business_unit"] is None
+
+
+@pytest.mark.parametrize(
+    ("url", "name"), [("/api/v1/value-figures/", "unit"), ("/api/v1/solutions/", "ordering")]
+)
+def test_an_empty_figures_scope_or_ordering_is_a_400_naming_it(api, executive, url, name):
+    api.force_authenticate(executive)
+    response = api.get(url, {name: ""})
+    assert response.status_code == 400
+    assert response.json() == {name: "Give a value, or leave the parameter out."}
