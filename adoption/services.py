@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import BusinessUnit
 from accounts.services import audit_record
+from config.errors import StateConflict
 from config.numbers import display_float
 from maturity.models import Area, AreaLevel, Level, ModelVersion, Opportunity
 
@@ -26,7 +27,11 @@ class AssessmentError(Exception):
     """An assessment action that its state or the content does not allow."""
 
 
-class AssessmentConflict(AssessmentError):
+class AssessmentStateError(AssessmentError, StateConflict):
+    """The assessment's state does not allow the step (it is no longer a draft)."""
+
+
+class AssessmentConflict(AssessmentError, StateConflict):
     """Someone else saved the draft after this editor loaded it."""
 
     def __init__(self, current_revision: int):
@@ -34,7 +39,7 @@ class AssessmentConflict(AssessmentError):
         self.current_revision = current_revision
 
 
-class AssessmentIncomplete(AssessmentError):
+class AssessmentIncomplete(AssessmentError, StateConflict):
     """Submitting needs every question answered (a level or “not sure”)."""
 
     def __init__(self, open_answers: list[Answer]):
@@ -135,7 +140,7 @@ def assessment_save_area(
     if bumped != 1:
         current = Assessment.objects.get(pk=assessment.pk)
         if not current.is_draft:
-            raise AssessmentError(_("This assessment was submitted and can no longer change."))
+            raise AssessmentStateError(_("This assessment was submitted and can no longer change."))
         raise AssessmentConflict(current.revision)
     rows = list(assessment.answers.filter(area=area))
     changed = []
@@ -156,7 +161,7 @@ def assessment_submit(*, assessment: Assessment, user) -> Assessment:
     questions, or AssessmentError if it is not a draft (e.g. a double click)."""
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if not locked.is_draft:
-        raise AssessmentError(_("This assessment has already been submitted."))
+        raise AssessmentStateError(_("This assessment has already been submitted."))
     open_answers = [a for a in locked.answers.select_related("area") if a.is_open]
     if open_answers:
         raise AssessmentIncomplete(open_answers)
@@ -171,7 +176,7 @@ def assessment_submit(*, assessment: Assessment, user) -> Assessment:
 def assessment_discard(*, assessment: Assessment, user) -> None:
     """Delete a draft (never a submitted result); audited."""
     if not assessment.is_draft:
-        raise AssessmentError(_("Submitted assessments are kept for the history."))
+        raise AssessmentStateError(_("Submitted assessments are kept for the history."))
     audit_record(actor=user, verb="assessment_discarded", target=assessment)
     assessment.delete()
 

@@ -12,12 +12,19 @@ import csv
 import io
 import json
 
+import django_filters
+from django import forms
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
+from django.db.models import ProtectedError, RestrictedError
+from django.http import QueryDict
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import renderers, serializers, status, viewsets
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.filters import OrderingFilter, SearchFilter
@@ -28,7 +35,9 @@ from rest_framework.views import exception_handler
 
 from accounts.api.permissions import PolicyPermission
 
-from .dates import FilterSet, SerializerDateField
+from . import dates
+from .dates import SerializerDateField
+from .errors import StateConflict
 from .middleware import megabytes
 
 # Query parameters that are not filters: paging, ordering, search, output format.
@@ -41,12 +50,24 @@ class StandardPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100  # a larger page_size is capped, never refused
 
-    def get_page_size(self, request):
-        # A page_size that is not a positive whole number is a 400 (DRF would quietly use 25).
-        raw = request.query_params.get(self.page_size_query_param)
-        if raw is not None and not (raw.isdigit() and int(raw) > 0):
-            raise ValidationError({"page_size": _("A whole number from 1 (at most 100 are used).")})
-        return super().get_page_size(request)
+    def check_params(self, request) -> None:
+        """`page` and `page_size` that are not positive whole numbers are a 400, also where no
+        page is cut (a CSV export): DRF would quietly use 25, or answer "Invalid page" (404)."""
+        problems = {}
+        page = request.query_params.get(self.page_query_param)
+        if page is not None and not (page.isdigit() and int(page) > 0):
+            problems[self.page_query_param] = _("A whole number from 1.")
+        size = request.query_params.get(self.page_size_query_param)
+        if size is not None and not (size.isdigit() and int(size) > 0):
+            problems[self.page_size_query_param] = _(
+                "A whole number from 1 (at most 100 are used)."
+            )
+        if problems:
+            raise ValidationError(problems)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.check_params(request)
+        return super().paginate_queryset(queryset, request, view)
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
@@ -169,9 +190,59 @@ class KeysetPagination(BasePagination):
 # Every ModelSerializer reads a model's DateField with the field that says "no such date".
 serializers.ModelSerializer.serializer_field_mapping[models.DateField] = SerializerDateField
 
+_relation_run_validation = serializers.RelatedField.run_validation
+
+
+def _relation_refuses_empty_text(self, data=serializers.empty):
+    # DRF reads "" for a relation (a unit's slug, a solution's uuid) as null: right for a form's
+    # empty choice, but in a JSON body "" names nothing (the schema wants a slug or null), so
+    # there it is a 400; null says "none".
+    if data == "" and not isinstance(getattr(self.root, "initial_data", None), QueryDict):
+        raise serializers.ValidationError(_("Give a value, or null for none."), code="blank")
+    return _relation_run_validation(self, data)
+
+
+serializers.RelatedField.run_validation = _relation_refuses_empty_text
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """A yes/no filter value: "true" or "false" (also 1/0, yes/no). Django's NullBooleanField
+    reads anything else as "no filter", so `?is_staff_hour=xyz` listed every row; here it is a
+    400 that names the parameter. Left out, the filter does nothing."""
+
+    TRUE, FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off"}
+    widget = forms.TextInput  # the raw value: NullBooleanSelect maps junk to None first
+
+    def to_python(self, value):
+        if value is None:
+            return None
+        text = str(value).strip().lower()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise forms.ValidationError(
+            _("Use true or false, not %(value)s."), code="invalid", params={"value": repr(value)}
+        )
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+class FilterSet(dates.FilterSet):
+    """The base of every API filter set: dates that say "no such date" (config.dates) and
+    yes/no filters that refuse anything but true or false."""
+
+    FILTER_DEFAULTS = {
+        **dates.FilterSet.FILTER_DEFAULTS,
+        models.BooleanField: {"filter_class": StrictBooleanFilter},
+    }
+
 
 class StrictFilterBackend(DjangoFilterBackend):
-    """django-filter, but a parameter that names no filter is a 400 with the reason."""
+    """django-filter, but a parameter that names no filter is a 400 with the reason, and so is
+    a filter given without a value (django-filter would ignore `?key_result__uuid=`)."""
 
     filterset_base = FilterSet
 
@@ -188,6 +259,15 @@ class StrictFilterBackend(DjangoFilterBackend):
                     for name in unknown
                 }
             )
+        empty = sorted(
+            name
+            for name, values in request.query_params.lists()
+            if name in known - {"search"} and any(value.strip() == "" for value in values)
+        )
+        if empty:
+            raise ValidationError(
+                dict.fromkeys(empty, _("Give a value, or leave the parameter out."))
+            )
         return super().filter_queryset(request, queryset, view)
 
 
@@ -196,6 +276,8 @@ class StrictOrderingFilter(OrderingFilter):
 
     def get_ordering(self, request, queryset, view):
         params = request.query_params.get(self.ordering_param)
+        if params is not None and not params.strip():
+            raise ValidationError({"ordering": _("Give a value, or leave the parameter out.")})
         if params:
             fields = [field.strip() for field in params.split(",") if field.strip()]
             allowed = {
@@ -267,6 +349,40 @@ class CSVRenderer(renderers.BaseRenderer):
         return out.getvalue().encode(self.charset)
 
 
+class OneObjectListSchema(AutoSchema):
+    """For a viewset whose `list` answers one object (figures, a page built by hand), not a
+    list of rows: drf-spectacular would document a JSON array. Give the list an operation_id."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        if getattr(self.view, "action", None) == "list":
+            return False
+        return super()._is_list_view(serializer)
+
+
+class Conflict(APIException):
+    """409: the step conflicts with the object's current state (approving an approved story,
+    answering a submitted assessment). The body says why: {"detail": "..."}."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = gettext_lazy("This conflicts with the object's current state.")
+    default_code = "conflict"
+
+
+# For extend_schema(responses={..., 409: CONFLICT}) on every operation that can answer 409;
+# config.api_schema gives it the JSON error body.
+CONFLICT = OpenApiResponse(
+    description="The object's current state does not allow this step; the body says why."
+)
+
+
+def refused(error: Exception, field: str = "detail") -> APIException:
+    """The API error for a service's refusal: 409 when the object's state does not allow the
+    step (the error is a config.errors.StateConflict), else a 400 naming `field`."""
+    if isinstance(error, StateConflict):
+        return Conflict(str(error))
+    return ValidationError({field: str(error)})
+
+
 class RequestTooLarge(APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_code = "request_too_large"
@@ -275,15 +391,25 @@ class RequestTooLarge(APIException):
 def api_exception_handler(exc, context):
     """DRF's exception handler, plus: a body Django refused as too large (a multipart upload
     whose fields pass DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields) is a 413, and errors are
-    always JSON, whatever `?format=` asked for (a CSV of an error message helps nobody)."""
+    always JSON, whatever `?format=` asked for (a CSV of an error message helps nobody).
+    Deleting an object that others still point to (a unit with solutions) is a 409 naming
+    them, not a 500."""
     if isinstance(exc, (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)):
         size = megabytes(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
         exc = RequestTooLarge(_("The request is larger than %s, the most this API accepts.") % size)
+    if isinstance(exc, (ProtectedError, RestrictedError)):
+        exc = Conflict(_still_used(exc))
     response = exception_handler(exc, context)
     request = context.get("request")
     if response is not None and request is not None:
         _answer_in_json(request)
     return response
+
+
+def _still_used(exc: ProtectedError | RestrictedError) -> str:
+    used_by = getattr(exc, "protected_objects", None) or getattr(exc, "restricted_objects", ())
+    kinds = sorted({str(obj._meta.verbose_name_plural) for obj in used_by})
+    return _("Still used by %(kinds)s: remove or move those first.") % {"kinds": ", ".join(kinds)}
 
 
 def _answer_in_json(request) -> None:
@@ -318,6 +444,8 @@ class PolicyViewSetMixin:
             getattr(self.request, "accepted_renderer", None)
             and self.request.accepted_renderer.format == "csv"
         ):
+            if self.paginator is not None:
+                self.paginator.check_params(self.request)
             return None
         return super().paginate_queryset(queryset)
 

@@ -11,27 +11,30 @@ ERROR_SCHEMA = {
     ],
 }
 
-# Status -> (when, which methods can answer it).
+# Status -> (when, which methods can answer it). 409 (the object's state does not allow the
+# step) is not here: the operations that can answer it declare it with
+# extend_schema(responses={..., 409: config.api.CONFLICT}).
 ERRORS = {
-    "400": ("Invalid input, an unknown filter or ordering, or a step the object's state does not "
-            "allow yet.", None),
+    "400": ("Invalid input: an invalid field, an unknown filter, ordering or ?format=.", None),
     "401": ("No or invalid credentials.", None),
     "403": ("The user's role may not do this.", None),
-    "404": ("No such object for this user (or an unknown ?format=).", None),
-    "409": ("Conflicts with the object's current state or a concurrent change.",
-            {"post", "put", "patch", "delete"}),
+    "404": ("No such object for this user.", None),
     "413": ("The request body is larger than the API accepts.", {"post", "put", "patch"}),
 }  # fmt: skip
 
 
 def document_errors(result, generator, request, public):
-    """Add the shared Error component and the error responses to every operation."""
+    """Add the shared Error component and the error responses to every operation; an error
+    response an operation declares without a body (409: CONFLICT) gets the JSON error body."""
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     ref = {"$ref": "#/components/schemas/Error"}
     for path in result.get("paths", {}).values():
         for method, operation in path.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
+            for status, response in operation["responses"].items():
+                if str(status).startswith("4") and "content" not in response:
+                    response["content"] = {"application/json": {"schema": ref}}
             for status, (description, methods) in ERRORS.items():
                 if methods is not None and method not in methods:
                     continue

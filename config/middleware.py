@@ -30,7 +30,10 @@ class RejectNulCharactersMiddleware:
     def __call__(self, request):
         params = request.GET.lists()
         if any("\x00" in name + "".join(values) for name, values in params):
-            return HttpResponseBadRequest(_("Request parameters must not contain NUL characters."))
+            reason = _("Request parameters must not contain NUL characters.")
+            if is_api_request(request):  # the API answers every error in JSON
+                return JsonResponse({"detail": reason}, status=400)
+            return HttpResponseBadRequest(reason)
         return self.get_response(request)
 
 
@@ -89,7 +92,7 @@ class RequestSizeLimitMiddleware:
         )
         if limit is not None and length > limit:
             return request_too_large(request, limit)
-        if content_type.startswith("multipart/form-data") and not _is_api(request):
+        if content_type.startswith("multipart/form-data") and not is_api_request(request):
             # Parse the site's uploads here (CSRF checking would, a step later) so that fields over
             # the limit are a 413 page, not Django's 400 (a debug page with DEBUG on).
             try:
@@ -104,7 +107,7 @@ def request_too_large(request, limit: int | None = None) -> HttpResponse:
     reason = _("The request is larger than %(size)s, the most this site accepts.") % {
         "size": megabytes(limit or settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
     }
-    if _is_api(request):
+    if is_api_request(request):
         return JsonResponse({"detail": reason}, status=413)
     return HttpResponse(
         render_to_string("413.html", {"reason": reason}, request=request), status=413
@@ -115,5 +118,5 @@ def megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):g} MB"
 
 
-def _is_api(request) -> bool:
+def is_api_request(request) -> bool:
     return request.path_info.startswith("/api/")

@@ -13,13 +13,14 @@ from django.http import (
 from django.shortcuts import render
 from django.template import loader
 from django.templatetags.static import static
+from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from .celery import app as celery_app
 from .files import media_response
-from .middleware import request_too_large
+from .middleware import is_api_request, request_too_large
 
 TOO_LARGE = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
 
@@ -94,14 +95,22 @@ def bad_request(request, exception):
     DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields or files): that is a 413 with its reason."""
     if isinstance(exception, TOO_LARGE):
         return request_too_large(request)
+    if is_api_request(request):
+        return JsonResponse({"detail": _("Bad request.")}, status=400)
     return defaults.bad_request(request, exception)
 
 
 def page_not_found(request, exception):
+    # Under /api/ a path that names no endpoint (an id no route accepts, such as "0.5") is
+    # answered like every API error: JSON with the reason, not the site's page.
+    if is_api_request(request):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
     return render(request, "404.html", status=404)
 
 
 def permission_denied(request, exception):
+    if is_api_request(request):
+        return JsonResponse({"detail": _("You do not have permission to do this.")}, status=403)
     return render(request, "403.html", status=403)
 
 

@@ -7,9 +7,11 @@ from decimal import Decimal
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum, Value
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services import audit_record
+from config.errors import StateConflict
 from config.jobs import enqueue_on_commit
 from strategy.models import KeyResult, Plan
 from value.models import Solution
@@ -32,7 +34,11 @@ MAX_KEY_RESULTS = 3
 
 class IdeaStateError(Exception):
     """The idea is not in a state that allows this (voting on a declined idea, accepting a
-    draft, ...). The message says why, for the page or the API's 400."""
+    draft, ...), or the input does not fit it. The message says why, for the page or the API."""
+
+
+class IdeaStatusError(IdeaStateError, StateConflict):
+    """The idea's status does not allow the step; the API answers 409."""
 
 
 @dataclass(frozen=True)
@@ -144,7 +150,7 @@ def _check_key_results(links: list[KeyResultLink]) -> None:
                 f"“{link.key_result}” is not a key result of an active plan: pick another."
             )
     if len({link.key_result.pk for link in links}) != len(links):
-        raise IdeaStateError("The same key result is picked twice.")
+        raise IdeaStateError(_("The same key result is picked twice."))
 
 
 @transaction.atomic
@@ -191,7 +197,7 @@ def idea_vote(*, idea: Idea, user: User) -> tuple[Idea, bool]:
     IdeaStateError on a draft or declined idea."""
     idea = Idea.objects.select_for_update().get(pk=idea.pk)
     if not idea.is_open_for_votes:
-        raise IdeaStateError("Votes are closed on a draft or declined idea.")
+        raise IdeaStatusError(_("Votes are closed on a draft or declined idea."))
     try:
         with transaction.atomic():
             IdeaVote.objects.create(idea=idea, user=user)
@@ -221,7 +227,7 @@ def idea_unvote(*, idea: Idea, user: User) -> tuple[Idea, bool]:
 def idea_comment(*, idea: Idea, author: User, body: str) -> IdeaComment:
     """Add a comment (Markdown, sanitised when shown). Not on drafts."""
     if idea.is_draft:
-        raise IdeaStateError("Submit the idea before it can be discussed.")
+        raise IdeaStatusError(_("Submit the idea before it can be discussed."))
     comment = IdeaComment(idea=idea, author=author, body=body.strip())
     comment.full_clean()
     comment.save()
@@ -232,7 +238,7 @@ def idea_comment(*, idea: Idea, author: User, body: str) -> IdeaComment:
 def idea_review(*, idea: Idea, actor: User, effort: str, risk: int) -> Idea:
     """The CoE's estimate of effort and risk; a new idea moves to "under review"."""
     if idea.status in (Idea.Status.DRAFT, Idea.Status.DECLINED, Idea.Status.DELIVERED):
-        raise IdeaStateError("Only submitted ideas still open can be scored.")
+        raise IdeaStatusError(_("Only submitted ideas still open can be scored."))
     idea.effort, idea.risk = effort, risk
     if idea.status == Idea.Status.NEW:
         idea.status = Idea.Status.UNDER_REVIEW
@@ -246,9 +252,9 @@ def idea_review(*, idea: Idea, actor: User, effort: str, risk: int) -> Idea:
 def idea_decline(*, idea: Idea, actor: User, reason: str) -> Idea:
     """Decline an idea with a reason the author sees; its votes close."""
     if idea.status not in (Idea.Status.NEW, Idea.Status.UNDER_REVIEW):
-        raise IdeaStateError("Only new ideas or ideas under review can be declined.")
+        raise IdeaStatusError(_("Only new ideas or ideas under review can be declined."))
     if not reason.strip():
-        raise IdeaStateError("Give the reason for declining.")
+        raise IdeaStateError(_("Give the reason for declining."))
     idea.status, idea.decline_reason, idea.decided_at = (
         Idea.Status.DECLINED,
         reason.strip(),
@@ -268,9 +274,9 @@ def idea_accept(*, idea: Idea, actor: User, kind: str, owner: User | None = None
         Idea.objects.select_for_update(of=("self",)).select_related("business_unit").get(pk=idea.pk)
     )
     if idea.solution_id:
-        raise IdeaStateError("This idea already has its solution.")
+        raise IdeaStatusError(_("This idea already has its solution."))
     if idea.status not in (Idea.Status.NEW, Idea.Status.UNDER_REVIEW):
-        raise IdeaStateError("Only new ideas or ideas under review can be accepted.")
+        raise IdeaStatusError(_("Only new ideas or ideas under review can be accepted."))
     solution = solution_save(
         solution=Solution(),
         actor=actor,
@@ -303,10 +309,10 @@ def idea_advance(*, idea: Idea, actor: User) -> Idea:
         idea.status = Idea.Status.IN_BUILD
     elif idea.status == Idea.Status.IN_BUILD:
         if not idea.solution_id or idea.solution.status != Solution.Status.LIVE:
-            raise IdeaStateError("The idea is delivered when its solution is live.")
+            raise IdeaStatusError(_("The idea is delivered when its solution is live."))
         idea.status = Idea.Status.DELIVERED
     else:
-        raise IdeaStateError("Only accepted ideas or ideas in build move on.")
+        raise IdeaStatusError(_("Only accepted ideas or ideas in build move on."))
     idea.save(update_fields=["status", "updated_at"])
     audit_record(actor=actor, verb="idea_advanced", target=idea, status=idea.status)
     enqueue_on_commit(badges_award_task, idea.author_id)

@@ -13,10 +13,12 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.policy import ROLE_GROUPS, Role
 from accounts.services import audit_record
+from config.errors import StateConflict
 from config.jobs import enqueue_on_commit
 from value.models import Solution
 from value.services import solutions_inventory_write
@@ -34,11 +36,11 @@ logger = logging.getLogger(__name__)
 BUSY = "busy"
 
 
-class RunBusy(Exception):
+class RunBusy(StateConflict):
     """Another import is previewing or committing; this one was not started."""
 
 
-class RunStateError(Exception):
+class RunStateError(StateConflict):
     """The run is not in a state that allows the action (e.g. confirming a rejected run)."""
 
 
@@ -294,12 +296,12 @@ def run_confirm(*, run: ImportRun, actor: User, enqueue: bool = True) -> ImportR
     commit task is published after commit. Raises RunStateError unless the run is PREVIEWED,
     RunBusy when another run is working."""
     if run.status != ImportRun.Status.PREVIEWED:
-        raise RunStateError("Only a previewed run without rejected rows can be imported.")
+        raise RunStateError(_("Only a previewed run without rejected rows can be imported."))
     with transaction.atomic():
         if not _claim(
             run.pk, ImportRun.Status.PREVIEWED, ImportRun.Status.COMMITTING, confirmed_by=actor
         ):
-            raise RunStateError("This run has already been confirmed.")
+            raise RunStateError(_("This run has already been confirmed."))
         audit_record(actor=actor, verb="inventory_run_confirmed", target=run)
         if enqueue:
             from .tasks import run_commit_task
@@ -315,7 +317,7 @@ def run_cancel(*, run: ImportRun, actor: User) -> ImportRun:
         pk=run.pk, status__in=[ImportRun.Status.PREVIEWED, ImportRun.Status.REJECTED]
     ).update(status=ImportRun.Status.CANCELLED, finished_at=timezone.now())
     if updated != 1:
-        raise RunStateError("Only a run waiting for confirmation can be cancelled.")
+        raise RunStateError(_("Only a run waiting for confirmation can be cancelled."))
     audit_record(actor=actor, verb="inventory_run_cancelled", target=run)
     run.refresh_from_db()
     return run

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 
 import requests
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from .mapping import DEFAULT_KIND_MAP
 from .sources.ppac import ENVIRONMENT_TYPE
@@ -112,7 +113,7 @@ def fetch_pages(token, *, on_page=None, sleep=time.sleep) -> list[dict]:
                 access = token(True)
                 continue
             if response.status_code == 401:
-                raise SyncError("The API refused the token (expired or revoked): connect again.")
+                raise SyncError(_("The API refused the token (expired or revoked): connect again."))
             if response.status_code == 429 or response.status_code >= 500:
                 if attempt == MAX_ATTEMPTS - 1:
                     raise SyncError(

@@ -11,6 +11,7 @@ import msal
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.services import audit_record
 
@@ -27,7 +28,7 @@ class TokenError(Exception):
 def _fernet() -> Fernet:
     key = settings.INVENTORY_TOKEN_KEY
     if not key:
-        raise TokenError("INVENTORY_TOKEN_KEY is not set: the token cannot be stored safely.")
+        raise TokenError(_("INVENTORY_TOKEN_KEY is not set: the token cannot be stored safely."))
     return Fernet(key.encode() if isinstance(key, str) else key)
 
 
@@ -59,7 +60,7 @@ def connect_start(*, session, redirect_uri: str) -> str:
     """Begin the admin's sign-in: keep msal's flow (state, nonce, PKCE verifier) in the session
     and return the address to send the browser to."""
     if not is_configured():
-        raise TokenError("The inventory API is not configured (client, tenant and token key).")
+        raise TokenError(_("The inventory API is not configured (client, tenant and token key)."))
     flow = _app().initiate_auth_code_flow(_scopes(), redirect_uri=redirect_uri)
     session[SESSION_KEY] = flow
     return flow["auth_uri"]
@@ -70,7 +71,7 @@ def connect_finish(*, session, params: dict, actor) -> ApiConnection:
     refresh token encrypted. Raises TokenError with Entra's reason on failure."""
     flow = session.pop(SESSION_KEY, None)
     if not flow:
-        raise TokenError("The sign-in expired or was already used; connect again.")
+        raise TokenError(_("The sign-in expired or was already used; connect again."))
     try:
         result = _app().acquire_token_by_auth_code_flow(flow, params)
     except ValueError as exc:  # msal: state mismatch and the like
@@ -104,11 +105,13 @@ def access_token() -> str:
     (revoked, expired); the reason is kept on the connection for the admin page."""
     connection = ApiConnection.objects.filter(pk=1).first()
     if connection is None or not connection.is_connected:
-        raise TokenError("The inventory API is not connected: an admin must connect it first.")
+        raise TokenError(_("The inventory API is not connected: an admin must connect it first."))
     try:
         refresh_token = _fernet().decrypt(connection.refresh_token_encrypted.encode()).decode()
     except InvalidToken:
-        raise TokenError("The stored token cannot be decrypted (was the key changed?).") from None
+        raise TokenError(
+            _("The stored token cannot be decrypted (was the key changed?).")
+        ) from None
     result = _app().acquire_token_by_refresh_token(refresh_token, scopes=_scopes())
     if "error" in result:
         reason = result.get("error_description") or result["error"]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.services import audit_record
 from config import content_languages
+from config.errors import StateConflict
 
 from .models import (
     CheckIn,
@@ -35,6 +36,11 @@ BLANK = "___"
 
 class StrategyError(Exception):
     """A write that the current state of the data does not allow."""
+
+
+class StrategyConflict(StrategyError, StateConflict):
+    """A write that conflicts with what is stored (a deleted key result, a second measurement
+    for a date); the API answers 409."""
 
 
 def _assign(obj, data: dict) -> None:
@@ -158,7 +164,9 @@ def key_result_check_in(
 
     Raises StrategyError for a deleted key result or a confidence outside 0-10."""
     if key_result.deleted_at is not None:
-        raise StrategyError(_("This key result has been deleted; restore it before checking in."))
+        raise StrategyConflict(
+            _("This key result has been deleted; restore it before checking in.")
+        )
     if not 0 <= int(confidence) <= 10:
         raise StrategyError(_("Confidence runs from 0 to 10."))
     check_in = CheckIn.objects.create(
@@ -252,7 +260,7 @@ def kpi_record_measurement(
     A check-in is tied to its measurement by a unique constraint, so a repeated call cannot check
     a key result in twice. Raises StrategyError when the KPI already has a value for that date."""
     if kpi.measurements.filter(measured_on=measured_on).exists():
-        raise StrategyError(_("This KPI already has a measurement for that date."))
+        raise StrategyConflict(_("This KPI already has a measurement for that date."))
     measurement = KpiMeasurement.objects.create(
         kpi=kpi, measured_on=measured_on, value=value, note=note, recorded_by=actor
     )

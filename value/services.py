@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 
 from accounts.models import BusinessUnit, User
 from accounts.services import audit_record
+from config.errors import StateConflict
 from inventory.staging import copy_new, update_from
 
 from . import rollup
@@ -20,6 +21,10 @@ from .models import ProgrammeCost, Solution, SolutionUsage, UnitCost, ValueRecor
 
 class ValueRecordError(Exception):
     """A value record that cannot be written as asked (e.g. no hourly rate to value hours)."""
+
+
+class SolutionInUse(ValueRecordError, StateConflict):
+    """A solution with value records cannot be deleted (retire it); the API answers 409."""
 
 
 def staff_hour_rate(unit: BusinessUnit | None) -> Decimal | None:
@@ -74,7 +79,7 @@ def solution_save(*, solution: Solution, actor: User, data: dict) -> Solution:
 def solution_delete(*, solution: Solution, actor: User) -> None:
     """Remove a solution that has no value records (one with records is retired instead)."""
     if solution.value_records.exists():
-        raise ValueRecordError(gettext("This solution has value records; retire it."))
+        raise SolutionInUse(gettext("This solution has value records; retire it."))
     unit_id = solution.business_unit_id
     audit_record(actor=actor, verb="solution_deleted", target=solution, name=solution.name)
     solution.delete()

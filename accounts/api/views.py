@@ -1,9 +1,14 @@
+from drf_spectacular.utils import extend_schema, extend_schema_view
+
 from accounts.models import BusinessUnit, User
-from config.api import PolicyModelViewSet, PolicyReadOnlyViewSet
+from config.api import CONFLICT, PolicyModelViewSet, PolicyReadOnlyViewSet
 
 from .serializers import BusinessUnitSerializer, UserSerializer
 
 
+# A unit that solutions, stories, plans or units below it still name cannot be deleted: 409
+# (config.api.api_exception_handler).
+@extend_schema_view(destroy=extend_schema(responses={204: None, 409: CONFLICT}))
 class BusinessUnitViewSet(PolicyModelViewSet):
     """The organisation's business units; everyone reads them, admins change them."""
 

@@ -142,9 +142,39 @@ def test_csv_error_body_is_json_not_a_server_error(maker):
 def test_nul_character_in_a_parameter_is_a_400(maker):
     response = token_client(maker).get("/api/v1/users/", {"search": "a\x00b"})
     assert response.status_code == 400
-    assert b"NUL" in response.content
+    assert response.json() == {"detail": "Request parameters must not contain NUL characters."}
 
 
 def test_nul_character_on_a_page_is_a_400(client, maker):
     client.force_login(maker)
     assert client.get("/accounts/units/", {"q": "x\x00"}).status_code == 400
+
+
+# --- Faults the all-checks fuzzing found (config/tests/test_api_schema.py) ---------------------
+
+
+@pytest.mark.parametrize("value", ["", "xml"])
+def test_a_format_that_names_no_format_is_a_400_naming_it(maker, value):
+    response = token_client(maker).get("/api/v1/users/", {"format": value})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"format": f"Unknown format {value!r}. Allowed: api, csv, json."}
+
+
+def test_a_path_no_endpoint_takes_is_a_json_404(maker):
+    # "0.5" is not an id any route accepts, so Django (not DRF) answers: still JSON, like
+    # every API error, not the site's HTML page.
+    response = token_client(maker).get("/api/v1/business-units/x.y/nothing/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_deleting_a_unit_that_others_still_use_is_a_409_not_a_500(admin_user):
+    BusinessUnitFactory(name="Payroll", slug="payroll", parent=BusinessUnit.objects.get())
+    response = token_client(admin_user).delete("/api/v1/business-units/finance/")
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": "Still used by business units: remove or move those first."
+    }
+    assert BusinessUnit.objects.filter(slug="finance").exists()

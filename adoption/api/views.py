@@ -7,11 +7,12 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from adoption import services
 from adoption.models import Assessment
-from config.api import PolicyModelViewSet
+from config.api import CONFLICT, Conflict, PolicyModelViewSet, refused
 
 from .serializers import (
     AssessmentAnswersInputSerializer,
@@ -21,9 +22,9 @@ from .serializers import (
     RecommendationSerializer,
 )
 
-CONFLICT = OpenApiResponse(
-    description="Someone saved the draft after its revision was read; nothing was written. "
-    "The body holds the current revision."
+STALE_REVISION = OpenApiResponse(
+    description="Someone saved the draft after its revision was read (the body holds the "
+    "current revision), or the assessment is no longer a draft; nothing was written."
 )
 
 
@@ -40,6 +41,11 @@ class AssessmentViewSet(PolicyModelViewSet):
     }
     filterset_fields = ["status", "subject__slug"]
     ordering_fields = ["submitted_at", "created_at"]
+
+    def policy_object(self, assessment):
+        # Writing: the policy judges the role (may this user write assessments at all); that a
+        # submitted assessment no longer changes is its state, which the service refuses (409).
+        return assessment if self.request.method in SAFE_METHODS else None
 
     def get_queryset(self):
         return (
@@ -65,29 +71,30 @@ class AssessmentViewSet(PolicyModelViewSet):
                 title=payload.validated_data["title"],
             )
         except services.AssessmentError as error:
-            raise ValidationError({"detail": str(error)}) from None
+            raise refused(error) from None
         return self._read(assessment, status.HTTP_201_CREATED)
 
+    @extend_schema(responses={204: None, 409: CONFLICT})
     def destroy(self, request, *args, **kwargs):
-        """Discard a draft; submitted assessments are kept (403)."""
+        """Discard a draft; submitted assessments are kept (409)."""
         assessment = self.get_object()
         try:
             services.assessment_discard(assessment=assessment, user=request.user)
         except services.AssessmentError as error:
-            raise ValidationError({"detail": str(error)}) from None
+            raise refused(error) from None
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(methods=["GET"], request=None, responses={200: AssessmentAnswersSerializer})
     @extend_schema(
         methods=["POST"],
         request=AssessmentAnswersInputSerializer,
-        responses={200: AssessmentAnswersSerializer, 409: CONFLICT},
+        responses={200: AssessmentAnswersSerializer, 409: STALE_REVISION},
     )
     @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None)
     def answers(self, request, uuid=None):
         """GET: every answer and the draft's revision. POST: set or clear answers of a draft
-        (a level, `not_sure`, or neither); send the revision you read. A stale revision is a
-        409 and writes nothing."""
+        (a level, `not_sure`, or neither); send the revision you read. A stale revision, or
+        an assessment no longer a draft, is a 409 and writes nothing."""
         assessment = self.get_object()
         if request.method == "POST":
             try:
@@ -142,25 +149,25 @@ class AssessmentViewSet(PolicyModelViewSet):
         except services.AssessmentConflict:
             raise
         except services.AssessmentError as error:
-            raise ValidationError({"detail": str(error)}) from None
+            raise refused(error) from None
 
-    @extend_schema(request=None, responses={200: AssessmentSerializer})
+    @extend_schema(request=None, responses={200: AssessmentSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def submit(self, request, uuid=None):
         """Fix a draft as a submitted result; every question needs a level or "not sure"
-        (else 400 listing the open ones)."""
+        (else 409 listing the open ones). Submitting again is a 409 too."""
         assessment = self.get_object()
         try:
             services.assessment_submit(assessment=assessment, user=request.user)
         except services.AssessmentIncomplete as incomplete:
-            raise ValidationError(
+            raise Conflict(
                 {
                     "detail": _("Not submitted: %(reason)s") % {"reason": incomplete},
                     "open_questions": [a.question_key for a in incomplete.open_answers],
                 }
             ) from None
         except services.AssessmentError as error:
-            raise ValidationError({"detail": str(error)}) from None
+            raise refused(error) from None
         return self._read(assessment)
 
     @extend_schema(responses=RecommendationSerializer(many=True))

@@ -149,7 +149,7 @@ def test_submit_lists_open_questions_then_submits(coe_lead, draft):
     Answer.objects.filter(assessment=draft, question_key="GO-3").update(level=None)
     client = api(coe_lead)
     refused = client.post(f"{LIST}{draft.uuid}/submit/")
-    assert refused.status_code == 400
+    assert refused.status_code == 409
     assert refused.json()["open_questions"] == ["GO-3"]
     assert "1 question is still open" in refused.json()["detail"]
     client.post(
@@ -163,12 +163,20 @@ def test_submit_lists_open_questions_then_submits(coe_lead, draft):
 
 
 def test_a_submitted_assessment_cannot_be_answered_submitted_or_discarded(coe_lead, submitted):
+    # The CoE may write assessments; a submitted one's state refuses it: 409 with the reason.
     client = api(coe_lead)
     change = {"revision": submitted.revision, "answers": [{"question_key": "SE-1", "level": 100}]}
-    assert client.post(answers_url(submitted), change, format="json").status_code == 403
-    assert client.post(f"{LIST}{submitted.uuid}/submit/").status_code == 403
-    assert client.delete(f"{LIST}{submitted.uuid}/").status_code == 403
+    answered = client.post(answers_url(submitted), change, format="json")
+    assert answered.status_code == 409
+    assert answered.json() == {"detail": "This assessment was submitted and can no longer change."}
+    submitted_again = client.post(f"{LIST}{submitted.uuid}/submit/")
+    assert submitted_again.status_code == 409
+    assert submitted_again.json() == {"detail": "This assessment has already been submitted."}
+    discarded = client.delete(f"{LIST}{submitted.uuid}/")
+    assert discarded.status_code == 409
+    assert discarded.json() == {"detail": "Submitted assessments are kept for the history."}
     assert submitted.answers.get(question_key="SE-1").level == 300
+    assert Assessment.objects.filter(pk=submitted.pk).exists()
 
 
 def test_coe_discards_a_draft(coe_lead, draft):

@@ -232,6 +232,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "URL_FORMAT_OVERRIDE": "format",
+    # ?format= must name a format (an empty or unknown one is a 400 with the reason).
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "config.negotiation.StrictContentNegotiation",
     "EXCEPTION_HANDLER": "config.api.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {

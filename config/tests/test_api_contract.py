@@ -26,9 +26,46 @@ def test_every_operation_documents_its_error_statuses(document):
     for path, method, operation in _operations(document):
         expected = {"400", "401", "403", "404"}
         if method in ("post", "put", "patch"):
-            expected |= {"409", "413"}
+            expected |= {"413"}
         missing += [f"{method} {path} {code}" for code in expected - set(operation["responses"])]
     assert missing == []
+
+
+def test_409_is_documented_where_the_objects_state_can_refuse_the_step(document):
+    # Each of these refuses a step its object's state does not allow (or a stale revision)
+    # with 409; no other operation can answer 409, so no other documents it.
+    conflicts = sorted(
+        f"{method.upper()} {path}"
+        for path, method, operation in _operations(document)
+        if "409" in operation["responses"]
+    )
+    assert conflicts == [
+        "DELETE /api/v1/assessments/{uuid}/",
+        "DELETE /api/v1/business-units/{slug}/",
+        "DELETE /api/v1/solutions/{uuid}/",
+        "PATCH /api/v1/newsletters/{uuid}/",
+        "POST /api/v1/assessments/{uuid}/answers/",
+        "POST /api/v1/assessments/{uuid}/submit/",
+        "POST /api/v1/ideas/{uuid}/review/",
+        "POST /api/v1/ideas/{uuid}/vote/",
+        "POST /api/v1/inventory-runs/{uuid}/confirm/",
+        "POST /api/v1/key-results/{uuid}/check-in/",
+        "POST /api/v1/kpis/{uuid}/measurements/",
+        "POST /api/v1/newsletters/{uuid}/send/",
+        "POST /api/v1/stories/{uuid}/like/",
+        "POST /api/v1/stories/{uuid}/record-value/",
+        "POST /api/v1/stories/{uuid}/review/",
+        "POST /api/v1/stories/{uuid}/score/",
+        "POST /api/v1/stories/{uuid}/submit/",
+        "POST /api/v1/teams-channels/{uuid}/test/",
+        "PUT /api/v1/newsletters/{uuid}/",
+    ]
+    for path, method, operation in _operations(document):
+        if "409" in operation["responses"]:
+            content = operation["responses"]["409"]["content"]
+            assert content == {
+                "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+            }, f"{method} {path}"
 
 
 def test_errors_are_documented_as_json(document):
@@ -71,3 +108,18 @@ def test_a_large_page_size_is_capped_not_refused(maker):
     client = APIClient()
     client.force_authenticate(maker)
     assert client.get("/api/v1/users/", {"page_size": "500"}).status_code == 200
+
+
+def test_response_shapes_the_fuzzing_found_wrong_are_documented_as_answered(document):
+    # The preferences list is one object (count, results), not an array of rows.
+    listed = document["paths"]["/api/v1/notification-preferences/"]["get"]["responses"]["200"]
+    assert listed["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/PreferencePage"
+    }
+    figures = document["paths"]["/api/v1/value-figures/"]["get"]["responses"]["200"]
+    assert figures["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/RoiFigures"
+    }
+    # A run not confirmed yet has no confirmer.
+    run = document["components"]["schemas"]["ImportRun"]["properties"]
+    assert run["confirmed_by"]["nullable"] is True

@@ -10,7 +10,13 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from accounts.models import BusinessUnit
-from config.api import PolicyModelViewSet, PolicyReadOnlyViewSet, PolicyViewSetMixin
+from config.api import (
+    CONFLICT,
+    PolicyModelViewSet,
+    PolicyReadOnlyViewSet,
+    PolicyViewSetMixin,
+    refused,
+)
 from maturity.models import Area
 from value.models import UnitCost
 
@@ -131,10 +137,13 @@ class IdeaViewSet(
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, **kwargs)
 
-    @extend_schema(request=None, responses=IdeaVoteSerializer)
+    @extend_schema(
+        methods=["POST"], request=None, responses={200: IdeaVoteSerializer, 409: CONFLICT}
+    )
+    @extend_schema(methods=["DELETE"], request=None, responses={200: IdeaVoteSerializer})
     @action(detail=True, methods=["post", "delete"])
     def vote(self, request, uuid=None):
-        """POST votes (a second POST changes nothing); DELETE withdraws. 400 on a declined or
+        """POST votes (a second POST changes nothing); DELETE withdraws. 409 on a declined or
         draft idea."""
         idea = self.get_object()
         try:
@@ -145,7 +154,7 @@ class IdeaViewSet(
                 idea, changed = services.idea_vote(idea=idea, user=request.user)
                 voted = True
         except IdeaStateError as error:
-            raise ValidationError({"detail": str(error)}) from None
+            raise refused(error) from None
         return Response({"voted": voted, "changed": changed, "vote_count": idea.vote_count})
 
     @extend_schema(responses=IdeaScoreSerializer)
@@ -165,17 +174,17 @@ class IdeaViewSet(
         ]
         return Response(IdeaScoreSerializer({"score": breakdown.total, "parts": parts}).data)
 
-    @extend_schema(request=IdeaReviewSerializer, responses=IdeaSerializer)
+    @extend_schema(request=IdeaReviewSerializer, responses={200: IdeaSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def review(self, request, uuid=None):
-        """The CoE's effort and risk estimate (CoE only)."""
+        """The CoE's effort and risk estimate (CoE only); an idea not open for it is a 409."""
         idea = self.get_object()
         payload = IdeaReviewSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         try:
             services.idea_review(idea=idea, actor=request.user, **payload.validated_data)
         except IdeaStateError as error:
-            raise ValidationError({"detail": str(error)}) from None
+            raise refused(error) from None
         return self._read(idea)
 
 

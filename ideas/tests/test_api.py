@@ -93,7 +93,8 @@ def test_votes_are_idempotent_and_closed_on_declined_ideas(client, unit, maker, 
     assert client.delete(url).json() == {"voted": False, "changed": True, "vote_count": 0}
     Idea.objects.filter(pk=idea.pk).update(status="declined", decline_reason="No")
     response = client.post(url)
-    assert response.status_code == 400 and "declined" in response.json()["detail"]
+    assert response.status_code == 409
+    assert response.json() == {"detail": "Votes are closed on a draft or declined idea."}
 
 
 def test_score_parts_and_review_only_by_the_coe(client, unit, maker, coe_lead):
@@ -143,3 +144,14 @@ def test_api_list_query_count_is_flat(client, unit, maker, django_assert_max_num
 
 def test_anonymous_api_is_refused(client, db):
     assert client.get("/api/v1/ideas/").status_code in (401, 403)
+
+
+def test_reviewing_a_declined_idea_is_a_409_with_the_reason(client, unit, maker, coe_lead):
+    idea = IdeaFactory(business_unit=unit, author=maker)
+    Idea.objects.filter(pk=idea.pk).update(status="declined", decline_reason="No")
+    client.force_login(coe_lead)
+    response = client.post(f"/api/v1/ideas/{idea.uuid}/review/", {"effort": "s", "risk": 0})
+    assert response.status_code == 409
+    assert response.json() == {"detail": "Only submitted ideas still open can be scored."}
+    idea.refresh_from_db()
+    assert idea.status == "declined"

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -8,8 +9,8 @@ from value.models import SolutionUsage
 
 
 class ImportRunSerializer(serializers.ModelSerializer):
-    created_by = serializers.StringRelatedField()
-    confirmed_by = serializers.StringRelatedField()
+    created_by = serializers.StringRelatedField(allow_null=True)  # null: the user was deleted
+    confirmed_by = serializers.StringRelatedField(allow_null=True)  # null until confirmed
     progress = serializers.SerializerMethodField()
 
     class Meta:
@@ -84,12 +85,12 @@ class MappingRuleSerializer(serializers.ModelSerializer):
     def validate_value(self, value: str) -> str:
         value = value.strip()
         if not value:
-            raise serializers.ValidationError("The value is empty.")
+            raise serializers.ValidationError(_("The value is empty."))
         return value
 
     def validate_position(self, position: int) -> int:
         if position > 100_000:
-            raise serializers.ValidationError("Use a position of at most 100000.")
+            raise serializers.ValidationError(_("Use a position of at most 100000."))
         return position
 
     @extend_schema_field(MappingPreviewSerializer(allow_null=True))

@@ -6,7 +6,13 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from config.api import PolicyModelViewSet, PolicyReadOnlyViewSet, PolicyViewSetMixin
+from config.api import (
+    CONFLICT,
+    PolicyModelViewSet,
+    PolicyReadOnlyViewSet,
+    PolicyViewSetMixin,
+    refused,
+)
 from inventory import mapping, services
 from inventory.models import ImportRun, MappingRule
 from inventory.sources import FileRejected
@@ -53,16 +59,16 @@ class ImportRunViewSet(PolicyReadOnlyViewSet):
             raise ValidationError({"file": str(exc)}) from exc
         return Response(ImportRunSerializer(run).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={200: ImportRunSerializer})
+    @extend_schema(request=None, responses={200: ImportRunSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def confirm(self, request, uuid=None):
+        """Import a previewed run. 409 when another import is working, or the run is not
+        waiting for confirmation (already confirmed, or with rejected rows)."""
         run = self.get_object()
         try:
             run = services.run_confirm(run=run, actor=request.user)
-        except services.RunBusy as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-        except services.RunStateError as exc:
-            raise ValidationError({"detail": str(exc)}) from exc
+        except (services.RunBusy, services.RunStateError) as exc:
+            raise refused(exc) from exc
         return Response(ImportRunSerializer(run).data)
 
     @extend_schema(responses={200: ImportChangeSerializer(many=True)})

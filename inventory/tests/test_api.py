@@ -48,7 +48,7 @@ def test_upload_preview_confirm_through_the_api(client, coe_lead, unit):
     confirmed = client.post(f"{RUNS}{run.uuid}/confirm/")
     assert confirmed.json()["status"] == "committing"
     again = client.post(f"{RUNS}{run.uuid}/confirm/")
-    assert again.status_code == 400
+    assert again.status_code == 409 and "detail" in again.json()
 
 
 def test_upload_without_a_file_or_over_the_limit_is_a_400(client, coe_lead, settings):

@@ -9,7 +9,13 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
-from config.api import PolicyReadOnlyViewSet, PolicyViewSetMixin
+from config.api import (
+    CONFLICT,
+    Conflict,
+    OneObjectListSchema,
+    PolicyReadOnlyViewSet,
+    PolicyViewSetMixin,
+)
 
 from .. import services, teams
 from ..models import Notification, NotificationPreference, TeamsChannel
@@ -54,6 +60,7 @@ class NotificationPreferenceViewSet(PolicyViewSetMixin, viewsets.GenericViewSet)
     lookup_value_regex = "[a-z_]+"
     pagination_class = None
     filter_backends: list = []
+    schema = OneObjectListSchema()  # the list is one page object built by hand
 
     def get_queryset(self):
         # The rows are built per kind (`_rows`); DRF's generic parts (ordering, CSV errors) still
@@ -79,7 +86,9 @@ class NotificationPreferenceViewSet(PolicyViewSetMixin, viewsets.GenericViewSet)
             for p in services.preferences_of(self.request.user)
         }
 
-    @extend_schema(responses=PreferencePageSerializer)
+    @extend_schema(
+        operation_id="v1_notification_preferences_list", responses=PreferencePageSerializer
+    )
     def list(self, request):
         # Every kind on one page, in the shape of the API's other lists.
         rows = PreferenceSerializer(list(self._rows().values()), many=True).data
@@ -184,14 +193,13 @@ class TeamsChannelViewSet(
         self._save(serializer, channel)
         return Response(self.get_serializer(self.get_queryset().get(pk=channel.pk)).data)
 
-    @extend_schema(request=None, responses={202: {"type": "object"}})
+    @extend_schema(request=None, responses={202: {"type": "object"}, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def test(self, request, uuid=None):
+        """Post a test card; a disabled channel is a 409 until it has a new webhook URL."""
         channel = self.get_object()
         if not channel.is_active:
-            raise ValidationError(
-                {"detail": gettext("The channel is disabled: enter a new webhook URL.")}
-            )
+            raise Conflict(gettext("The channel is disabled: enter a new webhook URL."))
         notification = services.channel_test(channel=channel, actor=request.user)
         return Response(
             {"notification": str(notification.uuid), "status": notification.status},

@@ -130,3 +130,17 @@ def test_coe_creates_a_channel_the_url_never_comes_back(api, coe_lead, unit):
     test = api.post(f"/api/v1/teams-channels/{body['uuid']}/test/")
     assert test.status_code == 202
     assert Notification.objects.filter(kind="channel_test").count() == 1
+
+
+def test_testing_a_disabled_channel_is_a_409_with_the_reason(api, coe_lead, unit):
+    api.force_authenticate(coe_lead)
+    created = api.post(
+        "/api/v1/teams-channels/",
+        {"name": "Finance", "business_unit": unit.slug, "webhook_url": WEBHOOK},
+        format="json",
+    ).json()
+    TeamsChannel.objects.filter(uuid=created["uuid"]).update(is_active=False)
+    response = api.post(f"/api/v1/teams-channels/{created['uuid']}/test/")
+    assert response.status_code == 409
+    assert response.json() == {"detail": "The channel is disabled: enter a new webhook URL."}
+    assert not Notification.objects.filter(kind="channel_test").exists()

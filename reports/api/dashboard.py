@@ -51,7 +51,7 @@ class DashboardViewSet(viewsets.ViewSet):
                 dict.fromkeys(unknown, gettext("Unknown parameter. Allowed: period, unit."))
             )
         units = dashboard.unit_choices()
-        period = request.query_params.get("period") or dashboard.DEFAULT_PERIOD
+        period = request.query_params.get("period", dashboard.DEFAULT_PERIOD)
         if period not in dashboard.PERIODS:
             raise ValidationError(
                 {

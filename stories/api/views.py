@@ -14,7 +14,14 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from config.api import PolicyModelViewSet, PolicyReadOnlyViewSet, PolicyViewSetMixin
+from config.api import (
+    CONFLICT,
+    Conflict,
+    PolicyModelViewSet,
+    PolicyReadOnlyViewSet,
+    PolicyViewSetMixin,
+    refused,
+)
 
 from .. import services
 from ..models import Newsletter, NewsletterItem, ShowAndTellSession, Story, StoryMetric
@@ -231,21 +238,26 @@ class StoryViewSet(
         self._change_images(story, remove)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(request=None, responses=StorySerializer)
+    @extend_schema(request=None, responses={200: StorySerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def submit(self, request, uuid=None):
-        """Send a draft (or a story sent back) to the CoE."""
+        """Send a draft (or a story sent back) to the CoE; a story in another status, or
+        without a title and an overview, is a 409."""
         story = self.get_object()
         try:
             services.story_submit(story=story, actor=request.user)
         except StoryStateError as error:
-            raise ValidationError({"detail": str(error)}) from None
+            raise refused(error) from None
         return self._read(story)
 
-    @extend_schema(request=StoryReviewInputSerializer, responses=StorySerializer)
+    @extend_schema(
+        request=StoryReviewInputSerializer, responses={200: StorySerializer, 409: CONFLICT}
+    )
     @action(detail=True, methods=["post"])
     def review(self, request, uuid=None):
-        """A CoE decision: start_review, request_changes, approve, publish or reject."""
+        """A CoE decision: start_review, request_changes, approve, publish or reject. A
+        decision the story's status does not allow (approving an approved story) is a 409;
+        sending back or rejecting without a comment is a 400."""
         story = self.get_object()
         payload = StoryReviewInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -258,43 +270,52 @@ class StoryViewSet(
                 base_url=request.build_absolute_uri("/"),
             )
         except StoryStateError as error:
-            raise ValidationError({"detail": str(error)}) from None
+            raise refused(error, field="comment") from None
         return self._read(story)
 
-    @extend_schema(request=StoryScoreInputSerializer, responses=StorySerializer)
+    @extend_schema(
+        request=StoryScoreInputSerializer, responses={200: StorySerializer, 409: CONFLICT}
+    )
     @action(detail=True, methods=["post"])
     def score(self, request, uuid=None):
-        """The five selection criteria, each 1-5."""
+        """The five selection criteria, each 1-5; a story not yet in review is a 409."""
         story = self.get_object()
         payload = StoryScoreInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         try:
             services.story_score(story=story, reviewer=request.user, scores=payload.validated_data)
         except StoryStateError as error:
-            raise ValidationError({"detail": str(error)}) from None
+            raise refused(error) from None
         return self._read(story)
 
-    @extend_schema(request=None, responses=StoryLikeOutputSerializer)
+    @extend_schema(request=None, responses={200: StoryLikeOutputSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def like(self, request, uuid=None):
-        """Like a published story, or take the like back."""
+        """Like a published story, or take the like back; a story not published is a 409."""
         story = self.get_object()
         if not story.is_published:
-            raise ValidationError({"detail": gettext("Only published stories can be liked.")})
+            raise Conflict(gettext("Only published stories can be liked."))
         liked = services.story_toggle_like(story=story, user=request.user)
         return Response({"liked": liked, "like_count": story.likes.count()})
 
     @extend_schema(
         request=StoryRecordValueInputSerializer,
-        responses={201: StoryRecordValueOutputSerializer, 200: StoryRecordValueOutputSerializer},
+        responses={
+            201: StoryRecordValueOutputSerializer,
+            200: StoryRecordValueOutputSerializer,
+            409: CONFLICT,
+        },
     )
     @action(detail=True, methods=["post"], url_path="record-value")
     def record_value(self, request, uuid=None):
         """Turn the published story's metrics into value records of its solution, one per metric
-        and month. 201 with the records created; 200 when every month was already recorded."""
+        and month. 201 with the records created; 200 when every month was already recorded;
+        409 for a story not published."""
         story = self.get_object()
         payload = StoryRecordValueInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
+        if not story.is_published:
+            raise Conflict(gettext("Only published stories can be turned into value records."))
         data = payload.validated_data
         metrics = {m.uuid: m for m in story.metrics.all()}
         unknown = [
@@ -473,33 +494,37 @@ class NewsletterViewSet(
                 stories=[found[u] for u in uuids],
             )
         except NewsletterStateError as error:
-            raise ValidationError({"detail": str(error)}) from None
+            raise refused(error, field="stories") from None
 
     @extend_schema(request=NewsletterWriteSerializer, responses={201: NewsletterSerializer})
     def create(self, request, *args, **kwargs):
         """Compose a draft issue from published stories, in the order given."""
         return self._read(self._save(request), status.HTTP_201_CREATED)
 
-    @extend_schema(request=NewsletterWriteSerializer, responses=NewsletterSerializer)
+    @extend_schema(
+        request=NewsletterWriteSerializer, responses={200: NewsletterSerializer, 409: CONFLICT}
+    )
     def update(self, request, *args, **kwargs):
-        """Change a draft issue; a sent one is a 400."""
+        """Change a draft issue; a sent one is a 409."""
         newsletter = self.get_object()
         return self._read(self._save(request, newsletter, partial=kwargs.get("partial", False)))
 
-    @extend_schema(request=NewsletterWriteSerializer, responses=NewsletterSerializer)
+    @extend_schema(
+        request=NewsletterWriteSerializer, responses={200: NewsletterSerializer, 409: CONFLICT}
+    )
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, partial=True, **kwargs)
 
-    @extend_schema(request=None, responses=NewsletterSerializer)
+    @extend_schema(request=None, responses={200: NewsletterSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"])
     def send(self, request, uuid=None):
         """Send a draft issue to every active subscriber, in the background. Sending again
-        (or an issue without stories) is a 400: nobody gets an issue twice."""
+        (or an issue without stories) is a 409: nobody gets an issue twice."""
         newsletter = self.get_object()
         try:
             services.newsletter_send(
                 newsletter=newsletter, actor=request.user, base_url=request.build_absolute_uri("/")
             )
         except NewsletterStateError as error:
-            raise ValidationError({"detail": str(error)}) from None
+            raise refused(error) from None
         return self._read(newsletter)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 
 from accounts.policy import require
 from accounts.services import audit_record
+from config.errors import StateConflict
 from config.jobs import enqueue_on_commit
 
 from ..models import (
@@ -27,6 +28,11 @@ class NewsletterStateError(Exception):
     """The newsletter is not in a state that allows this action."""
 
 
+class NewsletterStatusError(NewsletterStateError, StateConflict):
+    """The issue's status (sent, or no stories yet) does not allow the step; the API answers
+    409."""
+
+
 @transaction.atomic
 def newsletter_save(
     *, actor, subject: str, intro: str, stories: list[Story], newsletter: Newsletter | None = None
@@ -39,7 +45,7 @@ def newsletter_save(
     else:
         newsletter = Newsletter.objects.select_for_update().get(pk=newsletter.pk)
         if not newsletter.is_draft:
-            raise NewsletterStateError(gettext("An issue that has been sent cannot be changed."))
+            raise NewsletterStatusError(gettext("An issue that has been sent cannot be changed."))
     if any(not story.is_published for story in stories):
         raise NewsletterStateError(gettext("Only published stories can go into a newsletter."))
     newsletter.subject, newsletter.intro = subject, intro
@@ -76,12 +82,12 @@ def newsletter_send(*, newsletter: Newsletter, actor, base_url: str) -> Newslett
     then the sending task after commit. Raises PermissionDenied or NewsletterStateError."""
     require(actor, "stories.manage_newsletters")
     if not newsletter.items.exists():
-        raise NewsletterStateError(gettext("Add at least one story before sending."))
+        raise NewsletterStatusError(gettext("Add at least one story before sending."))
     started = Newsletter.objects.filter(pk=newsletter.pk, status=Newsletter.Status.DRAFT).update(
         status=Newsletter.Status.SENDING, send_started_at=timezone.now(), base_url=base_url
     )
     if started != 1:
-        raise NewsletterStateError(gettext("This issue is already being sent or was sent."))
+        raise NewsletterStatusError(gettext("This issue is already being sent or was sent."))
     subscriptions = NewsletterSubscription.objects.filter(
         is_active=True, user__is_active=True
     ).exclude(user__email="")

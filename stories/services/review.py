@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from accounts.languages import in_language_of
 from accounts.policy import is_coe, require
 from accounts.services import audit_record
+from config.errors import StateConflict
 from notifications import kinds as notification_kinds
 from notifications.services import notify, notify_channels
 
@@ -29,6 +30,10 @@ S = Story.Status
 
 class StoryStateError(Exception):
     """The story is not in a state that allows this transition."""
+
+
+class StoryStatusError(StoryStateError, StateConflict):
+    """The story's status (or saved content) does not allow the step; the API answers 409."""
 
 
 def _lock(story: Story) -> Story:
@@ -50,7 +55,7 @@ def _transition(
     **changes,
 ) -> Story:
     if story.status not in allowed_from:
-        raise StoryStateError(message)
+        raise StoryStatusError(message)
     before = story.status
     story.status = to
     for field, value in changes.items():
@@ -113,7 +118,7 @@ def story_submit(*, story: Story, actor) -> Story:
     if not (is_coe(actor) or story.author_id == actor.pk):
         require(actor, "stories.review_story")  # raises PermissionDenied
     if not story.title.strip() or not story.overview.strip():
-        raise StoryStateError(
+        raise StoryStatusError(
             gettext("A story needs a title and an overview before it is submitted.")
         )
     return _transition(
@@ -233,7 +238,7 @@ def story_score(*, story: Story, reviewer, scores: dict[str, int | None]) -> Sto
     require(reviewer, "stories.review_story", story)
     story = _lock(story)
     if story.status not in (S.IN_REVIEW, S.APPROVED, S.PUBLISHED):
-        raise StoryStateError(gettext("Stories are scored once they are in review."))
+        raise StoryStatusError(gettext("Stories are scored once they are in review."))
     fields = [field for field, _, _ in Story.CRITERIA]
     for field in fields:
         value = scores.get(field)

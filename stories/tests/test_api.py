@@ -129,7 +129,8 @@ def test_the_review_flow_through_the_api(maker, coe_lead, unit):
               "score_engagement": 2, "score_scalability": 1}  # fmt: skip
     assert coe.post(f"{url}/score/", scores, format="json").json()["score_total"] == 15
     refused = coe.post(f"{url}/review/", {"action": "publish"})
-    assert refused.status_code == 400 and "approved" in refused.json()["detail"]
+    assert refused.status_code == 409
+    assert refused.json() == {"detail": "Only approved stories can be published."}
     coe.post(f"{url}/review/", {"action": "approve"})
     body = coe.post(f"{url}/review/", {"action": "publish"}).json()
     assert body["status"] == "published" and body["published_at"]
@@ -195,3 +196,36 @@ def test_api_list_query_count(maker, url, django_assert_max_num_queries):
     # token, roles, count, page, and one per prefetched relation (tags, metrics, quotes, images)
     with django_assert_max_num_queries(9):
         assert client.get(url).status_code == 200
+
+
+# --- Faults the all-checks fuzzing found (config/tests/test_api_schema.py) ---------------------
+
+
+def test_steps_the_storys_status_does_not_allow_are_a_409_with_the_reason(coe_lead, maker):
+    story = StoryFactory(author=maker, status=S.APPROVED)
+    coe = api(coe_lead)
+    url = f"/api/v1/stories/{story.uuid}"
+    approved_again = coe.post(f"{url}/review/", {"action": "approve"})
+    assert approved_again.status_code == 409
+    assert approved_again.json() == {"detail": "Only stories in review can be approved."}
+    submitted = coe.post(f"{url}/submit/")
+    assert submitted.status_code == 409
+    liked = coe.post(f"{url}/like/")
+    assert liked.status_code == 409
+    assert liked.json() == {"detail": "Only published stories can be liked."}
+    metric = StoryMetricFactory(story=story)
+    body = {"metrics": [{"metric": str(metric.uuid), "method": "money_per_period", "volume": "1"}]}
+    recorded = coe.post(f"{url}/record-value/", body, format="json")
+    assert recorded.status_code == 409
+    assert recorded.json() == {"detail": "Only published stories can be turned into value records."}
+    story.refresh_from_db()
+    assert story.status == S.APPROVED and story.likes.count() == 0
+
+
+def test_sending_back_without_a_comment_stays_a_400_naming_it(coe_lead, maker):
+    story = StoryFactory(author=maker, status=S.IN_REVIEW)
+    response = api(coe_lead).post(
+        f"/api/v1/stories/{story.uuid}/review/", {"action": "request_changes"}
+    )
+    assert response.status_code == 400
+    assert response.json() == {"comment": "Say what should change before sending the story back."}

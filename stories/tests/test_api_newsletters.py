@@ -37,7 +37,7 @@ def test_bad_compositions_are_a_400_with_the_reason(coe_lead):
 
     unpublished = post(stories=[str(published.uuid), str(draft.uuid)])
     assert unpublished.status_code == 400
-    assert unpublished.json()["detail"] == "Only published stories can go into a newsletter."
+    assert unpublished.json() == {"stories": "Only published stories can go into a newsletter."}
     unknown = post(stories=[str(uuid.uuid4())])
     assert unknown.status_code == 400 and "No such story" in unknown.json()["stories"]
     twice = post(stories=[str(published.uuid), str(published.uuid)])
@@ -77,7 +77,7 @@ def test_sending_reaches_each_subscriber_once(coe_lead, django_capture_on_commit
     assert len(callbacks) == 1  # the sending task, published after commit
     assert newsletter.deliveries.count() == 3
     again = api(coe_lead).post(url)
-    assert again.status_code == 400
+    assert again.status_code == 409
     assert again.json()["detail"] == "This issue is already being sent or was sent."
     assert newsletter.deliveries.count() == 3
     # the worker's batches, run twice as a retry would: still one mail per reader
@@ -87,14 +87,14 @@ def test_sending_reaches_each_subscriber_once(coe_lead, django_capture_on_commit
     newsletter.refresh_from_db()
     assert (newsletter.status, newsletter.sent_count) == ("sent", 3)
     changed = api(coe_lead).patch(f"{LIST}{newsletter.uuid}/", {"subject": "x"}, format="json")
-    assert changed.status_code == 400
+    assert changed.status_code == 409
     assert changed.json()["detail"] == "An issue that has been sent cannot be changed."
 
 
 def test_an_issue_without_stories_is_not_sent(coe_lead):
     newsletter = NewsletterFactory()
     response = api(coe_lead).post(f"{LIST}{newsletter.uuid}/send/")
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json()["detail"] == "Add at least one story before sending."
     assert not NewsletterDelivery.objects.exists()
 

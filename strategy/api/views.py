@@ -10,7 +10,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from accounts.policy import require
-from config.api import PolicyModelViewSet, PolicyReadOnlyViewSet
+from config.api import CONFLICT, PolicyModelViewSet, PolicyReadOnlyViewSet, refused
 from strategy import services
 from strategy.models import CheckIn, Initiative, KeyResult, Kpi, Objective, Plan
 
@@ -30,14 +30,15 @@ NO_DELETE = ["get", "post", "put", "patch", "head", "options"]
 
 
 def _saved(call):
-    """Run a service; a model-level validation error becomes a 400, never a 500."""
+    """Run a service; a model-level validation error becomes a 400, never a 500, and a
+    conflict with what is stored (services.StrategyConflict) a 409."""
     try:
         return call()
     except DjangoValidationError as error:
         detail = error.message_dict if hasattr(error, "message_dict") else error.messages
         raise ValidationError(detail) from error
     except services.StrategyError as error:
-        raise ValidationError({"detail": str(error)}) from error
+        raise refused(error) from error
 
 
 class PlanViewSet(PolicyModelViewSet):
@@ -138,10 +139,13 @@ class KeyResultViewSet(PolicyModelViewSet):
     def perform_destroy(self, instance):
         services.key_result_delete(key_result=instance, actor=self.request.user)
 
-    @extend_schema(request=CheckInInputSerializer, responses={201: CheckInSerializer})
+    @extend_schema(
+        request=CheckInInputSerializer, responses={201: CheckInSerializer, 409: CONFLICT}
+    )
     @action(detail=True, methods=["post"], url_path="check-in")
     def check_in(self, request, uuid=None):
-        """Record a new value; only the owner, CoE leads and admins may (else 403)."""
+        """Record a new value; only the owner, CoE leads and admins may (else 403). A deleted
+        key result is a 409."""
         kr = self.get_object()
         require(request.user, "strategy.check_in", kr)
         payload = CheckInInputSerializer(data=request.data)
@@ -239,12 +243,13 @@ class KpiViewSet(PolicyModelViewSet):
     @extend_schema(
         methods=["POST"],
         request=MeasurementInputSerializer,
-        responses={201: KpiMeasurementSerializer},
+        responses={201: KpiMeasurementSerializer, 409: CONFLICT},
     )
     @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def measurements(self, request, uuid=None):
         """GET: every measurement, oldest first. POST: record one (the KPI's owner, CoE leads
-        and admins); key results bound to the KPI are checked in with it."""
+        and admins); key results bound to the KPI are checked in with it. A second
+        measurement for the same date is a 409."""
         kpi = self.get_object()
         if request.method == "GET":
             rows = kpi.measurements.select_related("recorded_by", "kpi").order_by("measured_on")

@@ -170,7 +170,8 @@ def test_kpi_measurement_through_the_api_checks_in_bound_key_results(coe_lead, m
     kr.refresh_from_db()
     assert kr.current == Decimal(25)
     again = api(coe_lead).post(url, {"measured_on": "2026-02-01", "value": "26"})
-    assert again.status_code == 400 and KpiMeasurement.objects.count() == 1
+    assert again.status_code == 409 and KpiMeasurement.objects.count() == 1
+    assert again.json() == {"detail": "This KPI already has a measurement for that date."}
     rows = api(maker).get(url).json()
     assert [row["value"] for row in rows] == ["25.00"]
 

@@ -1,11 +1,18 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from accounts.api.permissions import PolicyPermission
-from config.api import KeysetPagination, PolicyModelViewSet
+from config.api import (
+    CONFLICT,
+    KeysetPagination,
+    OneObjectListSchema,
+    PolicyModelViewSet,
+    refused,
+)
 from value import figures, services
 from value.models import ProgrammeCost, Solution, UnitCost, ValueRecord
 
@@ -23,6 +30,8 @@ def _django_errors(exc: DjangoValidationError) -> ValidationError:
     return ValidationError(getattr(exc, "message_dict", None) or {"detail": exc.messages})
 
 
+# A solution with value records is retired, not deleted: 409.
+@extend_schema_view(destroy=extend_schema(responses={204: None, 409: CONFLICT}))
 class SolutionViewSet(PolicyModelViewSet):
     """The solution inventory: every solution for readers, their own for makers."""
 
@@ -64,7 +73,7 @@ class SolutionViewSet(PolicyModelViewSet):
         try:
             services.solution_delete(solution=instance, actor=self.request.user)
         except services.ValueRecordError as exc:
-            raise ValidationError({"detail": str(exc)}) from exc
+            raise refused(exc) from exc
 
 
 class ValueRecordViewSet(PolicyModelViewSet):
@@ -150,9 +159,19 @@ class ValueFiguresViewSet(viewsets.ViewSet):
 
     permission_classes = [PolicyPermission]
     policy_actions = {"read": "value.view_value", "write": "value.edit_value"}
+    schema = OneObjectListSchema()  # one object of figures, not a list
 
-    @extend_schema(parameters=[FiguresQuerySerializer], responses={200: RoiFiguresSerializer})
+    @extend_schema(
+        operation_id="v1_value_figures_list",
+        parameters=[FiguresQuerySerializer],
+        responses={200: RoiFiguresSerializer},
+    )
     def list(self, request):
+        empty = sorted(name for name, value in request.query_params.items() if not value.strip())
+        if empty:  # the serializer would read an empty `?unit=` as "left out"
+            raise ValidationError(
+                dict.fromkeys(empty, _("Give a value, or leave the parameter out."))
+            )
         query = FiguresQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         start, end = query.validated_data["start"], query.validated_data["end"]

@@ -204,3 +204,72 @@ def test_value_records_refuse_a_bad_cursor(api, coe_lead, solution):
     assert response.status_code == 400
     response = api.get("/api/v1/value-records/", {"ordering": "month,amount"})
     assert response.status_code == 400 and "ordering" in response.json()
+
+
+# --- Faults the all-checks fuzzing found (config/tests/test_api_schema.py) ---------------------
+
+
+@pytest.mark.parametrize("junk", ["xyz", "maybe", "2"])
+def test_a_yes_no_filter_that_is_not_true_or_false_is_a_400_naming_it(api, coe_lead, junk):
+    UnitCostFactory(name="Staff hour", measure="hour", is_staff_hour=True)
+    api.force_authenticate(coe_lead)
+    response = api.get("/api/v1/unit-costs/", {"is_staff_hour": junk})
+    assert response.status_code == 400
+    assert response.json() == {"is_staff_hour": [f"Use true or false, not {junk!r}."]}
+
+
+@pytest.mark.parametrize("name", ["is_staff_hour", "business_unit__slug", "measure"])
+def test_a_filter_without_a_value_is_a_400_naming_it(api, coe_lead, name):
+    # django-filter would ignore it and list everything.
+    api.force_authenticate(coe_lead)
+    response = api.get("/api/v1/unit-costs/", {name: ""})
+    assert response.status_code == 400
+    assert response.json() == {name: "Give a value, or leave the parameter out."}
+
+
+def test_a_yes_no_filter_keeps_the_rows_it_names(api, coe_lead):
+    UnitCostFactory(name="Staff hour", measure="hour", is_staff_hour=True)
+    UnitCostFactory(name="Licence", measure="item", is_staff_hour=False)
+    api.force_authenticate(coe_lead)
+
+    def names(value):
+        response = api.get("/api/v1/unit-costs/", {"is_staff_hour": value})
+        return [row["name"] for row in response.json()["results"]]
+
+    assert names("true") == ["Staff hour"]
+    assert names("false") == ["Licence"]
+    assert names("1") == ["Staff hour"]
+    assert [r["name"] for r in api.get("/api/v1/unit-costs/").json()["results"]] == [
+        "Licence",
+        "Staff hour",
+    ]
+
+
+def test_deleting_a_solution_with_value_records_is_a_409_with_the_reason(api, coe_lead, solution):
+    ValueRecordFactory(solution=solution, month=date(2026, 1, 1))
+    api.force_authenticate(coe_lead)
+    response = api.delete(f"/api/v1/solutions/{solution.uuid}/")
+    assert response.status_code == 409
+    assert response.json() == {"detail": "This solution has value records; retire it."}
+    assert Solution.objects.filter(pk=solution.pk).exists()
+
+
+def test_an_empty_text_for_a_relation_in_json_is_a_400_and_null_means_none(api, coe_lead):
+    api.force_authenticate(coe_lead)
+    body = {"name": "Licence", "measure": "item", "amount": "10"}
+    empty = api.post("/api/v1/unit-costs/", {**body, "business_unit": ""}, format="json")
+    assert empty.status_code == 400
+    assert empty.json() == {"business_unit": ["Give a value, or null for none."]}
+    assert not UnitCost.objects.exists()
+    none = api.post("/api/v1/unit-costs/", {**body, "business_unit": None}, format="json")
+    assert none.status_code == 201 and none.json()["business_unit"] is None
+
+
+@pytest.mark.parametrize(
+    ("url", "name"), [("/api/v1/value-figures/", "unit"), ("/api/v1/solutions/", "ordering")]
+)
+def test_an_empty_figures_scope_or_ordering_is_a_400_naming_it(api, executive, url, name):
+    api.force_authenticate(executive)
+    response = api.get(url, {name: ""})
+    assert response.status_code == 400
+    assert response.json() == {name: "Give a value, or leave the parameter out."}
