@@ -5,19 +5,38 @@ whole in memory, and the comparison with what is stored is one SQL statement ins
 (or a Python object) per row. Temporary tables live for the database session of the import and
 are emptied before each use.
 
+Elsewhere (the embedded SQLite set-up, `connection.vendor != "postgresql"`) every function takes
+a portable path with the same results: rows are inserted with `executemany` in chunks, PostgreSQL's
+tuning (`work_mem`, ANALYZE) is skipped, and the comparison is written in SQL SQLite accepts. It
+serves a demo-sized organisation; speed there is not a goal.
+
 SQL here is built from our own table and column names (quoted) and constants, never from
 data: values always travel as parameters or through COPY (hence the S608 exemptions)."""
 
 import io
 import json
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from itertools import islice
 from uuid import UUID, uuid4
 
 from django.db import connection, models
 from django.utils import timezone
 
 COPY_CHUNK = 20_000
+
+
+def _is_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def batched(rows: Iterable, size: int):
+    """Lists of up to `size` rows (itertools.batched arrives with Python 3.12)."""
+    rows = iter(rows)
+    while chunk := list(islice(rows, size)):
+        yield chunk
+
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
@@ -58,11 +77,15 @@ def copy_text(value) -> str:
 def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
     """COPY rows (sequences in `columns` order) into `table`, COPY_CHUNK rows at a time.
     Returns the number of rows copied."""
+    if not _is_postgresql():
+        return _insert_many(table, columns, (tuple(map(_portable, row)) for row in rows))
     return copy_lines(table, columns, ("\t".join(map(copy_text, row)) for row in rows))
 
 
 def copy_lines(table: str, columns: Sequence[str], lines: Iterable[str]) -> int:
     """COPY lines already in COPY's text format (tab-separated, escaped, no newline)."""
+    if not _is_postgresql():
+        return _insert_many(table, columns, map(_parse_line, lines))
     statement = (
         f"COPY {connection.ops.quote_name(table)} "
         f"({', '.join(connection.ops.quote_name(c) for c in columns)}) FROM STDIN"
@@ -91,6 +114,52 @@ def copy_lines(table: str, columns: Sequence[str], lines: Iterable[str]) -> int:
             flush()
             copied += pending
     return copied
+
+
+def _portable(value):
+    """One value as a parameter of the portable path: what COPY's text would have meant."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return str(value)  # a TextChoices member becomes its plain text
+    if isinstance(value, datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, date):
+        return connection.ops.adapt_datefield_value(value)
+    if isinstance(value, UUID):
+        return value.hex  # how Django stores a UUIDField outside PostgreSQL
+    if isinstance(value, dict | list):
+        return json.dumps(value)
+    if isinstance(value, int | float) or value is None:
+        return value
+    return str(value)  # a Decimal, …
+
+
+_UNESCAPES = {"\\\\": "\\", "\\t": "\t", "\\n": "\n", "\\r": "\r"}
+_ESCAPED = re.compile(r"\\[\\tnr]")
+
+
+def _parse_line(line: str) -> tuple:
+    """The values of one line in COPY's text format (\\N is NULL), as text."""
+    return tuple(
+        None if field == "\\N" else _ESCAPED.sub(lambda m: _UNESCAPES[m.group(0)], field)
+        for field in line.split("\t")
+    )
+
+
+def _insert_many(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
+    """The portable COPY: INSERT rows with executemany, COPY_CHUNK rows at a time."""
+    quote = connection.ops.quote_name
+    statement = (
+        f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    inserted = 0
+    with connection.cursor() as cursor:
+        for chunk in batched(rows, COPY_CHUNK):
+            cursor.executemany(statement, chunk)
+            inserted += len(chunk)
+    return inserted
 
 
 def model_defaults(model, given: Sequence[str]) -> tuple[list[str], list[str], list]:
@@ -123,6 +192,8 @@ def model_defaults(model, given: Sequence[str]) -> tuple[list[str], list[str], l
 def copy_new(model, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
     """Insert new rows of `model`: `columns` as given, streamed with COPY into a temporary
     table, then one INSERT … SELECT that adds every other NOT NULL column's default."""
+    if not _is_postgresql():
+        return _copy_new_portable(model, columns, rows)
     quote = connection.ops.quote_name
     table = model._meta.db_table
     stage = f"{table}_new"
@@ -148,6 +219,12 @@ def temp_table_like(name: str, table: str, columns: Sequence[str]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {quote(name)}")
         listed = ", ".join(quote(c) for c in columns)
+        if not _is_postgresql():  # no WITH NO DATA: a query that returns no row
+            cursor.execute(
+                f"""CREATE TEMPORARY TABLE {quote(name)} AS
+                SELECT {listed} FROM {quote(table)} WHERE 1 = 0"""  # noqa: S608
+            )
+            return
         cursor.execute(
             f"""CREATE TEMPORARY TABLE {quote(name)} AS
             SELECT {listed} FROM {quote(table)} WITH NO DATA"""  # noqa: S608
@@ -157,6 +234,8 @@ def temp_table_like(name: str, table: str, columns: Sequence[str]) -> None:
 def update_from(model, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
     """UPDATE rows of `model` by primary key from (pk, *columns) rows, through a temporary
     table filled with COPY: one statement, whatever the number of rows. Returns rows updated."""
+    if not _is_postgresql():
+        return _update_from_portable(model, columns, rows)
     quote = connection.ops.quote_name
     table = model._meta.db_table
     stage = f"{table}_stage"
@@ -171,6 +250,70 @@ def update_from(model, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
         )
         updated = cursor.rowcount
         cursor.execute(f"DROP TABLE {quote(stage)}")
+    return updated
+
+
+def _fields_of(model, columns: Sequence[str]) -> list:
+    by_column = {}
+    for field in model._meta.concrete_fields:
+        by_column[field.attname] = by_column[field.column] = field
+    return [by_column[column] for column in columns]
+
+
+def _copy_new_portable(model, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
+    """copy_new outside PostgreSQL: the rows, each with the same defaults (a fresh UUID made
+    here for each row), inserted with executemany."""
+    fields = _fields_of(model, columns)
+    extra, expressions, params = model_defaults(model, columns)
+    extra_fields = _fields_of(model, extra)
+    fixed = iter(params)
+    # Per extra column: its one value, or None when each row needs its own (a uuid4 default).
+    defaults = [next(fixed) if expression == "%s" else None for expression in expressions]
+
+    def values():
+        for row in rows:
+            yield (
+                *(
+                    field.get_db_prep_save(value, connection)
+                    for field, value in zip(fields, row, strict=True)
+                ),
+                *(
+                    value
+                    if value is not None
+                    else field.get_db_prep_save(field.get_default(), connection)
+                    for field, value in zip(extra_fields, defaults, strict=True)
+                ),
+            )
+
+    return _insert_many(model._meta.db_table, [*columns, *extra], values())
+
+
+def _update_from_portable(model, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
+    """update_from outside PostgreSQL: one UPDATE by primary key per row, with executemany."""
+    quote = connection.ops.quote_name
+    fields = _fields_of(model, columns)
+    pk = model._meta.pk
+    assignments = ", ".join(f"{quote(c)} = %s" for c in columns)
+    statement = (
+        f"UPDATE {quote(model._meta.db_table)} SET {assignments} "  # noqa: S608
+        f"WHERE {quote(pk.column)} = %s"
+    )
+
+    def values():
+        for pk_value, *row in rows:
+            yield (
+                *(
+                    field.get_db_prep_save(value, connection)
+                    for field, value in zip(fields, row, strict=True)
+                ),
+                pk.get_db_prep_save(pk_value, connection),
+            )
+
+    updated = 0
+    with connection.cursor() as cursor:
+        for chunk in batched(values(), COPY_CHUNK):
+            cursor.executemany(statement, chunk)
+            updated += cursor.rowcount
     return updated
 
 
@@ -190,7 +333,8 @@ class UsageStage:
         self.rows = 0
         self.compared = False
         with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('work_mem', %s, false)", [self.WORK_MEM])
+            if _is_postgresql():
+                cursor.execute("SELECT set_config('work_mem', %s, false)", [self.WORK_MEM])
             cursor.execute(f"DROP TABLE IF EXISTS {self.DIFF}")
             cursor.execute(f"DROP TABLE IF EXISTS {self.TABLE}")
             cursor.execute(
@@ -201,6 +345,16 @@ class UsageStage:
 
     def add(self, usage_rows) -> None:
         """Stage a chunk of inventory.sources.rows.UsageRow."""
+        if not _is_postgresql():
+            self.rows += _insert_many(
+                self.TABLE,
+                self.COLUMNS,
+                (
+                    (u.line, u.resource_id, u.month.isoformat(), u.runs, u.launches, u.active_users)
+                    for u in usage_rows
+                ),
+            )
+            return
         # Formatted here, by known types: the generic copy_text would cost a call per value.
         self.rows += copy_lines(
             self.TABLE,
@@ -228,14 +382,38 @@ class UsageStage:
         LEFT JOIN value_solutionusage u ON u.solution_id = v.id AND u.month = f.month
     """  # noqa: S608
 
+    # The same outside PostgreSQL: the first line by min(line) per (resource, month), joined
+    # back; stored figures compared column by column with IS NOT (NULL-safe, as IS DISTINCT
+    # FROM is: no stored row differs).
+    _FIRSTS_PORTABLE = f"""
+        WITH firsts AS (
+            SELECT s.line, s.resource_id, s.month, s.runs, s.launches, s.active_users
+            FROM {TABLE} s
+            JOIN (
+                SELECT resource_id, month, min(line) AS line FROM {TABLE}
+                GROUP BY resource_id, month
+            ) m ON m.resource_id = s.resource_id AND m.month = s.month AND m.line = s.line
+        )
+        SELECT f.line, f.resource_id, f.month, f.runs, f.launches, f.active_users,
+               v.id AS solution_id, u.id AS usage_id,
+               (u.runs IS NOT f.runs OR u.launches IS NOT f.launches
+                OR u.active_users IS NOT f.active_users) AS differs
+        FROM firsts f
+        LEFT JOIN value_solution v ON v.resource_id = f.resource_id AND v.resource_id <> ''
+        LEFT JOIN value_solutionusage u ON u.solution_id = v.id AND u.month = f.month
+    """  # noqa: S608
+
     def counts(self) -> dict:
         """{"write", "unchanged", "rejected"}: rows to insert or change, rows already stored
         with the same figures, and rows rejected (repeated or of an unknown resource). The
         comparison is kept in a temporary table for write()."""
+        postgresql = _is_postgresql()
+        firsts = self._FIRSTS if postgresql else self._FIRSTS_PORTABLE
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {self.TABLE}")
+            if postgresql:
+                cursor.execute(f"ANALYZE {self.TABLE}")
             cursor.execute(f"DROP TABLE IF EXISTS {self.DIFF}")
-            cursor.execute(f"CREATE TEMPORARY TABLE {self.DIFF} AS {self._FIRSTS}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {self.DIFF} AS {firsts}")
             cursor.execute(
                 f"""SELECT count(*) FILTER (WHERE solution_id IS NOT NULL AND differs),
                 count(*) FILTER (WHERE solution_id IS NOT NULL AND NOT differs),
@@ -251,6 +429,8 @@ class UsageStage:
 
     def store_rejections(self, run_id: int) -> int:
         """Add the rejected lines to the run's diff (in line order), straight from SQL."""
+        if not _is_postgresql():
+            return self._store_rejections_portable(run_id)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""
@@ -277,6 +457,34 @@ class UsageStage:
             )
             return cursor.rowcount
 
+    def _store_rejections_portable(self, run_id: int) -> int:
+        """store_rejections outside PostgreSQL: the month as text is the date's first seven
+        characters (how SQLite stores a date), the empty JSON object plain text."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                INSERT INTO inventory_importchange
+                    (run_id, action, line, resource_id, name, reason, fields)
+                SELECT %s, 'rejected', s.line, s.resource_id, '',
+                    CASE WHEN s.line <> s.first_line
+                        THEN substr(s.month, 1, 7) || ' of ' || s.resource_id
+                             || ' is already on line ' || s.first_line
+                        ELSE 'no solution has this resource id' END,
+                    '{{}}'
+                FROM (
+                    SELECT line, resource_id, month, min(line) OVER
+                        (PARTITION BY resource_id, month) AS first_line
+                    FROM {self.TABLE}
+                ) AS s
+                LEFT JOIN value_solution v
+                    ON v.resource_id = s.resource_id AND v.resource_id <> ''
+                WHERE s.line <> s.first_line OR v.id IS NULL
+                ORDER BY s.line
+                """,  # noqa: S608
+                [run_id],
+            )
+            return cursor.rowcount
+
     def write(self) -> int:
         """Insert new monthly rows and update changed ones; rows with the same figures are not
         touched. Returns the rows written."""
@@ -298,4 +506,5 @@ class UsageStage:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {self.DIFF}")
             cursor.execute(f"DROP TABLE IF EXISTS {self.TABLE}")
-            cursor.execute("RESET work_mem")
+            if _is_postgresql():
+                cursor.execute("RESET work_mem")
