@@ -142,8 +142,8 @@ class PageTiming:
 
 
 @contextmanager
-def _quiet(*names: str):
-    """Refusals (403, 405) are expected while crawling as every role: keep them out of the log."""
+def quiet(*names: str):
+    """Refusals (403, 404, 405) are expected while crawling as every role: keep them out of the log."""
     loggers = [logging.getLogger(name) for name in names]
     levels = [logger.level for logger in loggers]
     for logger in loggers:
@@ -163,7 +163,7 @@ def time_pages(*, roles=ROLES, runs: int = 5, per_shape: int = 2) -> list[PageTi
     for role in roles:
         client = Client()
         client.force_login(bench_user(role))
-        with _quiet("django.request", "django.security"):
+        with quiet("django.request", "django.security"):
             found = crawl(client, per_shape=per_shape, seeds=seeds)
         for url, status in found.items():
             if status != 200 or url.endswith("?"):

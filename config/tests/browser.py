@@ -6,16 +6,21 @@ every route without an argument, plus whatever the pages link to. One page per r
 conf is kept (one story, one plan, one solution...), so the number of pages to check follows the
 product's routes, not the amount of demo data."""
 
-import logging
 from collections import deque
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urldefrag, urlparse
 
 from django.conf import settings
 from django.test import Client
 
-from reports.bench_pages import LINK, SKIP_PARTS, SKIP_PREFIXES, parameterless_urls, route_of
+from reports.bench_pages import (
+    LINK,
+    SKIP_PARTS,
+    SKIP_PREFIXES,
+    parameterless_urls,
+    quiet,
+    route_of,
+)
 
 AXE_SOURCE = Path(settings.BASE_DIR, "static", "vendor", "axe.min.js")
 PHONE = {"width": 390, "height": 844}
@@ -24,20 +29,6 @@ WIDTHS = {"phone": PHONE, "desktop": DESKTOP}
 # Pages a crawler must not open in a browser: they act on GET (sign-out is POST-only here, but a
 # link to it would end the session) or they are files.
 NOT_PAGES = (".pdf", ".csv", ".xlsx", ".json", ".ics")
-
-
-@contextmanager
-def quiet(*names: str):
-    """Refusals (403, 404) are expected while crawling as every role: keep them out of the log."""
-    loggers = [logging.getLogger(name) for name in names]
-    levels = [logger.level for logger in loggers]
-    for logger in loggers:
-        logger.setLevel(logging.CRITICAL)
-    try:
-        yield
-    finally:
-        for logger, level in zip(loggers, levels, strict=True):
-            logger.setLevel(level)
 
 
 def discover_pages(client: Client, start: str = "/") -> list[str]:
