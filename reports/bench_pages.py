@@ -143,7 +143,8 @@ class PageTiming:
 
 @contextmanager
 def quiet(*names: str):
-    """Refusals (403, 404, 405) are expected while crawling as every role: keep them out of the log."""
+    """Refusals (403, 404, 405) are expected while crawling as every role: keep them out of the
+    log."""
     loggers = [logging.getLogger(name) for name in names]
     levels = [logger.level for logger in loggers]
     for logger in loggers:
