@@ -62,7 +62,7 @@ def _form_data(payload: dict) -> dict:
 def _form_errors(form) -> dict:
     errors = {}
     for name, messages in form.errors.items():
-        if name.startswith("kr_label_"):
+        if name.startswith(("kr_", "how_")):  # the form's key-result slots
             name = "key_results"
         errors.setdefault("non_field_errors" if name == "__all__" else name, []).extend(messages)
     return errors
