@@ -165,6 +165,6 @@ def test_a_story_decision_reaches_the_author_by_real_smtp(smtp_server, maker, co
     story_services.story_approve(story=story, reviewer=coe_lead)
     assert services.deliver_pending() == 1
     [message] = smtp_server.to(maker.email)
-    assert message["Subject"] == "Your story “Invoice robot”: approved"
+    assert message["Subject"] == "Your story “Invoice robot”: Approved"
     assert "the CoE approved your story" in message.get_body(("plain",)).get_content()
     assert message["List-Unsubscribe"]
