@@ -82,6 +82,9 @@ every_check_schema.config.generation.update(modes=["positive", "negative"])
 # keeps the examples and fuzzing phases; the faults the coverage phase found have tests of
 # their own in each app's test_api.py, and `make fuzz` runs it.
 every_check_schema.config.phases.coverage.enabled = DEEP
+# The same for the server-error run: the all-checks run above sends invalid requests too, so in
+# the suite the coverage phase would mostly repeat it at many times the cost.
+schema.config.phases.coverage.enabled = DEEP
 
 
 @pytest.fixture
