@@ -29,7 +29,7 @@ CREATES_NOTHING = re.compile(
     r"story_score|record_verify|token_revoke|unsubscribe|subject_cadence|assessment_submit|"
     r"assessment_discard|assessment_area|newsletter_send|newsletter_schedule|mark_all_read|"
     r"failure_retry|run_confirm|run_cancel|api_connect|api_revoke|idea_vote|idea_review_action|"
-    r"welcome\.html|settings\.html|weights_form|profile_form|badge_list|set_language"
+    r"welcome\.html|settings\.html|weights_form|profile_form|badge_list|set_language|_edit\b"
 )
 
 
