@@ -88,8 +88,13 @@ class KeysetPagination(BasePagination):
     page_size_query_param = "page_size"
     cursor_query_param = "cursor"
 
+    def check_params(self, request) -> None:
+        """`page_size` as the other lists check it (a CSV export too)."""
+        StandardPagination().check_params(request)
+
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
+        self.check_params(request)
         self.page_size = StandardPagination().get_page_size(request)
         ordering = self.get_ordering(request, queryset, view)
         self.descending = ordering.startswith("-")
@@ -116,14 +121,14 @@ class KeysetPagination(BasePagination):
                 break
         ordering = ordering or [view.keyset_ordering]
         if len(ordering) > 1:
-            raise ValidationError({"ordering": "This list is ordered by one field at a time."})
+            raise ValidationError({"ordering": _("This list is ordered by one field at a time.")})
         return ordering[0]
 
     def decode_cursor(self, request, model):
         raw = request.query_params.get(self.cursor_query_param)
         if raw is None:
             return None
-        refused = ValidationError({"cursor": "Not a cursor of this list: follow the next link."})
+        refused = ValidationError({"cursor": _("Not a cursor of this list: follow the next link.")})
         try:
             data = json.loads(base64.urlsafe_b64decode(raw.encode("ascii")))
             field = model._meta.get_field(self.field)
