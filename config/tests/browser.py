@@ -122,7 +122,8 @@ LAYOUT_FAULTS_JS = """() => {
         const clips = (o) => o === "hidden" || o === "clip";
         if (!clips(style.overflowX) && !clips(style.overflow)) continue;
         if (style.textOverflow === "ellipsis" && el.title) continue;  // the whole text on hover
-        if (el.clientWidth === 0) continue;
+        // A 1 px box is the visually-hidden pattern (a stacked table's header): heard, not seen.
+        if (el.clientWidth <= 1) continue;
         if (el.scrollWidth > el.clientWidth + 1 && el.innerText.trim()) {
             faults.push({kind: "clipped text",
                          detail: `${describe(el)} (${el.scrollWidth} > ${el.clientWidth}): ` +

@@ -23,7 +23,8 @@ def test_a_person_is_found_and_chosen_with_the_keyboard(page, live_server, coe_l
     page.fill("textarea[name=vision]", "Every team automates its own paperwork.")
     page.fill("input[name=starts_on]", "2027-01-01")
     page.fill("input[name=ends_on]", "2027-12-31")
-    control = page.get_by_role("combobox", name="Executive sponsor")  # named by its label
+    # Named by its label (the hidden <select> carries the same name for screen readers).
+    control = page.get_by_role("combobox", name="Executive sponsor").and_(page.locator("input"))
     assert control.get_attribute("id") == "id_sponsor-ts-control"
     control.focus()
     page.keyboard.type("spons")

@@ -85,6 +85,7 @@ def test_the_check_finds_untranslated_and_fuzzy_entries(tmp_path):
     assert problems(catalogue) == [
         "untranslated: 'Key results' (a.py:2)",
         "fuzzy: 'Value' (a.py:3)",
+        "untranslated: 'Story' (stories/models.py:4)",
     ]
 
 
