@@ -40,11 +40,11 @@ def test_an_idea_goes_from_a_maker_through_votes_and_the_coe_into_the_inventory(
     page.fill("#id_minutes_after", "5")
     # The key-result picker (the shared one) searches as you type; only active plans' key
     # results are offered.
-    control = page.get_by_role("combobox", name="Key result 1")
+    control = page.get_by_role("combobox", name="Key result 1").and_(page.locator("input"))
     control.focus()
     page.keyboard.type("re-key")
     page.locator("#id_kr_1-ts-dropdown .option", has_text="Cut manual re-keying by 30 %").click()
-    control = page.get_by_role("combobox", name="Key result 2")
+    control = page.get_by_role("combobox", name="Key result 2").and_(page.locator("input"))
     control.focus()
     page.keyboard.type("maker community")
     page.wait_for_timeout(800)
