@@ -6,14 +6,12 @@ Questions are matched by key (SV-1, ...) and options by (question, level), so re
 duplicates. An unchanged file writes nothing, so questions edited in the admin stay as edited;
 a changed file updates by key. Assessments already started keep their own copies of the texts."""
 
-import hashlib
-import json
 from pathlib import Path
 
 from django.db import transaction
 from django.utils import translation
 
-from config.content_languages import SOURCE_LANGUAGE, column_names, columns, read_translations
+from config.content_languages import SOURCE_LANGUAGE, column_names, columns, read_content
 from maturity.loader import ContentError
 from maturity.models import Area
 from maturity.upsert import upsert
@@ -34,10 +32,7 @@ def load_question_bank(path: Path = CONTENT_FILE, *, force: bool = False) -> str
 
 
 def _load(path: Path, *, force: bool) -> str:
-    raw = path.read_bytes()
-    translations, translated_raw = read_translations(path)
-    digest = hashlib.sha256(raw + translated_raw).hexdigest()
-    data = json.loads(raw)
+    data, translations, digest = read_content(path)
     found = {
         language: {item["key"]: item for item in other.get("questions", [])}
         for language, other in translations.items()

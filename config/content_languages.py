@@ -4,6 +4,7 @@ each other language has a file beside it with the same keys and only the text tr
 missing text in it, leaves that language's column empty: readers then get the English text
 (django-modeltranslation's fallback), as for anything an organisation adds itself."""
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -44,6 +45,14 @@ def read_translations(english: Path, locate=translated_file) -> tuple[dict, byte
             found[language] = json.loads(data)
             raw += data
     return found, raw
+
+
+def read_content(english: Path) -> tuple[dict, dict, str]:
+    """The English file parsed, its translations ({language: parsed file}) and one content hash
+    over all of them (a changed translation is changed content)."""
+    raw = english.read_bytes()
+    translations, translated_raw = read_translations(english)
+    return json.loads(raw), translations, hashlib.sha256(raw + translated_raw).hexdigest()
 
 
 def columns(field: str, english, translations: dict[str, object]) -> dict:

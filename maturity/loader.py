@@ -6,14 +6,12 @@ never duplicates. The file's hash is stored on its ModelVersion: re-running with
 writes nothing, so texts that an admin edited in the admin survive `make run`; a changed file
 (a new release of the content) updates every row by key."""
 
-import hashlib
-import json
 from pathlib import Path
 
 from django.db import transaction
 from django.utils import translation
 
-from config.content_languages import SOURCE_LANGUAGE, column_names, columns, read_translations
+from config.content_languages import SOURCE_LANGUAGE, column_names, columns, read_content
 
 from .models import Area, AreaLevel, Level, ModelVersion, Opportunity
 from .upsert import upsert
@@ -60,10 +58,7 @@ def load_maturity_model(path: Path = CONTENT_FILE, *, force: bool = False) -> st
 
 
 def _load(path: Path, *, force: bool) -> str:
-    raw = path.read_bytes()
-    translations, translated_raw = read_translations(path)
-    digest = hashlib.sha256(raw + translated_raw).hexdigest()
-    data = json.loads(raw)
+    data, translations, digest = read_content(path)
     _check(data)
     levels_t = _by_key(translations, "levels", "number")
     areas_t = _by_key(translations, "areas", "key")
