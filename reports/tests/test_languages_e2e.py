@@ -25,9 +25,17 @@ def clear_cache():
 
 
 def _units_chart_labels(page) -> list[str]:
+    """What the units chart writes for each bar's value (its tooltip) and for its axis ticks.
+
+    The ticks alone depend on the chart's width (Chart.js picks round steps to fit), so the bar
+    values come from the tooltip callback, which formats exactly what a reader hovers over."""
     return page.evaluate(
-        "() => Chart.getChart(document.getElementById('units-chart'))"
-        ".scales.x.ticks.map((tick) => tick.label)"
+        """() => {
+          const chart = Chart.getChart(document.getElementById('units-chart'));
+          const label = chart.options.plugins.tooltip.callbacks.label;
+          const bars = chart.data.datasets[0].data.map((raw) => label({ raw }));
+          return bars.concat(chart.scales.x.ticks.map((tick) => tick.label));
+        }"""
     )
 
 
@@ -48,10 +56,13 @@ def test_german_executive_sees_chart_numbers_in_german(page, live_server, execut
     assert page.evaluate("Chart.defaults.locale") == "de"
     labels = _units_chart_labels(page)
     assert f"1.200{NBSP}€" in labels, labels
+    assert f"0{NBSP}€" in labels, labels  # the axis starts at zero, in the same format
 
     # Switching to English with the menu: the same chart in English formats.
     page.select_option("#language-switcher-nav", "en-gb")
     page.locator("form.language-switcher button[type=submit]").click()
     page.wait_for_url("**/dashboard/")
     assert page.evaluate("document.documentElement.lang") == "en-gb"
-    assert "€1,200" in _units_chart_labels(page)
+    labels = _units_chart_labels(page)
+    assert "€1,200" in labels, labels
+    assert "€0" in labels, labels
