@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, pgettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import BusinessUnit, User
 from config.pickers import use_picker
@@ -15,7 +15,7 @@ from value.models import Solution, UnitCost, ValueRecord
 
 from .models import ShowAndTellSession, Story
 from .services.record_value import Method
-from .uploads import MAX_IMAGES_PER_STORY, clean_image
+from .uploads import MAX_IMAGES_PER_STORY, clean_image, too_many_images
 
 # Labels and guidance for the seven sections of a story, in reading order.
 SECTION_GUIDANCE = {
@@ -231,14 +231,7 @@ class _CountedImageFormSet(forms.BaseFormSet):
             if form.cleaned_data.get("uuid") or form.cleaned_data.get("upload"):
                 kept += 1
         if kept > MAX_IMAGES_PER_STORY:
-            raise ValidationError(
-                ngettext(
-                    "A story may have at most %(count)d picture.",
-                    "A story may have at most %(count)d pictures.",
-                    MAX_IMAGES_PER_STORY,
-                )
-                % {"count": MAX_IMAGES_PER_STORY}
-            )
+            raise ValidationError(too_many_images())
 
 
 MetricFormSet = forms.formset_factory(MetricForm, extra=1, can_delete=True, max_num=20)

@@ -11,7 +11,7 @@ import warnings
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -19,6 +19,15 @@ MAX_SIDE = 6000
 MAX_IMAGES_PER_STORY = 10
 FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
 REFUSED = gettext_lazy("Only PNG, JPEG or WebP pictures can be uploaded.")
+
+
+def too_many_images() -> str:
+    """Why a picture over the limit is refused (the form, the service and the API say it alike)."""
+    return ngettext(
+        "A story may have at most %(count)d picture.",
+        "A story may have at most %(count)d pictures.",
+        MAX_IMAGES_PER_STORY,
+    ) % {"count": MAX_IMAGES_PER_STORY}
 
 
 def _looks_like_markup(head: bytes) -> bool:

@@ -5,7 +5,7 @@ import uuid as uuidlib
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -26,7 +26,7 @@ from config.api import (
 from .. import services
 from ..models import Newsletter, NewsletterItem, ShowAndTellSession, Story, StoryMetric
 from ..services import NewsletterStateError, StoryStateError, record_value
-from ..uploads import MAX_IMAGES_PER_STORY
+from ..uploads import MAX_IMAGES_PER_STORY, too_many_images
 from .serializers import (
     NewsletterSerializer,
     NewsletterWriteSerializer,
@@ -186,18 +186,7 @@ class StoryViewSet(
         def add(pictures):
             # Counted before the upload is stored, as the page's form does.
             if len(pictures) >= MAX_IMAGES_PER_STORY:
-                raise ValidationError(
-                    {
-                        "image": [
-                            ngettext(
-                                "A story may have at most %(count)d picture.",
-                                "A story may have at most %(count)d pictures.",
-                                MAX_IMAGES_PER_STORY,
-                            )
-                            % {"count": MAX_IMAGES_PER_STORY}
-                        ]
-                    }
-                )
+                raise ValidationError({"image": [too_many_images()]})
             before.extend(i.pk for i in pictures)
             kept = [{"uuid": i.uuid, "caption": i.caption} for i in pictures]
             added = {

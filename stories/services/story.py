@@ -6,12 +6,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Value
 from django.utils.text import slugify
-from django.utils.translation import ngettext
 
 from accounts.policy import require
 
 from ..models import Story, StoryEvent, StoryImage, StoryLike, StoryMetric, StoryQuote, Tag
-from ..uploads import MAX_IMAGES_PER_STORY
+from ..uploads import MAX_IMAGES_PER_STORY, too_many_images
 
 CONTENT_FIELDS = [
     "title",
@@ -94,14 +93,7 @@ def _sync_images(story: Story, images: list[dict[str, Any]]) -> None:
         keep.append(image.pk)
         position += 1
     if len(keep) > MAX_IMAGES_PER_STORY:
-        raise ValidationError(
-            ngettext(
-                "A story may have at most %(count)d picture.",
-                "A story may have at most %(count)d pictures.",
-                MAX_IMAGES_PER_STORY,
-            )
-            % {"count": MAX_IMAGES_PER_STORY}
-        )
+        raise ValidationError(too_many_images())
     for image in story.images.exclude(pk__in=keep):
         removed.append(image)
     for image in removed:
