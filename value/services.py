@@ -280,6 +280,13 @@ def solutions_import_csv(*, file: io.IOBase, actor: User) -> ImportResult:
     when any row is bad, nothing is written and ImportRejected lists every bad row with its line
     number. A row with an external id that is already in the inventory updates that solution.
     Business units are matched by slug or name, owners by username or e-mail."""
+    reader, columns = _import_reader(file)
+    rows = _import_rows(reader, _ImportLookups.load(), columns)
+    return _import_write(rows, actor)
+
+
+def _import_reader(file: io.IOBase) -> tuple[csv.DictReader, dict[str, str | None]]:
+    """The CSV reader and, for each field, the file's column that holds it (None: absent)."""
     text = file.read()
     if isinstance(text, bytes):
         try:
@@ -290,114 +297,127 @@ def solutions_import_csv(*, file: io.IOBase, actor: User) -> ImportResult:
     if not reader.fieldnames:
         raise ImportRejected([(1, gettext("the file is empty"))])
     header = {name.strip().lower(): name for name in reader.fieldnames if name}
-    columns = {}
-    for field_name, aliases in IMPORT_COLUMNS.items():
-        columns[field_name] = next((header[a] for a in aliases if a in header), None)
+    columns = {
+        field_name: next((header[a] for a in aliases if a in header), None)
+        for field_name, aliases in IMPORT_COLUMNS.items()
+    }
     missing = [name for name in ("name", "kind", "business_unit") if columns[name] is None]
     if missing:
         raise ImportRejected(
             [(1, gettext("missing column(s): %(columns)s") % {"columns": ", ".join(missing)})]
         )
+    return reader, columns
 
-    units = {}
-    for unit in BusinessUnit.objects.all():
-        units[unit.slug.lower()] = unit
-        units.setdefault(unit.name.lower(), unit)
-    owners = {}
-    for user in User.objects.filter(is_active=True):
-        owners[user.username.lower()] = user
-        if user.email:
-            owners.setdefault(user.email.lower(), user)
-    existing = {
-        s.external_id: s for s in Solution.objects.exclude(external_id="").only("id", "external_id")
-    }
 
-    def cell(row, field_name) -> str:
-        column = columns[field_name]
-        return (row.get(column) or "").strip() if column else ""
+@dataclass
+class _ImportLookups:
+    """What a row's text is matched against: units by slug or name, owners by username or
+    e-mail (lower case)."""
 
+    units: dict[str, BusinessUnit]
+    owners: dict[str, User]
+
+    @classmethod
+    def load(cls) -> "_ImportLookups":
+        units, owners = {}, {}
+        for unit in BusinessUnit.objects.all():
+            units[unit.slug.lower()] = unit
+            units.setdefault(unit.name.lower(), unit)
+        for user in User.objects.filter(is_active=True):
+            owners[user.username.lower()] = user
+            if user.email:
+                owners.setdefault(user.email.lower(), user)
+        return cls(units, owners)
+
+
+def _import_rows(reader, lookups: _ImportLookups, columns: dict) -> list[dict]:
+    """Every row as the fields of a solution; ImportRejected with every bad row's reason."""
     rows, errors, seen = [], [], set()
     for row in reader:
-        line = reader.line_num
         if len(rows) + len(errors) >= MAX_IMPORT_ROWS:
-            errors.append(
-                (
-                    line,
-                    gettext("more than %(rows)s rows; split the file") % {"rows": MAX_IMPORT_ROWS},
-                )
-            )
+            message = gettext("more than %(rows)s rows; split the file")
+            errors.append((reader.line_num, message % {"rows": MAX_IMPORT_ROWS}))
             break
+        cells = {
+            name: (row.get(column) or "").strip() if column else ""
+            for name, column in columns.items()
+        }
         try:
-            name = cell(row, "name")
-            if not name:
-                raise ValueError(gettext("name is empty"))
-            if len(name) > 200:
-                raise ValueError(gettext("name is longer than 200 characters"))
-            unit_key = cell(row, "business_unit").lower()
-            if unit_key not in units:
-                raise ValueError(
-                    gettext("unknown business unit “%(unit)s”")
-                    % {"unit": cell(row, "business_unit")}
-                )
-            owner_key = cell(row, "owner").lower()
-            if owner_key and owner_key not in owners:
-                raise ValueError(
-                    gettext("unknown owner “%(owner)s”") % {"owner": cell(row, "owner")}
-                )
-            external_id = cell(row, "external_id")[:100]
-            if external_id and external_id in seen:
-                raise ValueError(
-                    gettext("id “%(id)s” appears twice in the file") % {"id": external_id}
-                )
-            seen.add(external_id or f"line-{line}")
-            data = {
-                "name": name,
-                "kind": _kind(cell(row, "kind")),
-                "business_unit": units[unit_key],
-                "owner": owners.get(owner_key),
-                "environment": cell(row, "environment")[:120],
-                "status": _status(cell(row, "status")),
-                "go_live_on": _day(cell(row, "go_live_on")),
-                "monthly_users": _whole(cell(row, "monthly_users"), gettext("monthly users")),
-                "monthly_runs": _whole(cell(row, "monthly_runs"), gettext("monthly runs")),
-                "external_id": external_id,
-            }
+            rows.append(_import_row(cells, lookups, seen, reader.line_num))
         except ValueError as exc:
-            errors.append((line, str(exc)))
-            continue
-        rows.append(data)
+            errors.append((reader.line_num, str(exc)))
     if errors:
         raise ImportRejected(errors)
     if not rows:
         raise ImportRejected([(1, gettext("the file has no data rows"))])
+    return rows
 
+
+def _import_row(cells: dict[str, str], lookups: _ImportLookups, seen: set, line: int) -> dict:
+    """One row's fields of a solution; ValueError with the reason when the row is bad."""
+    name = cells["name"]
+    if not name:
+        raise ValueError(gettext("name is empty"))
+    if len(name) > 200:
+        raise ValueError(gettext("name is longer than 200 characters"))
+    unit = lookups.units.get(cells["business_unit"].lower())
+    if unit is None:
+        raise ValueError(
+            gettext("unknown business unit “%(unit)s”") % {"unit": cells["business_unit"]}
+        )
+    owner = lookups.owners.get(cells["owner"].lower()) if cells["owner"] else None
+    if cells["owner"] and owner is None:
+        raise ValueError(gettext("unknown owner “%(owner)s”") % {"owner": cells["owner"]})
+    external_id = cells["external_id"][:100]
+    if external_id and external_id in seen:
+        raise ValueError(gettext("id “%(id)s” appears twice in the file") % {"id": external_id})
+    seen.add(external_id or f"line-{line}")
+    return {
+        "name": name,
+        "kind": _kind(cells["kind"]),
+        "business_unit": unit,
+        "owner": owner,
+        "environment": cells["environment"][:120],
+        "status": _status(cells["status"]),
+        "go_live_on": _day(cells["go_live_on"]),
+        "monthly_users": _whole(cells["monthly_users"], gettext("monthly users")),
+        "monthly_runs": _whole(cells["monthly_runs"], gettext("monthly runs")),
+        "external_id": external_id,
+    }
+
+
+@transaction.atomic
+def _import_write(rows: list[dict], actor: User) -> ImportResult:
+    """Create or update the checked rows, refresh the roll-up of every unit they touch (the one
+    a solution left too) and audit the import."""
+    ids = [data["external_id"] for data in rows if data["external_id"]]
+    existing = {
+        solution.external_id: solution
+        for solution in Solution.objects.filter(external_id__in=ids).only(
+            "id", "external_id", "business_unit_id"
+        )
+    }
     created = updated = 0
     touched_units: set[int] = set()
-    with transaction.atomic():
-        for data in rows:
-            solution = existing.get(data["external_id"]) if data["external_id"] else None
-            if solution is not None:
-                Solution.objects.filter(pk=solution.pk).update(**data)
-                updated += 1
-            else:
-                solution = Solution(**data)
-                try:
-                    solution.full_clean()
-                except ValidationError as exc:  # pragma: no cover - fields already checked
-                    raise ImportRejected([(0, "; ".join(exc.messages))]) from exc
-                solution.save()
-                created += 1
-            touched_units.add(data["business_unit"].pk)
-            if solution.business_unit_id != data["business_unit"].pk:
-                touched_units.add(solution.business_unit_id)  # moved to another unit
-        rollup.refresh_units(touched_units)
-        audit_record(
-            actor=actor,
-            verb="solutions_imported",
-            target=actor,
-            created=created,
-            updated=updated,
-        )
+    for data in rows:
+        solution = existing.get(data["external_id"]) if data["external_id"] else None
+        if solution is not None:
+            touched_units.add(solution.business_unit_id)  # the unit it may leave
+            Solution.objects.filter(pk=solution.pk).update(**data)
+            updated += 1
+        else:
+            solution = Solution(**data)
+            try:
+                solution.full_clean()
+            except ValidationError as exc:  # pragma: no cover - fields already checked
+                raise ImportRejected([(0, "; ".join(exc.messages))]) from exc
+            solution.save()
+            created += 1
+        touched_units.add(data["business_unit"].pk)
+    rollup.refresh_units(touched_units)
+    audit_record(
+        actor=actor, verb="solutions_imported", target=actor, created=created, updated=updated
+    )
     return ImportResult(created=created, updated=updated, errors=[])
 
 
