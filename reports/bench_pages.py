@@ -8,10 +8,13 @@ up by the next run.
 
 For each page and role the benchmark times `runs` first visits (cache cleared: the cost of the
 first visitor after a change) and `runs` repeat visits through Django's test client against the
-real views, with the query count and the time spent in the database driver. `load()` then puts
-concurrent sessions on a running server (gunicorn on loopback) and reports requests per second
-and latency percentiles, each page beside a trivial signed-in page measured in the same run."""
+real views, with the query count and the time spent in the database driver. Python's garbage is
+collected before each timed visit, so a collection of what earlier pages left behind is not
+charged to whichever page it falls on. `load()` then puts concurrent sessions on a running server
+(gunicorn on loopback) and reports requests per second and latency percentiles, each page beside
+a trivial signed-in page measured in the same run."""
 
+import gc
 import http.client
 import logging
 import re
@@ -172,6 +175,7 @@ def time_pages(*, roles=ROLES, runs: int = 5, per_shape: int = 2) -> list[PageTi
             timing = PageTiming(url=url, route=route_of(url), role=role.label)
             for _ in range(runs):
                 cache.clear()
+                gc.collect()  # the garbage of earlier pages is not this page's cost
                 clock = SqlClock()
                 with (
                     CaptureQueriesContext(connection) as captured,
@@ -184,6 +188,7 @@ def time_pages(*, roles=ROLES, runs: int = 5, per_shape: int = 2) -> list[PageTi
                 timing.queries = max(timing.queries, len(captured))
                 timing.content_type = response.get("Content-Type", "")
             for _ in range(runs):
+                gc.collect()
                 began = time.perf_counter()
                 client.get(url)
                 timing.repeat.append(time.perf_counter() - began)
