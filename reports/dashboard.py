@@ -13,12 +13,10 @@ carry no value yet, so charging them running costs would understate ROI); "last 
 whole previous quarter; "all time" starts in the month of the first go-live or value record.
 """
 
-import logging
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db.models import (
     Count,
     DateField,
@@ -33,11 +31,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
-from redis.exceptions import RedisError
 
 from accounts.models import BusinessUnit, Organisation, User
 from adoption.models import Answer, Target
 from adoption.scoring import AreaScore, AssessmentScore
+from config import figures_cache
 from config.numbers import display_float
 from ideas.dashboard import pipeline_by_key_result
 from maturity.models import Area
@@ -46,10 +44,6 @@ from strategy import progress as kr_rules
 from strategy.models import KeyResult
 from value import figures
 from value.models import Solution, UnitMonthCost, UnitMonthValue
-
-logger = logging.getLogger(__name__)
-# What a Redis cache that is down or hung raises (a timeout is a RedisError too).
-CACHE_ERRORS = (RedisError, OSError)
 
 PERIODS = {
     "this_quarter": _("This quarter"),
@@ -61,7 +55,6 @@ DEFAULT_PERIOD = "this_quarter"
 STORY_ROWS = 5
 TREND_ASSESSMENTS = 8
 ATTENTION_ROWS = 8
-CACHE_SECONDS = 300
 ALL_TIME_FROM = date(1900, 1, 1)
 # Statuses worst first: an objective's status in the attention list is that of its worst KR.
 STATUS_ORDER = [kr_rules.OFF_TRACK, kr_rules.AT_RISK, kr_rules.ON_TRACK, kr_rules.DONE]
@@ -520,24 +513,15 @@ def dashboard_figures(
 def cached_dashboard_figures(
     *, unit=None, period_key: str = DEFAULT_PERIOD, units: list[dict] | None = None
 ) -> dict:
-    """`dashboard_figures` for today, kept in the cache for a few minutes: the page, its PDF and
-    the API answer repeated requests without summing the value records again."""
+    """`dashboard_figures` for today as of the current data (config.figures_cache): the page, its
+    PDF and the API answer repeated requests without summing the value records again."""
     today = timezone.localdate()
     # Labels in the figures (period, scope, statuses) are in the reader's language: one entry each.
     language = get_language() or "en-gb"
-    key = f"dashboard:v3:{language}:{unit.pk if unit else 'org'}:{period_key}:{today.isoformat()}"
-    try:
-        data = cache.get(key)
-    except CACHE_ERRORS:  # a cache that is down only costs speed
-        logger.warning("Dashboard cache unavailable; computing the figures", exc_info=True)
-        return dashboard_figures(unit=unit, period_key=period_key, today=today, units=units)
-    if data is None:
-        data = dashboard_figures(unit=unit, period_key=period_key, today=today, units=units)
-        try:
-            cache.set(key, data, CACHE_SECONDS)
-        except CACHE_ERRORS:
-            logger.warning("Dashboard cache unavailable; figures not kept", exc_info=True)
-    return data
+    key = f"dashboard:v4:{language}:{unit.pk if unit else 'org'}:{period_key}:{today.isoformat()}"
+    return figures_cache.cached(
+        key, lambda: dashboard_figures(unit=unit, period_key=period_key, today=today, units=units)
+    )
 
 
 def resolve_unit(slug: str | None, units: list[dict]) -> BusinessUnit | None:

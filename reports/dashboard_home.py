@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from accounts.home import organisation_of
 from accounts.policy import can
+from config import figures_cache
 from value.home import home_figures
 
 from .dashboard import DEFAULT_PERIOD, PERIODS, _maturity, _strategy, period_bounds, period_label
@@ -25,7 +26,12 @@ def dashboard_panel(request) -> str | None:
         "period_label": period_label(start, end),
         "currency": organisation_of(request).currency,
         "totals": shared["quarter_totals"],
-        "maturity_level": _maturity(None, end)["level"],
-        "progress": _strategy(None, today)["progress"],
+        **figures_cache.cached(
+            f"home-dashboard:{today.isoformat()}",
+            lambda: {
+                "maturity_level": _maturity(None, end)["level"],
+                "progress": _strategy(None, today)["progress"],
+            },
+        ),
     }
     return render_to_string("reports/dashboard/_home_panel.html", context, request=request)

@@ -55,6 +55,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from accounts.models import BusinessUnit
+from config import figures_cache
 from config.numbers import round_half_up
 
 from .models import (
@@ -514,6 +515,13 @@ def roi_figures(
     if "by_source" in sections:
         result.by_source = {label: source_amounts[key] for key, label in ValueRecord.Source.choices}
     return result
+
+
+def cached_roi_figures(unit, start: date, end: date) -> RoiFigures:
+    """roi_figures() with every section, as of the current data (config.figures_cache): what
+    the value page and its API show. Scheduled reports compute theirs afresh."""
+    key = f"roi:{unit.pk if unit else 'org'}:{start.isoformat()}:{end.isoformat()}"
+    return figures_cache.cached(key, lambda: roi_figures(unit, start, end))
 
 
 def subtree_of(units: list[dict], unit_id: int) -> list[int]:

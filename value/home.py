@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.home import organisation_of
+from config import figures_cache
 
 from . import figures
 from .views import default_period
@@ -19,7 +20,10 @@ def home_figures(request, today: date | None = None) -> dict:
         today = today or timezone.localdate()
         twelve = default_period(today)
         quarter = (figures.quarter_of(today)[0], figures.month_end(today))
-        twelve_totals, quarter_totals = figures.periods_figures(None, [twelve, quarter])
+        twelve_totals, quarter_totals = figures_cache.cached(
+            f"home-value:{today.isoformat()}",
+            lambda: figures.periods_figures(None, [twelve, quarter]),
+        )
         request._home_value_figures = {
             "twelve_months": twelve,
             "twelve_months_totals": twelve_totals,

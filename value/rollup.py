@@ -27,6 +27,7 @@ from django.db.models import Count, DateField, DecimalField, ExpressionWrapper, 
 from django.db.models.functions import ExtractYear, TruncMonth
 
 from accounts.models import BusinessUnit
+from config import figures_cache
 
 from .models import (
     Solution,
@@ -203,6 +204,7 @@ def refresh_units(unit_ids: Iterable[int | None], *, models=None) -> None:
             for first in range(0, len(ids), 20):  # a bounded number of rows in memory at once
                 batch = _solution_year_rows(ids[first : first + 20], models)
                 years.bulk_create(batch, batch_size=2000)
+    figures_cache.bump()  # bulk writes pass the models' signals
 
 
 def rebuild(*, models=None) -> int:

@@ -61,7 +61,7 @@ class ValueOverviewView(PolicyRequiredMixin, FormView):
             end = figures.month_end(form.cleaned_data["end"] or end)
             if end < start:
                 start, end = default_period()
-        result = figures.roi_figures(unit, start, end)
+        result = figures.cached_roi_figures(unit, start, end)
         trend = {
             "labels": [date_format(row.month, "YEAR_MONTH_FORMAT") for row in result.by_month],
             "value": [float(row.figures.value) for row in result.by_month],

@@ -175,5 +175,5 @@ class ValueFiguresViewSet(viewsets.ViewSet):
         query = FiguresQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         start, end = query.validated_data["start"], query.validated_data["end"]
-        result = figures.roi_figures(query.validated_data.get("unit"), start, end)
+        result = figures.cached_roi_figures(query.validated_data.get("unit"), start, end)
         return Response(result.as_dict())

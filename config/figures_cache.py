@@ -1,0 +1,89 @@
+"""Figures kept in the cache under a version of the data they are computed from.
+
+Any write to a model of the apps whose rows make up figures (value, strategy, adoption, maturity,
+stories, ideas, and the organisation's units) bumps the version, and so does every refresh of the
+value roll-up (imports write past the models' save()). A cached figure's key holds the version:
+after a change the next request computes afresh and the old entries expire unread. The version
+is bumped at the write (so the writer's own transaction reads its change) and again when the
+transaction commits (so nobody keeps what they computed in between, before the write was
+visible). Entries also expire after a few minutes, for writes that pass both (an operator's SQL).
+
+A cache that is down or hung only costs speed: the figures are computed, never a 500."""
+
+import logging
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "figures:version"
+TIMEOUT = 300
+# What a Redis cache that is down or hung raises (a timeout is a RedisError too).
+CACHE_ERRORS = (RedisError, OSError)
+FIGURE_APPS = {"value", "strategy", "adoption", "maturity", "stories", "ideas"}
+FIGURE_MODELS = {("accounts", "businessunit"), ("accounts", "organisation")}
+
+
+def version() -> int | None:
+    """The current version (None when the cache cannot be reached)."""
+    try:
+        current = cache.get(VERSION_KEY)
+        if current is None:
+            cache.add(VERSION_KEY, 1, timeout=None)
+            current = cache.get(VERSION_KEY, 1)
+    except CACHE_ERRORS:
+        logger.warning("Cache unavailable; figures are computed", exc_info=True)
+        return None
+    return current
+
+
+def _increment() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # no version yet (a cache emptied or restarted)
+        cache.add(VERSION_KEY, 1, timeout=None)
+    except CACHE_ERRORS:
+        logger.warning("Cache unavailable; figures version not bumped", exc_info=True)
+
+
+def bump() -> None:
+    """The data of figures changed (or will, when the current transaction commits)."""
+    _increment()
+    transaction.on_commit(_increment)
+
+
+def cached(key: str, compute: Callable[[], object], timeout: int = TIMEOUT):
+    """compute() as of the current data version, from the cache when it holds it. `key` names
+    everything else the result depends on (scope, period, day, language)."""
+    current = version()
+    if current is None:
+        return compute()
+    full_key = f"figures:{current}:{key}"
+    try:
+        value = cache.get(full_key)
+    except CACHE_ERRORS:
+        logger.warning("Cache unavailable; figures are computed", exc_info=True)
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            cache.set(full_key, value, timeout)
+        except CACHE_ERRORS:
+            logger.warning("Cache unavailable; figures not kept", exc_info=True)
+    return value
+
+
+def _changed(sender, **kwargs) -> None:
+    meta = sender._meta
+    if meta.app_label in FIGURE_APPS or (meta.app_label, meta.model_name) in FIGURE_MODELS:
+        bump()
+
+
+def connect() -> None:
+    """Bump the version on every save and delete of a figures model (called once, at start)."""
+    post_save.connect(_changed, dispatch_uid="figures_cache.save")
+    post_delete.connect(_changed, dispatch_uid="figures_cache.delete")

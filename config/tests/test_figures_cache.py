@@ -1,0 +1,137 @@
+"""Figures cached under a version of the data (config.figures_cache): a change shows at the next
+request, the cached figures always equal those computed afresh from the raw rows, and a cache
+that is down costs speed only."""
+
+import random
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import Organisation
+from accounts.tests.factories import BusinessUnitFactory
+from config import figures_cache
+from notifications.models import Notification
+from value import figures, rollup
+from value.models import ValueRecord
+from value.services import value_record_create
+from value.tests.factories import SolutionFactory, ValueRecordFactory
+
+pytestmark = pytest.mark.django_db
+PERIOD = {"start": "2026-01", "end": "2026-03"}
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _value_on_page(client) -> Decimal:
+    return client.get(reverse("value:overview"), PERIOD).context["result"].totals.value
+
+
+def test_a_recorded_value_shows_at_once(client, executive, coe_lead, unit):
+    solution = SolutionFactory(business_unit=unit)
+    ValueRecordFactory(solution=solution, month=date(2026, 2, 1))  # 100.00
+    Organisation.current()  # made on first use: a write of its own
+    client.force_login(executive)
+    assert _value_on_page(client) == Decimal("100.00")
+    with CaptureQueriesContext(connection) as again:
+        assert _value_on_page(client) == Decimal("100.00")
+    assert not [q for q in again.captured_queries if "value_unitmonthvalue" in q["sql"]]
+
+    value_record_create(
+        solution=solution,
+        month=date(2026, 3, 1),
+        actor=coe_lead,
+        source=ValueRecord.Source.MEASURED,
+        cost_avoided=Decimal("250"),
+    )
+    assert _value_on_page(client) == Decimal("350.00")
+
+
+def test_writes_to_figures_models_bump_the_version_and_others_do_not(executive, unit):
+    before = figures_cache.version()
+    Notification.objects.create(
+        recipient=executive, kind="digest", subject_key="x", due_on=date(2026, 12, 2), title="Hi"
+    )
+    assert figures_cache.version() == before
+    unit.name = "Finance and Controlling"
+    unit.save()
+    assert figures_cache.version() > before
+
+
+def test_a_refresh_of_the_rollup_bumps_the_version(unit):
+    # Imports write value records and solutions in bulk, past the models' signals.
+    before = figures_cache.version()
+    rollup.refresh_units([unit.pk])
+    assert figures_cache.version() > before
+
+
+def test_the_version_is_bumped_again_when_the_transaction_commits(
+    unit, django_capture_on_commit_callbacks
+):
+    before = figures_cache.version()
+    with django_capture_on_commit_callbacks(execute=True):
+        unit.save()
+        assert figures_cache.version() == before + 1  # the writer reads its own change
+    assert figures_cache.version() == before + 2  # nobody keeps what they read in between
+
+
+def test_cached_figures_equal_fresh_ones_on_random_data():
+    """Random writes of the kinds the services make (records added and deleted, solutions moved
+    between units), each followed by a comparison of the cached figures of every scope with
+    figures computed from the raw rows."""
+    rng = random.Random(20261202)
+    division = BusinessUnitFactory(name="Division", slug="division")
+    units = [
+        division,
+        BusinessUnitFactory(name="Team A", slug="team-a", parent=division),
+        BusinessUnitFactory(name="Team B", slug="team-b", parent=division),
+        BusinessUnitFactory(name="Other", slug="other"),
+    ]
+    solutions = [SolutionFactory(business_unit=rng.choice(units)) for _ in range(6)]
+    start, end = date(2026, 1, 1), date(2026, 6, 30)
+    for _step in range(25):
+        action = rng.choice(["add", "add", "delete", "move"])
+        if action == "add":
+            ValueRecordFactory(
+                solution=rng.choice(solutions),
+                month=date(2026, rng.randint(1, 6), 1),
+                amount=Decimal(rng.randint(1, 99_999)) / 100,
+            )
+        elif action == "delete" and ValueRecord.objects.exists():
+            record = rng.choice(list(ValueRecord.objects.select_related("solution")))
+            record.delete()
+            rollup.refresh_units([record.solution.business_unit_id])
+        else:
+            solution = rng.choice(solutions)
+            left = solution.business_unit_id
+            solution.business_unit = rng.choice(units)
+            solution.save()
+            rollup.refresh_units([left, solution.business_unit_id])
+        for scope in [None, *units]:
+            cached = figures.cached_roi_figures(scope, start, end).as_dict()
+            assert cached == figures.roi_figures(scope, start, end).as_dict(), (_step, scope)
+    assert ValueRecord.objects.count() > 5  # the walk wrote something to compare
+
+
+def test_a_cache_that_is_down_costs_speed_not_the_figures(settings, unit):
+    ValueRecordFactory(solution=SolutionFactory(business_unit=unit), month=date(2026, 2, 1))
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1},
+        }
+    }
+    start, end = date(2026, 1, 1), date(2026, 3, 31)
+    assert figures_cache.version() is None
+    figures_cache.bump()  # a write is not refused for a cache that is down
+    assert figures.cached_roi_figures(unit, start, end).totals.value == Decimal("100.00")
