@@ -10,6 +10,10 @@ def _signed_in(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
+# The fields of a key result that its progress is computed from (strategy.progress).
+PROGRESS_FIELDS = ("id", "objective_id", "kind", "baseline", "target", "current", "weight")
+
+
 class PlanQuerySet(models.QuerySet):
     def visible_to(self, user) -> "PlanQuerySet":
         """Plans a user may read: every signed-in user reads every plan (policy
@@ -20,8 +24,22 @@ class PlanQuerySet(models.QuerySet):
         return self.filter(status="active")
 
     def for_list(self) -> "PlanQuerySet":
-        """With owner, sponsor and unit joined, and objectives with their live key results
-        prefetched, so that each plan's progress needs no further query."""
+        """With owner, sponsor and unit joined, and each objective's live key results prefetched
+        with only what progress needs: a plan's progress needs no further query, and a list of
+        plans with thousands of key results reads a few columns of each, nothing joined."""
+        from .models import KeyResult, Objective
+
+        progress_inputs = KeyResult.objects.alive().only(*PROGRESS_FIELDS)
+        objectives = Objective.objects.only("id", "plan_id").prefetch_related(
+            Prefetch("key_results", queryset=progress_inputs, to_attr="live_key_results")
+        )
+        return self.select_related("owner", "sponsor", "business_unit").prefetch_related(
+            Prefetch("objectives", queryset=objectives, to_attr="objective_list")
+        )
+
+    def for_detail(self) -> "PlanQuerySet":
+        """for_list() with the whole of each objective and key result (owner, KPI and the time
+        of the last check-in included), as the plan's own page shows them."""
         from .models import Objective
 
         return self.select_related("owner", "sponsor", "business_unit").prefetch_related(

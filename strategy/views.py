@@ -90,7 +90,7 @@ class PlanDetailView(PolicyRequiredMixin, DetailView):
     def get_queryset(self):
         return (
             Plan.objects.visible_to(self.request.user)
-            .for_list()
+            .for_detail()
             .prefetch_related(
                 Prefetch("steps", queryset=PlanStep.objects.select_related("done_by")),
                 Prefetch("initiatives", queryset=Initiative.objects.for_board()),
