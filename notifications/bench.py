@@ -9,7 +9,7 @@ import tracemalloc
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
@@ -89,41 +89,45 @@ def bench_reminders(*, stdout, people: int = 10_000, key_results: int = 5_000) -
     from notifications.services.outbox import bulk_insert
     from notifications.services.schedule import check_in_rows
 
-    owner_ids = _people(people)
-    _key_results(key_results, owner_ids)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    now = timezone.now()
-    began = time.perf_counter()
-    with CaptureQueriesContext(connection) as queries:
-        rows = check_in_rows(now)
-    selected = time.perf_counter() - began
-    # Memory in a second run: tracemalloc slows Python down several times.
-    tracemalloc.start()
-    check_in_rows(now)
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    began = time.perf_counter()
-    with CaptureQueriesContext(connection) as inserts:
-        bulk_insert(rows)
-    inserted = time.perf_counter() - began
-    # Delivery of one batch to an in-memory mailbox: what the worker does per task, minus SMTP.
-    Notification.objects.filter(status="pending").update(deliver_after=now)
-    with override_settings(
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        NOTIFICATIONS_QUIET_HOURS=None,
-    ):
+    # Its people, key results and reminders are rolled back afterwards: a database kept by
+    # `bench --keep` stays the organisation the other figures describe (500 key results).
+    with transaction.atomic():
+        owner_ids = _people(people)
+        _key_results(key_results, owner_ids)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        now = timezone.now()
         began = time.perf_counter()
-        sent = deliver_pending(now=now, limit=200)
-        delivered = time.perf_counter() - began
-    max_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    stdout.write(
-        f"Reminder run for {len(owner_ids):,} people and {key_results:,} key results:\n"
-        f"  selecting who is due: {selected:.2f} s, {len(queries)} SQL queries, "
-        f"{len(rows):,} reminders\n"
-        f"  inserting them into the outbox: {inserted:.2f} s, {len(inserts)} SQL queries\n"
-        f"  delivering one batch of {sent} e-mails (in-memory mailbox): {delivered:.2f} s "
-        f"({sent / delivered if delivered else 0:.0f} per second)\n"
-        f"  peak Python memory while selecting (tracemalloc): {peak / 1024 / 1024:.1f} MB; "
-        f"peak resident memory of the process: {max_rss_mb:.0f} MB"
-    )
+        with CaptureQueriesContext(connection) as queries:
+            rows = check_in_rows(now)
+        selected = time.perf_counter() - began
+        # Memory in a second run: tracemalloc slows Python down several times.
+        tracemalloc.start()
+        check_in_rows(now)
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        began = time.perf_counter()
+        with CaptureQueriesContext(connection) as inserts:
+            bulk_insert(rows)
+        inserted = time.perf_counter() - began
+        # Delivery of one batch to an in-memory mailbox: what the worker does per task, minus SMTP.
+        Notification.objects.filter(status="pending").update(deliver_after=now)
+        with override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+            NOTIFICATIONS_QUIET_HOURS=None,
+        ):
+            began = time.perf_counter()
+            sent = deliver_pending(now=now, limit=200)
+            delivered = time.perf_counter() - began
+        max_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        stdout.write(
+            f"Reminder run for {len(owner_ids):,} people and {key_results:,} key results:\n"
+            f"  selecting who is due: {selected:.2f} s, {len(queries)} SQL queries, "
+            f"{len(rows):,} reminders\n"
+            f"  inserting them into the outbox: {inserted:.2f} s, {len(inserts)} SQL queries\n"
+            f"  delivering one batch of {sent} e-mails (in-memory mailbox): {delivered:.2f} s "
+            f"({sent / delivered if delivered else 0:.0f} per second)\n"
+            f"  peak Python memory while selecting (tracemalloc): {peak / 1024 / 1024:.1f} MB; "
+            f"peak resident memory of the process: {max_rss_mb:.0f} MB"
+        )
+        transaction.set_rollback(True)
