@@ -2,7 +2,10 @@
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from config import figures_cache
 
 from .models import KeyResult, Plan
 
@@ -45,6 +48,21 @@ def my_key_results_panel(request) -> str | None:
 
 
 def plans_panel(request) -> str:
-    """For executives (and admins): the active plans with their progress, read-only."""
-    plans = list(Plan.objects.visible_to(request.user).active().for_list()[:PANEL_ROWS])
+    """For executives (and admins): the active plans with their progress, read-only. Every
+    signed-in person reads every plan (PlanQuerySet.visible_to), so the rows are the same for
+    all readers of a language: kept under the figures version (config.figures_cache)."""
+
+    def rows() -> list[dict]:
+        plans = Plan.objects.visible_to(request.user).active().for_list()[:PANEL_ROWS]
+        return [
+            {
+                "title": plan.title,
+                "get_absolute_url": plan.get_absolute_url(),
+                "scope_label": str(plan.scope_label),
+                "progress": plan.progress(),
+            }
+            for plan in plans
+        ]
+
+    plans = figures_cache.cached(f"home-plans:{get_language()}", rows)
     return render_to_string("strategy/_plans_panel.html", {"plans": plans}, request=request)

@@ -473,6 +473,23 @@ def test_executive_home_shows_active_plans(client, executive, kr):
     assert "Active adoption plans" in content and kr.objective.plan.title in content
 
 
+def test_executive_home_shows_a_check_in_at_once(client, executive, maker, coe_lead):
+    """The plans panel is kept in the figures cache: a check-in changes it at the next visit."""
+    plan = PlanFactory(owner=coe_lead, title="Citizen development")
+    key_result = KeyResultFactory(
+        objective=ObjectiveFactory(plan=plan), kind="increase", baseline=0, target=80, owner=maker
+    )
+    client.force_login(executive)
+
+    def panel() -> str:
+        page = client.get("/").content.decode()
+        return page.split('id="panel-plans"')[1].split("</section>")[0]
+
+    assert "Citizen development" in panel() and "%" not in panel()  # no check-in yet
+    services.key_result_check_in(key_result=key_result, value=Decimal("20"), author=maker)
+    assert "25.0 %" in panel()  # 20 of the way from 0 to 80
+
+
 def test_kpi_target_is_saved_and_shown_with_its_status(client, coe_lead):
     client.force_login(coe_lead)
     response = client.post(
