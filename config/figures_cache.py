@@ -53,7 +53,15 @@ def _increment() -> None:
 def bump() -> None:
     """The data of figures changed (or will, when the current transaction commits)."""
     _increment()
-    transaction.on_commit(_increment)
+    connection = transaction.get_connection()
+    if any(func is increment_after_commit for _ids, func, _robust in connection.run_on_commit):
+        return  # one bump at the commit covers every write of the transaction
+    transaction.on_commit(increment_after_commit)
+
+
+def increment_after_commit() -> None:
+    """The bump when a transaction that wrote figures commits (see bump())."""
+    _increment()
 
 
 def cached(key: str, compute: Callable[[], object], timeout: int = TIMEOUT):

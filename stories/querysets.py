@@ -1,9 +1,30 @@
 """Reusable reads for stories, sessions and newsletters."""
 
 from django.db import connections, models
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from accounts.policy import is_coe
+
+# The long texts of a story that a card does not show: a page of cards leaves them unread.
+CARD_DEFERRED = ("overview", "business_scenario", "before_process", "solution_summary",
+                 "impact_summary", "architecture", "meet_the_team", "team_members",
+                 "rejection_reason", "search_vector")  # fmt: skip
+
+
+def _like_count():
+    """A story's number of likes as a subquery: no join and GROUP BY over every story column,
+    so the newest stories come from the index on their publication time."""
+    from .models import StoryLike
+
+    likes = (
+        StoryLike.objects.filter(story=OuterRef("pk"))
+        .order_by()
+        .values("story")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(likes), 0)
 
 
 class StoryQuerySet(models.QuerySet):
@@ -32,12 +53,13 @@ class StoryQuerySet(models.QuerySet):
 
         return (
             self.select_related("business_unit", "author")
+            .defer(*CARD_DEFERRED)
             .prefetch_related(
                 "tags",
                 Prefetch("images", queryset=StoryImage.objects.order_by("position", "id")),
                 Prefetch("metrics", queryset=StoryMetric.objects.order_by("position", "id")),
             )
-            .annotate(like_count=Count("likes", distinct=True))
+            .annotate(like_count=_like_count())
         )
 
     def search(self, text: str) -> "StoryQuerySet":
@@ -74,9 +96,7 @@ class StoryQuerySet(models.QuerySet):
                 "-published_at",
             )
         if sort == "liked":
-            return self.annotate(like_total=Count("likes", distinct=True)).order_by(
-                "-like_total", "-published_at"
-            )
+            return self.annotate(like_total=_like_count()).order_by("-like_total", "-published_at")
         return self.order_by(F("published_at").desc(nulls_last=True), "-created_at")
 
     def related_to(self, story) -> "StoryQuerySet":
