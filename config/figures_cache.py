@@ -11,6 +11,7 @@ visible). Entries also expire after a few minutes, for writes that pass both (an
 A cache that is down or hung only costs speed: the figures are computed, never a 500."""
 
 import logging
+import time
 from collections.abc import Callable
 
 from django.core.cache import cache
@@ -33,19 +34,25 @@ def version() -> int | None:
     try:
         current = cache.get(VERSION_KEY)
         if current is None:
-            cache.add(VERSION_KEY, 1, timeout=None)
-            current = cache.get(VERSION_KEY, 1)
+            cache.add(VERSION_KEY, _fresh_version(), timeout=None)
+            current = cache.get(VERSION_KEY)
     except CACHE_ERRORS:
         logger.warning("Cache unavailable; figures are computed", exc_info=True)
         return None
     return current
 
 
+def _fresh_version() -> int:
+    """A first version above any that an emptied cache may still hold entries of: the clock in
+    microseconds (no two writes a microsecond apart on average)."""
+    return time.time_ns() // 1000
+
+
 def _increment() -> None:
     try:
         cache.incr(VERSION_KEY)
-    except ValueError:  # no version yet (a cache emptied or restarted)
-        cache.add(VERSION_KEY, 1, timeout=None)
+    except ValueError:  # no version yet (a cache emptied, restarted or culled)
+        cache.add(VERSION_KEY, _fresh_version(), timeout=None)
     except CACHE_ERRORS:
         logger.warning("Cache unavailable; figures version not bumped", exc_info=True)
 

@@ -313,9 +313,11 @@ JOBS_KEEP_PUBLISHED_DAYS = 2
 REPORTS_HEARTBEAT_SECONDS = env.int("REPORTS_HEARTBEAT_SECONDS", default=5)
 REPORTS_STALE_SECONDS = env.int("REPORTS_STALE_SECONDS", default=20)
 CELERY_TIMEZONE = TIME_ZONE
-# The cache (today only the dashboard's figures) is shared by every web process when Redis is
-# there: CACHE_URL, else REDIS_URL's server with database number 1 (the broker uses 0). Short
-# timeouts; a cache that fails is skipped (reports.dashboard computes instead), never a 500.
+# The cache (figures: config.figures_cache) is shared by every web process and the worker: Redis
+# when it is there (CACHE_URL, else REDIS_URL's server with database number 1; the broker uses
+# 0), else a folder (the embedded set-up), so that a write in the worker (an inventory import)
+# reaches the web server's cached figures. Short timeouts; a cache that fails is skipped (the
+# figures are computed), never a 500.
 CACHE_URL = env("CACHE_URL", default="")
 if not CACHE_URL and REDIS_URL:
     CACHE_URL = REDIS_URL.rsplit("/", 1)[0] + "/1" if REDIS_URL.count("/") > 2 else REDIS_URL
@@ -326,6 +328,13 @@ if CACHE_URL:
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "coehub",
             "OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": BASE_DIR / "var" / "cache",
         }
     }
 

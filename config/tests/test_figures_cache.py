@@ -86,6 +86,16 @@ def test_the_version_is_bumped_again_when_the_transaction_commits(
     assert figures_cache.version() == before + 3
 
 
+def test_an_emptied_cache_never_goes_back_to_an_old_version(unit):
+    before = figures_cache.version()
+    for _ in range(50):
+        unit.save()
+    bumped = figures_cache.version()
+    assert bumped == before + 50
+    cache.delete(figures_cache.VERSION_KEY)  # culled, evicted or restarted
+    assert figures_cache.version() > bumped
+
+
 def test_cached_figures_equal_fresh_ones_on_random_data():
     """Random writes of the kinds the services make (records added and deleted, solutions moved
     between units), each followed by a comparison of the cached figures of every scope with
