@@ -8,12 +8,16 @@ is bumped at the write (so the writer's own transaction reads its change) and ag
 transaction commits (so nobody keeps what they computed in between, before the write was
 visible). Entries also expire after a few minutes, for writes that pass both (an operator's SQL).
 
-A cache that is down or hung only costs speed: the figures are computed, never a 500."""
+A cache that is down or hung only costs speed: the figures are computed, never a 500. After a
+failure this process leaves the cache alone for RETRY_SECONDS (a hung Redis would otherwise cost
+its socket timeout on every write of an import), and bumps the version first when it is back,
+for the writes it could not announce."""
 
 import logging
 import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -27,17 +31,44 @@ TIMEOUT = 300
 CACHE_ERRORS = (RedisError, OSError)
 FIGURE_APPS = {"value", "strategy", "adoption", "maturity", "stories", "ideas"}
 FIGURE_MODELS = {("accounts", "businessunit"), ("accounts", "organisation")}
+RETRY_SECONDS = 30
+# Per cache location: when this process may try it again, and whether it owes it a bump.
+_resting_until: dict[str, float] = {}
+_owed_bump: set[str] = set()
+
+
+def _location() -> str:
+    return str(settings.CACHES["default"].get("LOCATION", ""))
+
+
+def _available() -> bool:
+    """False while the cache rests after a failure; when it is back, pay the bump we owe."""
+    location = _location()
+    if time.monotonic() < _resting_until.get(location, 0):
+        return False
+    if location in _owed_bump:
+        _owed_bump.discard(location)
+        _increment()
+    return True
+
+
+def _failed(what: str) -> None:
+    location = _location()
+    _resting_until[location] = time.monotonic() + RETRY_SECONDS
+    logger.warning("Cache unavailable; %s (next try in %s s)", what, RETRY_SECONDS, exc_info=True)
 
 
 def version() -> int | None:
     """The current version (None when the cache cannot be reached)."""
+    if not _available():
+        return None
     try:
         current = cache.get(VERSION_KEY)
         if current is None:
             cache.add(VERSION_KEY, _fresh_version(), timeout=None)
             current = cache.get(VERSION_KEY)
     except CACHE_ERRORS:
-        logger.warning("Cache unavailable; figures are computed", exc_info=True)
+        _failed("figures are computed")
         return None
     return current
 
@@ -49,12 +80,16 @@ def _fresh_version() -> int:
 
 
 def _increment() -> None:
+    if time.monotonic() < _resting_until.get(_location(), 0):
+        _owed_bump.add(_location())
+        return
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # no version yet (a cache emptied, restarted or culled)
         cache.add(VERSION_KEY, _fresh_version(), timeout=None)
     except CACHE_ERRORS:
-        logger.warning("Cache unavailable; figures version not bumped", exc_info=True)
+        _owed_bump.add(_location())
+        _failed("figures version not bumped")
 
 
 def bump() -> None:
@@ -81,14 +116,14 @@ def cached(key: str, compute: Callable[[], object], timeout: int = TIMEOUT):
     try:
         value = cache.get(full_key)
     except CACHE_ERRORS:
-        logger.warning("Cache unavailable; figures are computed", exc_info=True)
+        _failed("figures are computed")
         return compute()
     if value is None:
         value = compute()
         try:
             cache.set(full_key, value, timeout)
         except CACHE_ERRORS:
-            logger.warning("Cache unavailable; figures not kept", exc_info=True)
+            _failed("figures not kept")
     return value
 
 

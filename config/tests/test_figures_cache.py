@@ -3,6 +3,7 @@ request, the cached figures always equal those computed afresh from the raw rows
 that is down costs speed only."""
 
 import random
+import time
 from datetime import date
 from decimal import Decimal
 
@@ -147,3 +148,35 @@ def test_a_cache_that_is_down_costs_speed_not_the_figures(settings, unit):
     assert figures_cache.version() is None
     figures_cache.bump()  # a write is not refused for a cache that is down
     assert figures.cached_roi_figures(unit, start, end).totals.value == Decimal("100.00")
+
+
+def test_a_hung_cache_is_left_alone_and_owed_bumps_are_paid_when_it_is_back(
+    settings, unit, monkeypatch
+):
+    """A Redis that accepts connections but answers nothing (paused): the first call waits its
+    socket timeout, later ones do not wait at all, and the writes made meanwhile bump the
+    version once the cache is back, so nobody reads the figures from before them."""
+    from config.tests.redis_server import private_redis
+
+    monkeypatch.setattr(figures_cache, "RETRY_SECONDS", 1)
+    solution = SolutionFactory(business_unit=unit)
+    ValueRecordFactory(solution=solution, month=date(2026, 2, 1))  # 100.00
+    start, end = date(2026, 1, 1), date(2026, 3, 31)
+    with private_redis() as redis_server:
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": redis_server.url,
+                "OPTIONS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
+            }
+        }
+        assert figures.cached_roi_figures(unit, start, end).totals.value == Decimal("100.00")
+        redis_server.pause()
+        began = time.monotonic()
+        assert figures.cached_roi_figures(unit, start, end).totals.value == Decimal("100.00")
+        for month in (2, 3):  # written while the cache hangs: 300.00 in all
+            ValueRecordFactory(solution=solution, month=date(2026, month, 1))
+        assert time.monotonic() - began < 1.5  # one timeout, not one per call
+        redis_server.resume()
+        time.sleep(1.1)  # the rest is over
+        assert figures.cached_roi_figures(unit, start, end).totals.value == Decimal("300.00")
