@@ -180,3 +180,17 @@ def test_a_hung_cache_is_left_alone_and_owed_bumps_are_paid_when_it_is_back(
         redis_server.resume()
         time.sleep(1.1)  # the rest is over
         assert figures.cached_roi_figures(unit, start, end).totals.value == Decimal("300.00")
+
+
+def test_other_models_and_the_rollup_tables_keep_their_fast_delete():
+    """Receivers only on the figures models: Django still empties an import's change rows or a
+    unit's roll-up rows in one DELETE, without reading them first."""
+    from django.db.models.deletion import Collector
+
+    from inventory.models import ImportChange
+    from value.models import UnitMonthValue
+
+    collector = Collector(using="default")
+    assert collector.can_fast_delete(ImportChange.objects.all())
+    assert collector.can_fast_delete(UnitMonthValue.objects.all())
+    assert not collector.can_fast_delete(ValueRecord.objects.all())  # it bumps the version
