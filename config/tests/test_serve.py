@@ -38,6 +38,28 @@ def _read(fd: int, seconds: float) -> bytes:
     return out
 
 
+def _wait(pid: int, seconds: float) -> int | None:
+    """The exit status of `pid` within `seconds`, or None if it is still running then."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return status
+        time.sleep(0.2)
+    return None
+
+
+def _session_pids(session_id: int) -> list[int]:
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[3]) == session_id:
+                pids.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue  # the process ended while we looked
+    return pids
+
+
 def _session_members(session_id: int) -> list[str]:
     """Command lines of the processes still in the terminal's session."""
     members = []
@@ -85,15 +107,21 @@ def test_ctrl_c_stops_web_worker_and_beat_quietly():
         os.write(fd, b"\x03")  # Ctrl-C: the terminal sends SIGINT to its foreground group
         started = time.monotonic()
         after = _read(fd, 30).decode(errors="replace")
-        _, status = os.waitpid(pid, 0)
+        status = _wait(pid, 30)
         took = time.monotonic() - started
+        left_behind = _session_members(pid)
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, 9)
+        for member in _session_pids(pid):  # anything left behind, so the suite never hangs here
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(member, 9)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
         os.close(fd)
+
+    assert status is not None, f"still running 60 s after Ctrl-C: {left_behind}\n{after}"
 
     assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, after
     assert took < 20
     assert after.count("Warm shutdown") <= 1, after
     assert "Segmentation fault" not in after and "Traceback" not in after, after
-    assert _session_members(pid) == []
+    assert left_behind == []
