@@ -5,11 +5,11 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
+from config.tests.marks import CONCURRENT_WRITERS
 from ideas import services
 from ideas.badges import badges_award
 from ideas.chain import idea_chain
@@ -27,9 +27,6 @@ from value.tests.factories import UnitCostFactory
 from .factories import IdeaFactory
 
 D = Decimal
-ON_POSTGRESQL = pytest.mark.skipif(
-    "postgresql" not in settings.DATABASES["default"]["ENGINE"], reason="needs PostgreSQL"
-)
 
 
 def test_a_second_vote_counts_once(unit, maker, other_maker):
@@ -157,7 +154,7 @@ def test_value_badge_follows_the_coe_threshold(unit, maker, coe_lead):
     assert rule.pk in [b.rule_id for b in badges_award(user=maker)]
 
 
-@ON_POSTGRESQL
+@CONCURRENT_WRITERS
 @pytest.mark.django_db(transaction=True)
 def test_badges_are_awarded_once_under_a_race():
     """Two workers check the same person at the same moment: one badge row."""

@@ -5,11 +5,11 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
 from accounts.models import AuditEvent
+from config.tests.marks import CONCURRENT_WRITERS
 from stories.services.record_value import (
     Method,
     MetricConversion,
@@ -26,10 +26,6 @@ from .factories import StoryFactory, StoryMetricFactory
 
 # Row locks are what this test is about; SQLite locks the whole database instead (and its
 # shared in-memory test database cannot take two writers at once).
-ON_POSTGRESQL = pytest.mark.skipif(
-    "postgresql" not in settings.DATABASES["default"]["ENGINE"], reason="needs PostgreSQL"
-)
-
 D = Decimal
 JAN, FEB, MAR = date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1)
 
@@ -242,7 +238,7 @@ def test_default_months_run_from_publication_to_the_last_complete_month(unit):
     assert default_months(story, today=date(2031, 1, 2)) == (date(2028, 1, 1), date(2030, 12, 1))
 
 
-@ON_POSTGRESQL
+@CONCURRENT_WRITERS
 @pytest.mark.django_db(transaction=True)
 def test_two_runs_at_once_record_each_month_once(unit, coe_lead, hour_cost):
     solution = SolutionFactory(business_unit=unit)

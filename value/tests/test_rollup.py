@@ -7,12 +7,12 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.contrib.admin.sites import site
 from django.db import connection, transaction
 from django.test import RequestFactory
 
 from accounts.tests.factories import BusinessUnitFactory
+from config.tests.marks import CONCURRENT_WRITERS
 from value import figures, rollup, services
 from value.models import (
     Solution,
@@ -25,10 +25,6 @@ from value.tests.factories import SolutionFactory, ValueRecordFactory
 
 # Row locks are what these tests are about; SQLite locks the whole database instead (and its
 # shared in-memory test database cannot take two writers at once).
-ON_POSTGRESQL = pytest.mark.skipif(
-    "postgresql" not in settings.DATABASES["default"]["ENGINE"], reason="needs PostgreSQL"
-)
-
 Q1 = (date(2026, 1, 1), date(2026, 3, 31))
 
 
@@ -204,7 +200,7 @@ def test_rebuild_restores_what_sql_changed(unit):
     assert figures.period_figures(unit, *Q1).value == Decimal("900.00")
 
 
-@ON_POSTGRESQL
+@CONCURRENT_WRITERS
 @pytest.mark.django_db(transaction=True)
 def test_two_writers_in_one_unit_both_reach_the_roll_up(unit, coe_lead):
     """The first writer holds its transaction open after refreshing; the second must wait for it
