@@ -35,7 +35,8 @@ FIGURE_MODELS = {("accounts", "businessunit"), ("accounts", "organisation")}
 # Tables written and emptied in bulk whose every change comes with a roll-up refresh (which
 # bumps): no receivers on them, so that Django keeps deleting their rows in one statement.
 BULK_MODELS = {("value", "unitmonthvalue"), ("value", "unitmonthcost"),
-               ("value", "solutionyearvalue"), ("value", "solutionusage")}  # fmt: skip
+               ("value", "solutionyearvalue"), ("value", "solutiontrailingvalue"),
+               ("value", "solutionusage")}  # fmt: skip
 RETRY_SECONDS = 30
 # Per cache location: when this process may try it again, and whether it owes it a bump.
 _resting_until: dict[str, float] = {}

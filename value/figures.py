@@ -58,9 +58,11 @@ from accounts.models import BusinessUnit
 from config import figures_cache
 from config.numbers import round_half_up
 
+from . import rollup
 from .models import (
     ProgrammeCost,
     Solution,
+    SolutionTrailingValue,
     SolutionYearValue,
     UnitMonthCost,
     UnitMonthValue,
@@ -593,37 +595,29 @@ def _by_unit(unit, unit_ids, rolled_up, months, programme, units=None) -> list[d
     return sorted(rows, key=lambda row: (-row["figures"].value, row["unit"]))
 
 
-def _window_columns(months: list[date], row_year: int) -> tuple[list[str], int]:
-    """The SolutionYearValue columns of `months` that lie in the window of `row_year`, and the
-    bit mask of those columns (for months_with_records)."""
-    columns, mask = [], 0
-    for month in months:
-        if row_year - 1 <= month.year <= row_year:
-            column = SolutionYearValue.column(month.year, month.month, row_year)
-            columns.append(column)
-            mask |= 1 << (int(column[1:]) - 1)
-    return columns, mask
-
-
-def _column_sum(columns: list[str]):
-    total = F(columns[0])
-    for column in columns[1:]:
-        total = total + F(column)
-    return ExpressionWrapper(total, output_field=MONEY)
-
-
 def _ranked_solution_ids(unit_ids, months: list[date], top: int) -> list[int]:
     """The ids of the `top` solutions with records in `months` by their value, from the
     two-year windows (value.rollup): exactly the order of summing the raw records per solution
     (value descending, then id). A period within one window reads one row per solution and
-    sums its columns; a longer period sums the rows of each of its years."""
+    sums its columns; a longer period sums the rows of each of its years. The twelve months
+    that SolutionTrailingValue holds are read off its index."""
+    through = months[-1]
+    if months == rollup.trailing_months(through):
+        trailing = SolutionTrailingValue.objects
+        if trailing.values_list("through_month", flat=True).first() == through:
+            ranked = (
+                trailing.in_units(unit_ids)
+                .order_by("-value", "solution_id")
+                .values_list("solution_id", flat=True)
+            )
+            return list(ranked[:top])
     rows = SolutionYearValue.objects.in_units(unit_ids)
     first, last = months[0].year, months[-1].year
     if first >= last - 1:
-        columns, mask = _window_columns(months, last)
+        columns, mask = rollup.window_columns(months, last)
         ranked = (
             rows.filter(year=last)
-            .annotate(hit=F("months_with_records").bitand(mask), value=_column_sum(columns))
+            .annotate(hit=F("months_with_records").bitand(mask), value=rollup.column_sum(columns))
             .exclude(hit=0)
             .order_by("-value", "solution_id")
             .values_list("solution_id", flat=True)
@@ -632,8 +626,8 @@ def _ranked_solution_ids(unit_ids, months: list[date], top: int) -> list[int]:
     # Each year's own months are columns 13-24 of that year's row.
     value_cases, hit_cases = [], []
     for year in range(first, last + 1):
-        columns, mask = _window_columns([m for m in months if m.year == year], year)
-        value_cases.append(When(year=year, then=_column_sum(columns)))
+        columns, mask = rollup.window_columns([m for m in months if m.year == year], year)
+        value_cases.append(When(year=year, then=rollup.column_sum(columns)))
         hit_cases.append(When(year=year, then=F("months_with_records").bitand(mask)))
     ranked = (
         rows.filter(year__gte=first, year__lte=last)

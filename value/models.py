@@ -505,3 +505,36 @@ class SolutionYearValue(models.Model):
         if not 1 <= index <= WINDOW_MONTHS:
             raise ValueError(f"{year}-{month:02d} is outside the window of {row_year}.")
         return f"m{index:02d}"
+
+
+class SolutionTrailingValue(models.Model):
+    """Each solution's value over the twelve months that end with `through_month`: the value
+    page's default period (the twelve complete months before this one). Ordered by an index,
+    the ranking of that period's top solutions reads ten index entries instead of summing the
+    columns of 50,000 windows. Only solutions with a record in those months have a row.
+
+    Every row has the same `through_month`: a refresh writes the units' rows for the month the
+    table already holds, and the nightly rebuild moves the whole table on to the new month
+    (until then, the first days of a month rank from the windows). Derived from
+    SolutionYearValue by value.rollup; never edited by hand."""
+
+    solution = models.OneToOneField(
+        Solution, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    business_unit = models.ForeignKey(
+        "accounts.BusinessUnit", on_delete=models.CASCADE, related_name="+"
+    )
+    through_month = models.DateField()
+    value = models.DecimalField(max_digits=20, decimal_places=2)
+
+    objects = UnitMonthQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            # The ranking's order (value descending, then id) read straight off the index.
+            models.Index(fields=["-value", "solution"], name="solution_trailing_rank"),
+            models.Index(fields=["business_unit", "-value"], name="solution_trailing_unit_rank"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.solution_id} · 12 months to {self.through_month:%Y-%m}"

@@ -6,7 +6,10 @@ same figures from one row per business unit and month take milliseconds. Two tab
 and reads the raw rows only for single solutions and the top solutions' other sums.
 
 A third table, value.models.SolutionYearValue, holds each solution's value per month over
-two-year windows, for ranking the top solutions of a period without reading the raw records.
+two-year windows, for ranking the top solutions of a period without reading the raw records. A
+fourth, SolutionTrailingValue, holds each solution's value over the twelve complete months before
+this one (the value page's default period) behind an index ordered by value, so that ranking reads
+ten index entries.
 
 The tables are derived data, kept in step by the write services: every service that writes a
 solution or a value record calls `refresh_units()` for the units it touched, inside its own
@@ -22,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, DateField, DecimalField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import ExtractYear, TruncMonth
 
@@ -31,6 +34,7 @@ from config import figures_cache
 
 from .models import (
     Solution,
+    SolutionTrailingValue,
     SolutionYearValue,
     UnitMonthCost,
     UnitMonthValue,
@@ -170,6 +174,83 @@ def _solution_year_rows(unit_ids: list[int], models) -> list[SolutionYearValue]:
     return rows
 
 
+def trailing_month(today: date | None = None) -> date:
+    """The last of the twelve complete months before the current one (its first day)."""
+    today = today or date.today()
+    return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def trailing_months(through_month: date) -> list[date]:
+    """The first days of the twelve months that end with `through_month`."""
+    year, month = through_month.year, through_month.month
+    return [
+        date(year + (month - 12 + offset - 1) // 12, (month - 12 + offset - 1) % 12 + 1, 1)
+        for offset in range(1, 13)
+    ]
+
+
+def window_columns(months: list[date], row_year: int) -> tuple[list[str], int]:
+    """The SolutionYearValue columns of `months` that lie in the window of `row_year`, and the
+    bit mask of those columns (for months_with_records)."""
+    columns, mask = [], 0
+    for month in months:
+        if row_year - 1 <= month.year <= row_year:
+            column = SolutionYearValue.column(month.year, month.month, row_year)
+            columns.append(column)
+            mask |= 1 << (int(column[1:]) - 1)
+    return columns, mask
+
+
+def column_sum(columns: list[str]) -> ExpressionWrapper:
+    total = F(columns[0])
+    for column in columns[1:]:
+        total = total + F(column)
+    return ExpressionWrapper(total, output_field=MONEY)
+
+
+# One key for every writer of the trailing table (refresh and rebuild), so that a refresh never
+# writes rows for the month a rebuild has just moved the table away from.
+TRAILING_LOCK = 0x7A1E_0001
+
+
+def _write_trailing(unit_ids: list[int] | None, models) -> None:
+    """Recompute the trailing-year rows of these units (all units for None) from the windows.
+
+    The table stays for one month at a time: a refresh writes the month it already holds, a
+    rebuild (unit_ids None) the current one; a table that is empty is built whole, so that a
+    table with rows is always complete for its month."""
+    table = models["SolutionTrailingValue"].objects
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # SQLite serialises its writers anyway
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [TRAILING_LOCK])
+    held = table.values_list("through_month", flat=True).first()
+    if unit_ids is None or held is None:
+        through, scope = trailing_month(), None
+    else:
+        through, scope = held, unit_ids
+    columns, mask = window_columns(trailing_months(through), through.year)
+    windows = (
+        models["SolutionYearValue"]
+        .objects.filter(year=through.year)
+        .annotate(hit=F("months_with_records").bitand(mask), total=column_sum(columns))
+        .exclude(hit=0)
+        .values_list("solution_id", "business_unit_id", "total")
+    )
+    if scope is None:
+        table.all().delete()
+    else:
+        table.filter(business_unit_id__in=scope).delete()
+        windows = windows.filter(business_unit_id__in=scope)
+    row = models["SolutionTrailingValue"]
+    table.bulk_create(
+        (
+            row(solution_id=solution, business_unit_id=unit, through_month=through, value=total)
+            for solution, unit, total in windows.iterator(chunk_size=2000)
+        ),
+        batch_size=2000,
+    )
+
+
 MODELS = {
     "BusinessUnit": BusinessUnit,
     "Solution": Solution,
@@ -177,16 +258,19 @@ MODELS = {
     "UnitMonthValue": UnitMonthValue,
     "UnitMonthCost": UnitMonthCost,
     "SolutionYearValue": SolutionYearValue,
+    "SolutionTrailingValue": SolutionTrailingValue,
 }
 
 
-def refresh_units(unit_ids: Iterable[int | None], *, models=None) -> None:
+def refresh_units(unit_ids: Iterable[int | None], *, models=None, whole: bool = False) -> None:
     """Recompute the roll-up rows of these business units from their solutions and records.
     (`models` replaces the model classes, for the migration that fills the tables first.)
 
     The units' rows are locked first (FOR NO KEY UPDATE, which still lets others add solutions
     to them): a second transaction refreshing the same unit waits until the first commits, and
-    then recomputes with both writes visible, so the last refresh is always complete."""
+    then recomputes with both writes visible, so the last refresh is always complete.
+    `whole` (the rebuild, whose units are all of them) also moves the trailing year on to the
+    current month."""
     models = models or MODELS
     ids = sorted({unit_id for unit_id in unit_ids if unit_id is not None})
     if not ids:
@@ -204,12 +288,21 @@ def refresh_units(unit_ids: Iterable[int | None], *, models=None) -> None:
             for first in range(0, len(ids), 20):  # a bounded number of rows in memory at once
                 batch = _solution_year_rows(ids[first : first + 20], models)
                 years.bulk_create(batch, batch_size=2000)
+        if "SolutionTrailingValue" in models:  # (absent in the migrations before it)
+            _write_trailing(None if whole else ids, models)
     figures_cache.bump()  # bulk writes pass the models' signals
+
+
+def rebuild_trailing(*, models=None) -> None:
+    """Recompute the trailing year alone (for the migration that adds its table)."""
+    with transaction.atomic():
+        _write_trailing(None, models or MODELS)
 
 
 def rebuild(*, models=None) -> int:
     """Recompute the whole roll-up; returns the number of rows it holds afterwards."""
     models = models or MODELS
-    refresh_units(models["BusinessUnit"].objects.values_list("pk", flat=True), models=models)
-    tables = ["UnitMonthValue", "UnitMonthCost", "SolutionYearValue"]
+    units = models["BusinessUnit"].objects.values_list("pk", flat=True)
+    refresh_units(units, models=models, whole=True)
+    tables = ["UnitMonthValue", "UnitMonthCost", "SolutionYearValue", "SolutionTrailingValue"]
     return sum(models[name].objects.count() for name in tables if name in models)

@@ -10,12 +10,14 @@ import pytest
 from django.contrib.admin.sites import site
 from django.db import connection, transaction
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 from accounts.tests.factories import BusinessUnitFactory
 from config.tests.marks import CONCURRENT_WRITERS
 from value import figures, rollup, services
 from value.models import (
     Solution,
+    SolutionTrailingValue,
     SolutionYearValue,
     UnitMonthCost,
     UnitMonthValue,
@@ -195,8 +197,10 @@ def test_rebuild_restores_what_sql_changed(unit):
     ValueRecordFactory(solution=solution, month=date(2026, 2, 1), amount=Decimal("100"))
     ValueRecord.objects.update(amount=Decimal("900"))  # behind the services' back
     assert figures.period_figures(unit, *Q1).value == Decimal("100.00")
-    # One value row, one cost row, and the solution's windows ending in 2026 and in 2027.
-    assert rollup.rebuild() == 4
+    # One value row, one cost row, the solution's windows ending in 2026 and in 2027, and its
+    # trailing-year row while February 2026 is one of the twelve months before this one.
+    trailing = date(2026, 2, 1) in rollup.trailing_months(rollup.trailing_month())
+    assert rollup.rebuild() == 4 + trailing
     assert figures.period_figures(unit, *Q1).value == Decimal("900.00")
 
 
@@ -332,3 +336,123 @@ def test_windows_follow_the_services(unit, coe_lead):
     rollup.rebuild()
     after = sorted(SolutionYearValue.objects.values_list("year", "business_unit", "m14"))
     assert after == before == [(2026, other.pk, Decimal("400.00")), (2027, other.pk, 0)]
+
+
+# The trailing year behind the value page's default ranking --------------------------------------
+
+
+def ranking_sql(scope, start, end) -> tuple[list, str]:
+    """The top solutions of a period and the SQL that computed them."""
+    with CaptureQueriesContext(connection) as queries:
+        top = figures.roi_figures(scope, start, end, sections=("top_solutions",)).top_solutions
+    return [(row["uuid"], row["figures"].value) for row in top], " ".join(
+        query["sql"] for query in queries.captured_queries
+    )
+
+
+def random_records_around(through: date, rng, units, solutions=30):
+    """Solutions with records in the twelve months that end with `through`, the two months
+    before them and the month after."""
+    months = rollup.trailing_months(through)
+    before = rollup.trailing_months(months[0])[-3:-1]  # the two months before the first
+    months = [*before, *months, rollup.next_month(through)]
+    for _ in range(solutions):
+        solution = SolutionFactory(business_unit=rng.choice(units))
+        for _ in range(rng.randint(0, 6)):
+            ValueRecordFactory(
+                solution=solution,
+                month=rng.choice(months),
+                amount=Decimal(rng.choice([0, 50, 100, 250, 1000])),
+            )
+
+
+def test_trailing_months_by_hand():
+    """The twelve complete months before 15 January 2027 run from January to December 2026;
+    before 1 March 2026, from March 2025 to February 2026."""
+    assert rollup.trailing_month(date(2027, 1, 15)) == date(2026, 12, 1)
+    assert rollup.trailing_months(date(2026, 12, 1)) == [date(2026, m, 1) for m in range(1, 13)]
+    assert rollup.trailing_month(date(2026, 3, 1)) == date(2026, 2, 1)
+    assert rollup.trailing_months(date(2026, 2, 1)) == [
+        *(date(2025, m, 1) for m in range(3, 13)),
+        date(2026, 1, 1),
+        date(2026, 2, 1),
+    ]
+
+
+def test_trailing_year_equals_the_raw_records_on_random_data(unit):
+    """Random records around the trailing year, written through the factories' refreshes: every
+    row of the table is its solution's raw sum over those months (and only solutions with a
+    record there have one); the default period's ranking reads the table and equals the raw
+    ranking for the organisation and a subtree; another period still reads the windows."""
+    rng = random.Random(29)
+    child = BusinessUnitFactory(name="Payables", slug="payables", parent=unit)
+    elsewhere = BusinessUnitFactory(name="Sales", slug="sales")
+    through = rollup.trailing_month()
+    random_records_around(through, rng, [unit, child, elsewhere])
+    start, end = rollup.trailing_months(through)[0], figures.month_end(through)
+    raw = {}
+    for record in ValueRecord.objects.filter(month__gte=start, month__lte=end):
+        raw[record.solution_id] = raw.get(record.solution_id, 0) + record.amount
+    table = {row.solution_id: row for row in SolutionTrailingValue.objects.all()}
+    assert {pk: row.value for pk, row in table.items()} == raw
+    assert {row.through_month for row in table.values()} == {through}
+    assert all(row.business_unit_id == row.solution.business_unit_id for row in table.values())
+    for scope, unit_ids in [(None, None), (unit, {unit.pk, child.pk}), (elsewhere, {elsewhere.pk})]:
+        got, sql = ranking_sql(scope, start, end)
+        assert "value_solutiontrailingvalue" in sql and "value_solutionyearvalue" not in sql
+        assert got == raw_ranking(unit_ids, start, end), scope
+    got, sql = ranking_sql(None, rollup.trailing_months(through)[1], end)  # eleven months
+    assert "value_solutiontrailingvalue" not in sql
+    assert got == raw_ranking(None, rollup.trailing_months(through)[1], end)
+
+
+def test_trailing_year_of_an_earlier_month_is_not_read_and_moves_on_at_the_rebuild(unit, coe_lead):
+    """The first days of a month, before the nightly rebuild: the table still holds last month's
+    year, so the new default period ranks from the windows (and equals the raw ranking); a
+    service's refresh keeps writing the month the table holds; the rebuild moves it on."""
+    rng = random.Random(31)
+    through = rollup.trailing_month()
+    random_records_around(through, rng, [unit], solutions=12)
+    earlier = rollup.trailing_months(through)[-2]
+    SolutionTrailingValue.objects.update(through_month=earlier)
+    start, end = rollup.trailing_months(through)[0], figures.month_end(through)
+    got, sql = ranking_sql(None, start, end)
+    assert "value_solutiontrailingvalue" in sql  # only to see which month it holds
+    assert "value_solutionyearvalue" in sql
+    assert got == raw_ranking(None, start, end)
+    solution = SolutionFactory(business_unit=unit)
+    services.value_record_create(
+        solution=solution,
+        month=earlier,
+        actor=coe_lead,
+        source=ValueRecord.Source.MEASURED,
+        cost_avoided=Decimal("9999"),
+    )
+    assert set(SolutionTrailingValue.objects.values_list("through_month", flat=True)) == {earlier}
+    earlier_start = rollup.trailing_months(earlier)[0]
+    got, sql = ranking_sql(None, earlier_start, figures.month_end(earlier))
+    assert "value_solutionyearvalue" not in sql
+    assert got[0] == (solution.uuid, Decimal("9999.00"))
+    assert got == raw_ranking(None, earlier_start, figures.month_end(earlier))
+    rollup.rebuild()
+    assert set(SolutionTrailingValue.objects.values_list("through_month", flat=True)) == {through}
+    got, sql = ranking_sql(None, start, end)
+    assert "value_solutionyearvalue" not in sql
+    assert got == raw_ranking(None, start, end)
+
+
+def test_an_empty_trailing_table_is_built_whole_at_the_next_refresh(unit):
+    """A table emptied (never built, or cleared by hand) is not read, and the next refresh of any
+    unit builds it for every unit, so that a table with rows is always complete."""
+    elsewhere = BusinessUnitFactory(name="Sales", slug="sales")
+    through = rollup.trailing_month()
+    random_records_around(through, random.Random(37), [unit, elsewhere], solutions=10)
+    expected = sorted(SolutionTrailingValue.objects.values_list("solution_id", "value"))
+    assert expected
+    SolutionTrailingValue.objects.all().delete()
+    start, end = rollup.trailing_months(through)[0], figures.month_end(through)
+    got, sql = ranking_sql(None, start, end)
+    assert "value_solutionyearvalue" in sql
+    assert got == raw_ranking(None, start, end)
+    rollup.refresh_units([elsewhere.pk])
+    assert sorted(SolutionTrailingValue.objects.values_list("solution_id", "value")) == expected
