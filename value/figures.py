@@ -294,10 +294,10 @@ _ROLLUP_VALUE_AGGREGATES = {
 }
 
 
-def _scope_costs(unit_ids, months: list[date], *, by_unit: bool = False):
+def _scope_costs(unit_ids, months: list[date]) -> dict:
     """Solution costs and projections of a scope over `months` from the roll-up, with the keys
-    of `_cost_aggregates`: one dict, or one per business unit. The running cost (and projection)
-    of a month is the sum of the changes recorded up to that month."""
+    of `_cost_aggregates`. The running cost (and projection) of a month is the sum of the
+    changes recorded up to that month."""
     start, end = months[0], month_end(months[-1])
     aggregates = {
         # An alias may not repeat a column's name, hence "period_build" for build_cost.
@@ -308,16 +308,39 @@ def _scope_costs(unit_ids, months: list[date], *, by_unit: bool = False):
         aggregates[f"run_{index}"] = Sum("running_change", filter=Q(month__lte=month))
         aggregates[f"build_{index}"] = Sum("build_cost", filter=Q(month=month))
         aggregates[f"proj_{index}"] = Sum("projected_change", filter=Q(month__lte=month))
-    rows = UnitMonthCost.objects.in_units(unit_ids).filter(month__lte=end)
+    row = UnitMonthCost.objects.in_units(unit_ids).filter(month__lte=end).aggregate(**aggregates)
+    row["build_cost"] = row.pop("period_build")
+    return row
 
-    def renamed(row: dict) -> dict:
-        row["build_cost"] = row.pop("period_build")
-        return row
 
-    if not by_unit:
-        return renamed(rows.aggregate(**aggregates))
-    grouped = rows.order_by().values("business_unit_id").annotate(**aggregates)
-    return {row["business_unit_id"]: renamed(row) for row in grouped}
+def _unit_cost_totals(unit_ids, months: list[date]) -> dict[int, dict]:
+    """Per business unit, the period's totals of what `_scope_costs` gives month by month
+    (build_cost, investment, running_cost, projected_value). A change recorded in a month
+    counts once for every month of the period from then on, so each total is one weighted sum:
+    four columns a unit instead of three per month (the breakdown by unit needs no months)."""
+    start, end = months[0], month_end(months[-1])
+    months_on = Case(
+        When(month__lt=start, then=Value(len(months))),
+        *(When(month=month, then=Value(len(months) - index)) for index, month in enumerate(months)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    grouped = (
+        UnitMonthCost.objects.in_units(unit_ids)
+        .filter(month__lte=end)
+        .order_by()
+        .values("business_unit_id")
+        .annotate(
+            period_build=Sum("build_cost", filter=Q(month__gte=start)),  # (not a column's name)
+            investment=Sum("build_cost"),
+            running_cost=Sum(F("running_change") * months_on, output_field=MONEY),
+            projected_value=Sum(F("projected_change") * months_on, output_field=MONEY),
+        )
+    )
+    return {
+        row.pop("business_unit_id"): {"build_cost": row.pop("period_build"), **row}
+        for row in grouped
+    }
 
 
 def _programme_shares(unit_ids, months: list[date]) -> list[tuple[int | None, date, Decimal]]:
@@ -566,8 +589,8 @@ def _by_unit(unit, unit_ids, rolled_up, months, programme, units=None) -> list[d
     grouped = rolled_up.order_by().values("business_unit_id").annotate(**_ROLLUP_VALUE_AGGREGATES)
     for row in grouped:
         buckets[bucket_of(row.pop("business_unit_id"))].add(**row)
-    for unit_id, row in _scope_costs(unit_ids, months, by_unit=True).items():
-        _add_costs(buckets[bucket_of(unit_id)], row, months)
+    for unit_id, row in _unit_cost_totals(unit_ids, months).items():
+        buckets[bucket_of(unit_id)].add(**row)
     for unit_id, _month, amount in programme:
         if unit_id is not None:
             buckets[bucket_of(unit_id)].add(programme_cost=amount)

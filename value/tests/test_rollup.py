@@ -144,7 +144,8 @@ def test_admin_edits_refresh(unit, admin_user):
 
 def test_scope_figures_equal_the_sum_of_solution_figures(unit):
     """Random solutions in a small tree: the roll-up's figures for the organisation and for a
-    subtree equal the sums of the per-solution figures, which read the raw rows."""
+    subtree, and each row of their breakdown by unit, equal the sums of the per-solution
+    figures, which read the raw rows."""
     rng = random.Random(7)
     child = BusinessUnitFactory(name="Payables", slug="payables", parent=unit)
     elsewhere = BusinessUnitFactory(name="Sales", slug="sales")
@@ -189,6 +190,26 @@ def test_scope_figures_equal_the_sum_of_solution_figures(unit):
                     expected[name] += getattr(own, name)
             scope_figures = figures.period_figures(scope, start, end)
             assert {name: getattr(scope_figures, name) for name in fields} == expected
+        # The breakdown by unit: each row equals the sums of the solutions it counts.
+        buckets = {
+            None: {"finance": (unit, child), "sales": (elsewhere,)},
+            unit: {"finance": (unit,), "payables": (child,)},
+        }
+        for scope, rows in buckets.items():
+            result = figures.roi_figures(scope, start, end, sections=("by_unit",))
+            got = {
+                row["slug"]: {name: getattr(row["figures"], name) for name in fields}
+                for row in result.by_unit
+            }
+            expected = {}
+            for slug, units in rows.items():
+                counted = [s for s in solutions if s.business_unit_id in {u.pk for u in units}]
+                expected[slug] = dict.fromkeys(fields, 0)
+                for solution in counted:
+                    own = figures.solution_figures(solution, start, end)
+                    for name in fields:
+                        expected[slug][name] += getattr(own, name)
+            assert got == expected, (scope, start, end)
 
 
 @pytest.mark.django_db
