@@ -42,7 +42,6 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
-    ExpressionWrapper,
     F,
     IntegerField,
     Max,
@@ -231,50 +230,37 @@ def scope_unit_ids(unit) -> list[int] | None:
     return None if unit is None else BusinessUnit.objects.subtree_ids(unit)
 
 
-def _live_in(month: date) -> Q:
-    """Solutions live for at least one day of `month`."""
-    return Q(go_live_on__lte=month_end(month)) & (
-        Q(retired_on__isnull=True) | Q(retired_on__gte=month)
-    )
+# What a solution's costs are made of, for reading them off the solution itself.
+COST_FIELDS = ("go_live_on", "retired_on", "build_hours", "build_hourly_rate",
+               "licence_cost_monthly", "capacity_cost_monthly", "support_cost_monthly",
+               "projected_monthly_value")  # fmt: skip
 
 
-_RUNNING = ExpressionWrapper(
-    F("licence_cost_monthly") + F("capacity_cost_monthly") + F("support_cost_monthly"),
-    output_field=MONEY,
-)
-_BUILD = ExpressionWrapper(F("build_hours") * F("build_hourly_rate"), output_field=MONEY)
-
-
-def _cost_aggregates(months: list[date]) -> dict:
-    """Aggregate expressions for solution costs and projections: per month, and one-off."""
+def _solution_cost_sums(solution: Solution, months: list[date]) -> dict:
+    """A solution's costs and projection over `months`, from its own fields, by the rules the
+    roll-up applies in SQL (value.rollup): the build effort in the go-live month (`investment`
+    counts every go-live up to the period's end), and the running costs and the projection for
+    each month it is live on at least one day. A few numbers: no query needed."""
     start, end = months[0], month_end(months[-1])
-    aggregates = {
-        "build_cost": Sum(_BUILD, filter=Q(go_live_on__gte=start, go_live_on__lte=end)),
-        "investment": Sum(_BUILD, filter=Q(go_live_on__lte=end)),
+    live_on, retired_on = solution.go_live_on, solution.retired_on
+    launched = live_on is not None and live_on <= end
+    live_months = sum(
+        1
+        for month in months
+        if launched and live_on <= month_end(month) and (retired_on is None or retired_on >= month)
+    )
+    build = solution.build_hours * solution.build_hourly_rate
+    running = (
+        solution.licence_cost_monthly
+        + solution.capacity_cost_monthly
+        + solution.support_cost_monthly
+    )
+    return {
+        "build_cost": build if launched and live_on >= start else ZERO,
+        "investment": build if launched else ZERO,
+        "running_cost": running * live_months,
+        "projected_value": solution.projected_monthly_value * live_months,
     }
-    for index, month in enumerate(months):
-        aggregates[f"run_{index}"] = Sum(_RUNNING, filter=_live_in(month))
-        aggregates[f"build_{index}"] = Sum(
-            _BUILD, filter=Q(go_live_on__gte=month, go_live_on__lte=month_end(month))
-        )
-        aggregates[f"proj_{index}"] = Sum("projected_monthly_value", filter=_live_in(month))
-    return aggregates
-
-
-def _solution_costs(solutions, months: list[date], group_by: str | None = None, extra=()):
-    """Costs of `solutions` over `months`: one dict, or one dict per `group_by` value (with the
-    `extra` columns, which must not split the groups)."""
-    aggregates = _cost_aggregates(months)
-    if group_by is None:
-        return solutions.aggregate(**aggregates)
-    grouped = solutions.order_by().values(group_by, *extra).annotate(**aggregates)
-    return {row[group_by]: row for row in grouped}
-
-
-def _add_costs(sums: _Sums, row: dict, months: list[date]) -> None:
-    sums.add(build_cost=row["build_cost"], investment=row["investment"])
-    for index in range(len(months)):
-        sums.add(running_cost=row[f"run_{index}"], projected_value=row[f"proj_{index}"])
 
 
 _VALUE_AGGREGATES = {
@@ -376,7 +362,7 @@ def period_figures(unit, start: date, end: date) -> Figures:
 
 
 def solution_figures(solution: Solution, start: date, end: date) -> Figures:
-    """One solution's figures over a period (no programme costs). Two queries."""
+    """One solution's figures over a period (no programme costs). One query."""
     months = months_between(start, end)
     sums = _Sums()
     sums.add(
@@ -384,7 +370,7 @@ def solution_figures(solution: Solution, start: date, end: date) -> Figures:
         .in_period(months[0], month_end(months[-1]))
         .aggregate(**_VALUE_AGGREGATES)
     )
-    _add_costs(sums, _solution_costs(Solution.objects.filter(pk=solution.pk), months), months)
+    sums.add(**_solution_cost_sums(solution, months))
     return sums.freeze(len(months))
 
 
@@ -681,12 +667,8 @@ def _top_solutions(unit_ids, months, top: int) -> list[dict]:
         .annotate(**_VALUE_AGGREGATES)
     }
     grouped = [sums_of[solution_id] for solution_id in ids]
-    costs = _solution_costs(
-        Solution.objects.filter(pk__in=ids),
-        months,
-        group_by="id",
-        extra=("name", "uuid", "business_unit__name"),
-    )
+    solutions = Solution.objects.filter(pk__in=ids).select_related("business_unit")
+    solutions = solutions.only("name", "uuid", "business_unit__name", *COST_FIELDS).in_bulk()
     rows = []
     for row in grouped:
         sums = _Sums()
@@ -696,13 +678,13 @@ def _top_solutions(unit_ids, months, top: int) -> list[dict]:
             verified_value=row["verified_value"],
             records=row["records"],
         )
-        solution = costs[row["solution_id"]]
-        _add_costs(sums, solution, months)
+        solution = solutions[row["solution_id"]]
+        sums.add(**_solution_cost_sums(solution, months))
         rows.append(
             {
-                "name": solution["name"],
-                "uuid": solution["uuid"],
-                "unit": solution["business_unit__name"],
+                "name": solution.name,
+                "uuid": solution.uuid,
+                "unit": solution.business_unit.name,
                 "figures": sums.freeze(len(months)),
             }
         )

@@ -78,6 +78,37 @@ def test_running_costs_stop_after_retirement(invoice_app):
         assert result.projected_value == Decimal("2400.00")
 
 
+@pytest.mark.parametrize(
+    ("go_live", "retired", "live_months", "built_in_period"),
+    [
+        (date(2026, 1, 1), date(2026, 3, 1), 3, True),  # first day of the period; out on 1 March
+        (date(2026, 1, 31), date(2026, 2, 28), 2, True),  # last day of January, out on 28 Feb
+        (date(2025, 12, 31), None, 3, False),  # the day before the period: built before it
+        (date(2026, 3, 31), None, 1, True),  # the period's last day
+        (date(2026, 4, 1), None, 0, False),  # the day after: nothing in the period
+        (None, None, 0, False),  # never live
+    ],
+)
+def test_costs_at_the_edges_of_months(unit, go_live, retired, live_months, built_in_period):
+    """Running costs (10 a month) and the projection (100) for every month live on at least one
+    day, the build (2 h at 50) in the period of the go-live day: the same from the solution's
+    own fields and from the roll-up's SQL."""
+    solution = SolutionFactory(
+        business_unit=unit,
+        go_live_on=go_live,
+        retired_on=retired,
+        build_hours=Decimal("2"),
+        build_hourly_rate=Decimal("50"),
+        licence_cost_monthly=Decimal("10"),
+        projected_monthly_value=Decimal("100"),
+    )
+    for result in (figures.solution_figures(solution, *Q1), figures.period_figures(unit, *Q1)):
+        assert result.running_cost == Decimal("10") * live_months
+        assert result.projected_value == Decimal("100") * live_months
+        assert result.build_cost == (Decimal("100.00") if built_in_period else 0)
+        assert result.investment == (Decimal("100.00") if go_live and go_live <= Q1[1] else 0)
+
+
 def test_unit_scope_includes_subtree_and_programme_costs(invoice_app, unit):
     child = BusinessUnitFactory(name="Payables", slug="payables", parent=unit)
     elsewhere = BusinessUnitFactory(name="Sales", slug="sales")
