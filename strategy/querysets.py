@@ -77,6 +77,25 @@ class KeyResultQuerySet(models.QuerySet):
         """Key results that have not been deleted."""
         return self.filter(deleted_at__isnull=True)
 
+    def progress_by_plan(self, plan_ids) -> dict:
+        """Each plan's progress, as Plan.progress() computes it (the weighted mean of each
+        objective's key results, then the plain mean of the objectives), from one read of the
+        numbers as plain rows: a page of plans with thousands of key results builds no model
+        instance for them. Plans without a checked-in key result map to None."""
+        from . import progress as rules
+
+        rows = self.filter(objective__plan_id__in=plan_ids).values_list(
+            "objective__plan_id", "objective_id", "kind", "baseline", "target", "current", "weight"
+        )
+        objectives: dict[int, dict[int, list]] = {plan_id: {} for plan_id in plan_ids}
+        for plan_id, objective_id, kind, baseline, target, current, weight in rows:
+            pairs = objectives[plan_id].setdefault(objective_id, [])
+            pairs.append((rules.kr_progress(kind, baseline, target, current), weight))
+        return {
+            plan_id: rules.plan_progress(rules.weighted_progress(p) for p in by_objective.values())
+            for plan_id, by_objective in objectives.items()
+        }
+
     def deleted(self) -> "KeyResultQuerySet":
         """Deleted key results, kept with their check-ins so that they can be restored."""
         return self.filter(deleted_at__isnull=False)

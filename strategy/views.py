@@ -71,10 +71,15 @@ class PlanListView(PolicyRequiredMixin, ListView):
     paginate_by = 25
 
     def get_queryset(self):
-        return Plan.objects.visible_to(self.request.user).for_list()
+        return Plan.objects.visible_to(self.request.user).select_related(
+            "owner", "sponsor", "business_unit"
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        plans = context["plans"]
+        progress = KeyResult.objects.alive().progress_by_plan([plan.pk for plan in plans])
+        context["rows"] = [(plan, progress[plan.pk]) for plan in plans]
         context["templates"] = PlanTemplate.objects.only("key", "title", "summary")
         return context
 

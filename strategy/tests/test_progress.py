@@ -208,3 +208,37 @@ def test_progress_is_exact_and_rounded_once_half_up():
 def test_percent_text_rounds_half_up_without_negative_zero(value, text):
     assert percent_text(value) == text
     assert str(round_half_up(value)) + " %" == text or value is None
+
+
+@pytest.mark.django_db
+def test_progress_by_plan_equals_each_plans_own_progress_on_random_data():
+    """Random plans: objectives with and without key results, every kind, some not checked in,
+    weights of 1 to 3, one deleted key result. The plan list's one-read progress equals
+    Plan.progress() for each plan (a plan with nothing checked in: None)."""
+    import random
+
+    from strategy.models import KeyResult, Plan
+    from strategy.tests.factories import KeyResultFactory, ObjectiveFactory, PlanFactory
+
+    rng = random.Random(41)
+    plans = [PlanFactory() for _ in range(6)]
+    for plan in plans[1:]:
+        for _ in range(rng.randint(1, 4)):
+            objective = ObjectiveFactory(plan=plan)
+            for _ in range(rng.randint(0, 4)):
+                kind = rng.choice(KeyResult.Kind.values)
+                KeyResultFactory(
+                    objective=objective,
+                    kind=kind,
+                    baseline=0 if kind == "milestone" else rng.choice([0, 10, 50]),
+                    target=1 if kind == "milestone" else rng.choice([40, 100, 200]),
+                    current=rng.choice([None, 0, 1, 25, 60, 150]),
+                    weight=rng.randint(1, 3),
+                )
+    deleted = KeyResult.objects.order_by("?").first()
+    KeyResult.objects.filter(pk=deleted.pk).update(current=100, deleted_at="2026-02-01T00:00Z")
+    got = KeyResult.objects.alive().progress_by_plan([plan.pk for plan in plans])
+    expected = {plan.pk: Plan.objects.get(pk=plan.pk).progress() for plan in plans}
+    assert got == expected
+    assert got[plans[0].pk] is None
+    assert sum(value is not None for value in got.values()) >= 3
