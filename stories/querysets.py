@@ -59,8 +59,15 @@ class StoryQuerySet(models.QuerySet):
                 Prefetch("images", queryset=StoryImage.objects.order_by("position", "id")),
                 Prefetch("metrics", queryset=StoryMetric.objects.order_by("position", "id")),
             )
-            .annotate(like_count=_like_count())
+            .with_like_count()
         )
+
+    def with_like_count(self) -> "StoryQuerySet":
+        """Annotates `like_count` once, however many reads need it (a card and the "liked"
+        order): the same subquery twice would be computed twice for every story."""
+        if "like_count" in self.query.annotations:
+            return self
+        return self.annotate(like_count=_like_count())
 
     def search(self, text: str) -> "StoryQuerySet":
         """Stories matching `text`, best first. On PostgreSQL: full-text search on the stored,
@@ -96,7 +103,7 @@ class StoryQuerySet(models.QuerySet):
                 "-published_at",
             )
         if sort == "liked":
-            return self.annotate(like_total=_like_count()).order_by("-like_total", "-published_at")
+            return self.with_like_count().order_by("-like_count", "-published_at")
         return self.order_by(F("published_at").desc(nulls_last=True), "-created_at")
 
     def related_to(self, story) -> "StoryQuerySet":
