@@ -12,6 +12,18 @@ from contextlib import contextmanager
 import pytest
 
 
+def redis_cache(location: str, *, timeout: float = 1) -> dict:
+    """CACHES settings for a Redis cache at `location` that gives up after `timeout` seconds."""
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": location,
+            "KEY_PREFIX": "coehub-test",
+            "OPTIONS": {"socket_timeout": timeout, "socket_connect_timeout": timeout},
+        }
+    }
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

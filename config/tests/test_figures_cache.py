@@ -16,6 +16,7 @@ from django.urls import reverse
 from accounts.models import Organisation
 from accounts.tests.factories import BusinessUnitFactory
 from config import figures_cache
+from config.tests.redis_server import redis_cache
 from notifications.models import Notification
 from value import figures, rollup
 from value.models import ValueRecord
@@ -137,13 +138,7 @@ def test_cached_figures_equal_fresh_ones_on_random_data():
 
 def test_a_cache_that_is_down_costs_speed_not_the_figures(settings, unit):
     ValueRecordFactory(solution=SolutionFactory(business_unit=unit), month=date(2026, 2, 1))
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
-            "OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1},
-        }
-    }
+    settings.CACHES = redis_cache("redis://127.0.0.1:1/0")  # nothing listens there
     start, end = date(2026, 1, 1), date(2026, 3, 31)
     assert figures_cache.version() is None
     figures_cache.bump()  # a write is not refused for a cache that is down
@@ -163,13 +158,7 @@ def test_a_hung_cache_is_left_alone_and_owed_bumps_are_paid_when_it_is_back(
     ValueRecordFactory(solution=solution, month=date(2026, 2, 1))  # 100.00
     start, end = date(2026, 1, 1), date(2026, 3, 31)
     with private_redis() as redis_server:
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": redis_server.url,
-                "OPTIONS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
-            }
-        }
+        settings.CACHES = redis_cache(redis_server.url, timeout=0.5)
         assert figures.cached_roi_figures(unit, start, end).totals.value == Decimal("100.00")
         redis_server.pause()
         began = time.monotonic()

@@ -32,6 +32,7 @@ from adoption import services as adoption_services
 from adoption.loader import load_question_bank
 from adoption.models import Assessment
 from adoption.tests.factories import answer_all, start, submit
+from config.tests.redis_server import redis_cache
 from maturity.loader import load_maturity_model
 from maturity.models import Area
 from reports import dashboard
@@ -457,17 +458,6 @@ def test_api_query_count_does_not_grow_with_data(
 # The shared cache ---------------------------------------------------------------------------
 
 
-def _redis_cache(location: str) -> dict:
-    return {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": location,
-            "KEY_PREFIX": "coehub-test",
-            "OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1},
-        }
-    }
-
-
 def test_figures_are_shared_through_redis(client, executive, org, settings):
     """With Redis as the cache, a second web process finds the figures the first computed."""
     if not settings.TEST_REDIS_URL:
@@ -476,7 +466,7 @@ def test_figures_are_shared_through_redis(client, executive, org, settings):
 
     location = settings.TEST_REDIS_URL.rsplit("/", 1)[0] + "/15"
     redis.Redis.from_url(location).flushdb()
-    settings.CACHES = _redis_cache(location)
+    settings.CACHES = redis_cache(location)
     client.force_login(executive)
     client.get(reverse("dashboard:dashboard"))
     assert redis.Redis.from_url(location).keys("coehub-test:*dashboard*")
@@ -488,7 +478,7 @@ def test_figures_are_shared_through_redis(client, executive, org, settings):
 
 
 def test_a_cache_that_is_down_costs_speed_not_the_page(client, executive, org, settings):
-    settings.CACHES = _redis_cache("redis://127.0.0.1:1/0")  # nothing listens there
+    settings.CACHES = redis_cache("redis://127.0.0.1:1/0")  # nothing listens there
     client.force_login(executive)
     params = {"unit": "payables", "period": "all_time"}
     response = client.get(reverse("dashboard:dashboard"), params)
