@@ -157,7 +157,8 @@ class Story(models.Model):
         indexes = [
             models.Index(fields=["status", "published_at"]),
             # The library's newest-first page: twelve published stories read off the index,
-            # instead of joining and sorting every published story.
+            # instead of joining and sorting every published story (PostgreSQL only: see
+            # migration 0004).
             models.Index(
                 models.F("published_at").desc(nulls_last=True),
                 models.F("created_at").desc(),

@@ -3,6 +3,25 @@
 from django.conf import settings
 from django.db import migrations, models
 
+INDEX = models.Index(
+    models.OrderBy(models.F("published_at"), descending=True, nulls_last=True),
+    models.OrderBy(models.F("created_at"), descending=True),
+    condition=models.Q(("status", "published")),
+    name="story_library_newest",
+)
+
+
+# SQLite cannot order an index NULLS LAST, and the small embedded database of `make run` does not
+# need it: the index is built on PostgreSQL only (the model state has it everywhere).
+def add_index(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.add_index(apps.get_model("stories", "Story"), INDEX)
+
+
+def remove_index(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.remove_index(apps.get_model("stories", "Story"), INDEX)
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -13,13 +32,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
-            model_name="story",
-            index=models.Index(
-                models.OrderBy(models.F("published_at"), descending=True, nulls_last=True),
-                models.OrderBy(models.F("created_at"), descending=True),
-                condition=models.Q(("status", "published")),
-                name="story_library_newest",
-            ),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[migrations.AddIndex(model_name="story", index=INDEX)],
+            database_operations=[migrations.RunPython(add_index, remove_index)],
         ),
     ]
