@@ -22,7 +22,9 @@ def review_panel(request) -> str:
     return render_to_string(
         "stories/_home_review.html",
         {
-            "stories": waiting.select_related("author").order_by("submitted_at")[:5],
+            "stories": waiting.select_related("author")
+            .only("uuid", "title", "status", "author")
+            .order_by("submitted_at", "created_at")[:5],
             "count": waiting.count(),
         },
         request=request,

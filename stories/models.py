@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from config.numbers import round_half_up
 from value.models import Solution
 
-from .querysets import NewsletterQuerySet, SessionQuerySet, StoryQuerySet
+from .querysets import AWAITING_REVIEW, NewsletterQuerySet, SessionQuerySet, StoryQuerySet
 
 SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 
@@ -165,6 +165,15 @@ class Story(models.Model):
                 condition=models.Q(status="published"),
                 name="story_library_newest",
             ),
+            # The review queue and its home panel: oldest submission first, off the index.
+            models.Index(
+                fields=["submitted_at", "created_at"],
+                condition=models.Q(status__in=AWAITING_REVIEW),
+                name="story_review_queue",
+            ),
+            # The review queue's "recently decided" list and a maker's own stories, newest
+            # change first.
+            models.Index(fields=["-updated_at"], name="story_recently_updated"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -6,6 +6,9 @@ from django.db.models.functions import Coalesce
 
 from accounts.policy import is_coe
 
+# The statuses of a story the CoE has to act on (the review queue, oldest submission first).
+AWAITING_REVIEW = ("submitted", "in_review", "approved")
+
 # The long texts of a story that a card does not show: a page of cards leaves them unread.
 CARD_DEFERRED = ("overview", "business_scenario", "before_process", "solution_summary",
                  "impact_summary", "architecture", "meet_the_team", "team_members",
@@ -44,7 +47,7 @@ class StoryQuerySet(models.QuerySet):
 
     def awaiting_review(self) -> "StoryQuerySet":
         """Stories the CoE has to act on: submitted, in review or approved but not yet out."""
-        return self.filter(status__in=["submitted", "in_review", "approved"])
+        return self.filter(status__in=AWAITING_REVIEW)
 
     def for_cards(self) -> "StoryQuerySet":
         """What a story card shows: unit, tags, first image, headline metric, like count.

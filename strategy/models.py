@@ -602,6 +602,13 @@ class CheckIn(models.Model):
                 name="strategy_checkin_once_per_measurement",
             ),
         ]
+        indexes = [
+            # A key result's latest check-in (KeyResultQuerySet.with_latest_check_in) is the
+            # first entry of this index instead of a sort of all its check-ins.
+            models.Index(
+                fields=["key_result", "-created_at", "-id"], name="strategy_checkin_latest"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.key_result}: {self.value}"
