@@ -516,12 +516,24 @@ def cached_dashboard_figures(
     """`dashboard_figures` for today as of the current data (config.figures_cache): the page, its
     PDF and the API answer repeated requests without summing the value records again."""
     today = timezone.localdate()
+    return figures_cache.cached(
+        _cache_key(unit, period_key, today),
+        lambda: dashboard_figures(unit=unit, period_key=period_key, today=today, units=units),
+    )
+
+
+def cached_dashboard_panels(*, unit=None, period_key: str = DEFAULT_PERIOD, render) -> str:
+    """The page's panels as `render()` makes them from the figures, kept beside those figures
+    (same unit, period, day, language and data version): a repeat visit renders only the page
+    around them. The panels are the same for every reader (no per-user link or form)."""
+    key = _cache_key(unit, period_key, timezone.localdate()) + ":panels"
+    return figures_cache.cached(key, render)
+
+
+def _cache_key(unit, period_key: str, today: date) -> str:
     # Labels in the figures (period, scope, statuses) are in the reader's language: one entry each.
     language = get_language() or "en-gb"
-    key = f"dashboard:v4:{language}:{unit.pk if unit else 'org'}:{period_key}:{today.isoformat()}"
-    return figures_cache.cached(
-        key, lambda: dashboard_figures(unit=unit, period_key=period_key, today=today, units=units)
-    )
+    return f"dashboard:v4:{language}:{unit.pk if unit else 'org'}:{period_key}:{today.isoformat()}"
 
 
 def resolve_unit(slug: str | None, units: list[dict]) -> BusinessUnit | None:

@@ -81,9 +81,11 @@ class DashboardMixin(PolicyRequiredMixin):
         if self.request.GET and not form.is_valid():
             return form, None
         params = form.cleaned_data if form.is_bound else {}
-        unit = dashboard.resolve_unit(params.get("unit") or None, units)
-        period = params.get("period") or dashboard.DEFAULT_PERIOD
-        return form, dashboard.cached_dashboard_figures(unit=unit, period_key=period, units=units)
+        self.unit = dashboard.resolve_unit(params.get("unit") or None, units)
+        self.period = params.get("period") or dashboard.DEFAULT_PERIOD
+        return form, dashboard.cached_dashboard_figures(
+            unit=self.unit, period_key=self.period, units=units
+        )
 
 
 class DashboardView(DashboardMixin, TemplateView):
@@ -107,7 +109,15 @@ class DashboardView(DashboardMixin, TemplateView):
             if value and value == chosen["unit"]
         ]
         if data is not None:
-            context["charts"] = chart_data(data)
+            context["panels"] = dashboard.cached_dashboard_panels(
+                unit=self.unit,
+                period_key=self.period,
+                render=lambda: render_to_string(
+                    "reports/dashboard/_panels.html",
+                    {"data": data, "charts": chart_data(data)},
+                    request=request,
+                ),
+            )
         # A bad selector value is the caller's mistake: 400, with the reason next to the field.
         return self.render_to_response(context, status=200 if data is not None else 400)
 

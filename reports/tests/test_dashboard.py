@@ -399,6 +399,39 @@ def test_cached_page_needs_few_queries(client, executive, org, django_assert_max
         client.get(reverse("dashboard:dashboard"))
 
 
+def test_panels_are_rendered_once_per_figures_and_a_change_shows_at_once(
+    client, executive, coe_lead, org
+):
+    """A repeat visit renders none of the panels' templates and shows the same panels, for
+    another reader too; a recorded value bumps the data version, so the next visit renders them
+    afresh with the new total (3,500 + 250)."""
+    from value.models import Solution, ValueRecord
+    from value.services import value_record_create
+
+    params = {"unit": "payables", "period": "all_time"}
+    panel = "reports/dashboard/_value.html"
+    client.force_login(executive)
+    first = client.get(reverse("dashboard:dashboard"), params)
+    assert panel in [template.name for template in first.templates]
+    assert "3,500.00" in first.context["panels"]
+    client.force_login(coe_lead)
+    again = client.get(reverse("dashboard:dashboard"), params)
+    assert panel not in [template.name for template in again.templates]
+    assert again.context["panels"] == first.context["panels"]
+    assert again.context["panels"] in again.content.decode()
+
+    value_record_create(
+        solution=Solution.objects.get(name="Invoice approvals"),
+        month=date(2026, 6, 1),
+        actor=coe_lead,
+        source=ValueRecord.Source.MEASURED,
+        cost_avoided=Decimal("250"),
+    )
+    changed = client.get(reverse("dashboard:dashboard"), params)
+    assert panel in [template.name for template in changed.templates]
+    assert "3,750.00" in changed.context["panels"]
+
+
 # API ----------------------------------------------------------------------------------------
 
 
