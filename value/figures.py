@@ -51,6 +51,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.models import BusinessUnit
@@ -553,6 +554,17 @@ def cached_roi_figures(unit, start: date, end: date) -> RoiFigures:
     the value page and its API show. Scheduled reports compute theirs afresh."""
     key = f"roi:{unit.pk if unit else 'org'}:{start.isoformat()}:{end.isoformat()}"
     return figures_cache.cached(key, lambda: roi_figures(unit, start, end))
+
+
+def cached_roi_panels(unit, start: date, end: date, render) -> str:
+    """The value page's figures as `render()` makes them, kept beside the cached figures (same
+    scope, period and data version) in the reader's language: a repeat visit renders only the
+    page around them. The panels are the same for every reader."""
+    language = get_language() or "en-gb"
+    key = (
+        f"roi-panels:{language}:{unit.pk if unit else 'org'}:{start.isoformat()}:{end.isoformat()}"
+    )
+    return figures_cache.cached(key, render)
 
 
 def subtree_of(units: list[dict], unit_id: int) -> list[int]:

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.db.models import Q, Sum
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext
@@ -62,21 +63,21 @@ class ValueOverviewView(PolicyRequiredMixin, FormView):
             if end < start:
                 start, end = default_period()
         result = figures.cached_roi_figures(unit, start, end)
-        trend = {
-            "labels": [date_format(row.month, "YEAR_MONTH_FORMAT") for row in result.by_month],
-            "value": [float(row.figures.value) for row in result.by_month],
-            "cost": [float(row.figures.cost) for row in result.by_month],
-            "series": {"value": gettext("Value"), "cost": gettext("Cost")},
-            "locale": get_language() or "en-gb",
-        }
+
+        def render() -> str:
+            trend = {
+                "labels": [date_format(row.month, "YEAR_MONTH_FORMAT") for row in result.by_month],
+                "value": [float(row.figures.value) for row in result.by_month],
+                "cost": [float(row.figures.cost) for row in result.by_month],
+                "series": {"value": gettext("Value"), "cost": gettext("Cost")},
+                "locale": get_language() or "en-gb",
+            }
+            context = {"result": result, "scope_unit": unit, "trend": trend}
+            return render_to_string("value/_overview_panels.html", context, request=request)
+
+        panels = figures.cached_roi_panels(unit, start, end, render)
         return self.render_to_response(
-            self.get_context_data(
-                form=form,
-                result=result,
-                scope_unit=unit,
-                trend=trend,
-                currency=Organisation.current().currency,
-            )
+            self.get_context_data(form=form, result=result, panels=panels)
         )
 
 

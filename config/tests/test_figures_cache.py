@@ -58,6 +58,33 @@ def test_a_recorded_value_shows_at_once(client, executive, coe_lead, unit):
     assert _value_on_page(client) == Decimal("350.00")
 
 
+def test_value_page_panels_are_rendered_once_per_figures(client, executive, coe_lead, unit):
+    """A repeat visit, by another reader too, renders none of the figures' templates and shows
+    the same panels; a recorded value makes the next visit render them with the new total."""
+    solution = SolutionFactory(business_unit=unit, name="Invoice approvals")
+    ValueRecordFactory(solution=solution, month=date(2026, 2, 1))  # 100.00
+    panels = "value/_overview_panels.html"
+    client.force_login(executive)
+    first = client.get(reverse("value:overview"), PERIOD)
+    assert panels in [template.name for template in first.templates]
+    assert "Invoice approvals" in first.context["panels"]
+    client.force_login(coe_lead)
+    again = client.get(reverse("value:overview"), PERIOD)
+    assert panels not in [template.name for template in again.templates]
+    assert again.context["panels"] == first.context["panels"]
+    assert again.context["panels"] in again.content.decode()
+    value_record_create(
+        solution=solution,
+        month=date(2026, 3, 1),
+        actor=coe_lead,
+        source=ValueRecord.Source.MEASURED,
+        cost_avoided=Decimal("250"),
+    )
+    changed = client.get(reverse("value:overview"), PERIOD)
+    assert panels in [template.name for template in changed.templates]
+    assert "350.00" in changed.context["panels"] and "350.00" not in first.context["panels"]
+
+
 def test_writes_to_figures_models_bump_the_version_and_others_do_not(executive, unit):
     before = figures_cache.version()
     Notification.objects.create(
