@@ -208,26 +208,35 @@ def column_sum(columns: list[str]) -> ExpressionWrapper:
     return ExpressionWrapper(total, output_field=MONEY)
 
 
-# One key for every writer of the trailing table (refresh and rebuild), so that a refresh never
-# writes rows for the month a rebuild has just moved the table away from.
+# The lock of the trailing table's writers: refreshes share it (units refresh side by side),
+# the rebuild takes it alone, so no refresh writes the month the rebuild moves the table from.
 TRAILING_LOCK = 0x7A1E_0001
 
 
-def _write_trailing(unit_ids: list[int] | None, models) -> None:
-    """Recompute the trailing-year rows of these units (all units for None) from the windows.
+def _lock_trailing(*, shared: bool) -> None:
+    if connection.vendor != "postgresql":
+        return  # SQLite serialises its writers anyway
+    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}(%s)", [TRAILING_LOCK])
 
-    The table stays for one month at a time: a refresh writes the month it already holds, a
-    rebuild (unit_ids None) the current one; a table that is empty is built whole, so that a
-    table with rows is always complete for its month."""
+
+def _write_trailing(unit_ids: list[int] | None, models) -> None:
+    """Recompute the trailing-year rows of these units, or of all (None: the rebuild).
+
+    The table holds one month at a time: a refresh writes the month the table holds, the
+    rebuild the current one. A refresh leaves an empty table empty (the ranking reads the
+    windows until the nightly rebuild fills it), so a table with rows is always complete."""
     table = models["SolutionTrailingValue"].objects
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:  # SQLite serialises its writers anyway
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [TRAILING_LOCK])
-    held = table.values_list("through_month", flat=True).first()
-    if unit_ids is None or held is None:
-        through, scope = trailing_month(), None
+    _lock_trailing(shared=unit_ids is not None)
+    if unit_ids is None:
+        through = trailing_month()
+        table.all().delete()
     else:
-        through, scope = held, unit_ids
+        through = table.values_list("through_month", flat=True).first()
+        if through is None:
+            return
+        table.filter(business_unit_id__in=unit_ids).delete()
     columns, mask = window_columns(trailing_months(through), through.year)
     windows = (
         models["SolutionYearValue"]
@@ -236,11 +245,8 @@ def _write_trailing(unit_ids: list[int] | None, models) -> None:
         .exclude(hit=0)
         .values_list("solution_id", "business_unit_id", "total")
     )
-    if scope is None:
-        table.all().delete()
-    else:
-        table.filter(business_unit_id__in=scope).delete()
-        windows = windows.filter(business_unit_id__in=scope)
+    if unit_ids is not None:
+        windows = windows.filter(business_unit_id__in=unit_ids)
     row = models["SolutionTrailingValue"]
     table.bulk_create(
         (

@@ -401,15 +401,18 @@ def test_trailing_months_by_hand():
 
 
 def test_trailing_year_equals_the_raw_records_on_random_data(unit):
-    """Random records around the trailing year, written through the factories' refreshes: every
-    row of the table is its solution's raw sum over those months (and only solutions with a
-    record there have one); the default period's ranking reads the table and equals the raw
-    ranking for the organisation and a subtree; another period still reads the windows."""
+    """Random records around the trailing year, half before the rebuild fills the table and half
+    written through the factories' refreshes after it: every row of the table is its solution's
+    raw sum over those months (and only solutions with a record there have one); the default
+    period's ranking reads the table and equals the raw ranking for the organisation and a
+    subtree; another period still reads the windows."""
     rng = random.Random(29)
     child = BusinessUnitFactory(name="Payables", slug="payables", parent=unit)
     elsewhere = BusinessUnitFactory(name="Sales", slug="sales")
     through = rollup.trailing_month()
-    random_records_around(through, rng, [unit, child, elsewhere])
+    random_records_around(through, rng, [unit, child, elsewhere], solutions=15)
+    rollup.rebuild()
+    random_records_around(through, rng, [unit, child, elsewhere], solutions=15)
     start, end = rollup.trailing_months(through)[0], figures.month_end(through)
     raw = {}
     for record in ValueRecord.objects.filter(month__gte=start, month__lte=end):
@@ -434,6 +437,7 @@ def test_trailing_year_of_an_earlier_month_is_not_read_and_moves_on_at_the_rebui
     rng = random.Random(31)
     through = rollup.trailing_month()
     random_records_around(through, rng, [unit], solutions=12)
+    rollup.rebuild()
     earlier = rollup.trailing_months(through)[-2]
     SolutionTrailingValue.objects.update(through_month=earlier)
     start, end = rollup.trailing_months(through)[0], figures.month_end(through)
@@ -462,18 +466,26 @@ def test_trailing_year_of_an_earlier_month_is_not_read_and_moves_on_at_the_rebui
     assert got == raw_ranking(None, start, end)
 
 
-def test_an_empty_trailing_table_is_built_whole_at_the_next_refresh(unit):
-    """A table emptied (never built, or cleared by hand) is not read, and the next refresh of any
-    unit builds it for every unit, so that a table with rows is always complete."""
+def test_an_empty_trailing_table_is_read_from_the_windows_until_the_rebuild_fills_it(unit):
+    """A table that is empty (a new installation, or cleared by hand) is not read, a refresh
+    leaves it empty (writing only some units would make it incomplete), and the nightly rebuild
+    fills it with every unit's rows."""
     elsewhere = BusinessUnitFactory(name="Sales", slug="sales")
     through = rollup.trailing_month()
     random_records_around(through, random.Random(37), [unit, elsewhere], solutions=10)
-    expected = sorted(SolutionTrailingValue.objects.values_list("solution_id", "value"))
-    assert expected
-    SolutionTrailingValue.objects.all().delete()
+    assert not SolutionTrailingValue.objects.exists()  # the factories' refreshes wrote none
     start, end = rollup.trailing_months(through)[0], figures.month_end(through)
     got, sql = ranking_sql(None, start, end)
     assert "value_solutionyearvalue" in sql
     assert got == raw_ranking(None, start, end)
     rollup.refresh_units([elsewhere.pk])
-    assert sorted(SolutionTrailingValue.objects.values_list("solution_id", "value")) == expected
+    assert not SolutionTrailingValue.objects.exists()
+    rollup.rebuild()
+    raw = {}
+    for record in ValueRecord.objects.filter(month__gte=start, month__lte=end):
+        raw[record.solution_id] = raw.get(record.solution_id, 0) + record.amount
+    assert dict(SolutionTrailingValue.objects.values_list("solution_id", "value")) == raw
+    assert {row.business_unit_id for row in SolutionTrailingValue.objects.all()} == {
+        unit.pk,
+        elsewhere.pk,
+    }
