@@ -489,3 +489,60 @@ def test_an_empty_trailing_table_is_read_from_the_windows_until_the_rebuild_fill
         unit.pk,
         elsewhere.pk,
     }
+
+
+@CONCURRENT_WRITERS
+@pytest.mark.django_db(transaction=True)
+def test_units_refresh_their_trailing_rows_side_by_side_and_the_rebuild_waits(unit, coe_lead):
+    """A writer in one unit holds its transaction open after its refresh: a writer in another
+    unit finishes meanwhile (refreshes share the trailing table's lock), the rebuild waits for
+    the first, and afterwards the table holds both records and equals the raw sums."""
+    other = BusinessUnitFactory(name="Sales", slug="sales")
+    through = rollup.trailing_month()
+    first_app, second_app = (
+        SolutionFactory(business_unit=unit),
+        SolutionFactory(business_unit=other),
+    )
+    ValueRecordFactory(solution=first_app, month=through, amount=Decimal("5"))
+    rollup.rebuild()
+    refreshed, release, errors = threading.Event(), threading.Event(), []
+
+    def run(work, hold=False):
+        try:
+            with transaction.atomic():
+                work()
+                if hold:
+                    refreshed.set()
+                    release.wait(timeout=10)
+        except Exception as exc:  # reported by the assert below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def record(solution, amount):
+        return lambda: services.value_record_create(
+            solution=solution,
+            month=through,
+            actor=coe_lead,
+            source=ValueRecord.Source.MEASURED,
+            cost_avoided=Decimal(amount),
+        )
+
+    first = threading.Thread(target=run, args=(record(first_app, "100"), True))
+    first.start()
+    assert refreshed.wait(timeout=10)
+    second = threading.Thread(target=run, args=(record(second_app, "20"),))
+    second.start()
+    second.join(timeout=5)
+    assert not second.is_alive()  # did not wait for the first unit's writer
+    rebuild = threading.Thread(target=run, args=(rollup.rebuild,))
+    rebuild.start()
+    rebuild.join(timeout=0.5)
+    assert rebuild.is_alive()  # waits for the first writer
+    release.set()
+    first.join(timeout=10)
+    rebuild.join(timeout=10)
+    assert errors == []
+    rows = dict(SolutionTrailingValue.objects.values_list("solution_id", "value"))
+    assert rows == {first_app.pk: Decimal("105.00"), second_app.pk: Decimal("20.00")}
+    assert set(SolutionTrailingValue.objects.values_list("through_month", flat=True)) == {through}
