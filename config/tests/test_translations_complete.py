@@ -40,24 +40,34 @@ def problems(catalogue: polib.POFile) -> list[str]:
     return found
 
 
+# What the scan leaves out: tools, installed packages, generated files and the catalogue itself.
+NOT_SCANNED = {".git", ".venv", "node_modules", "var", "locale"}
+
+
 @pytest.fixture(scope="module")
 def fresh_catalogue(tmp_path_factory):
-    """The catalogue as makemessages makes it from today's code, in a temporary folder."""
+    """The catalogue as makemessages makes it from today's code, in a temporary folder.
+
+    makemessages writes to the `locale` folder of the directory it runs in whatever the
+    settings say, so it runs in a scratch tree: links to the code's folders and files beside a
+    copy of the catalogue (a run in the project itself rewrites the committed catalogue and
+    leaves the copy as it was, so that a missing message could never fail these tests)."""
     if not shutil.which("xgettext") or not shutil.which("msgmerge"):
         pytest.fail("makemessages needs GNU gettext (Debian package `gettext`).")
-    locale = tmp_path_factory.mktemp("locale")
-    (locale / "de" / "LC_MESSAGES").mkdir(parents=True)
-    shutil.copy(CATALOGUE, locale / "de" / "LC_MESSAGES" / "django.po")
+    tree = tmp_path_factory.mktemp("tree")
+    for entry in Path(settings.BASE_DIR).iterdir():
+        if entry.name not in NOT_SCANNED:
+            (tree / entry.name).symlink_to(entry)
+    catalogue = tree / "locale" / "de" / "LC_MESSAGES" / "django.po"
+    catalogue.parent.mkdir(parents=True)
+    shutil.copy(CATALOGUE, catalogue)
+    before = CATALOGUE.read_bytes()
     with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(settings.BASE_DIR)
-        patch.setattr(settings, "LOCALE_PATHS", [locale])
-        call_command(
-            "makemessages",
-            locale=["de"],
-            ignore_patterns=[".venv", "node_modules", "var", "locale"],
-            verbosity=0,
-        )
-    return polib.pofile(str(locale / "de" / "LC_MESSAGES" / "django.po"))
+        patch.chdir(tree)
+        patch.setattr(settings, "LOCALE_PATHS", [tree / "locale"])
+        call_command("makemessages", locale=["de"], symlinks=True, verbosity=0)
+    assert CATALOGUE.read_bytes() == before, "makemessages wrote to the committed catalogue"
+    return polib.pofile(str(catalogue))
 
 
 def test_every_message_has_a_german_translation(fresh_catalogue):
