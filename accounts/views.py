@@ -4,15 +4,18 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import BadRequest
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 from django.views.i18n import set_language
 from rest_framework.authtoken.models import Token
 
+from config import figures_cache
 from config.navigation import HOME_PANELS
 from entra.forms import LocalSignInForm
 from entra.signin import sign_in_options
@@ -31,11 +34,20 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         role = primary_role(self.request.user)
-        paths = [path for path, roles in HOME_PANELS if role in roles]
-        panels = [import_string(path)(self.request) for path in paths]
+        panels = [
+            self._panel(path, role, shared) for path, roles, shared in HOME_PANELS if role in roles
+        ]
         context["role"] = role
         context["panels"] = [panel for panel in panels if panel]
         return context
+
+    def _panel(self, path: str, role, shared: bool) -> str | None:
+        panel = import_string(path)
+        if not shared:
+            return panel(self.request)
+        # A panel with nothing to show is kept as "" (the cache does not keep None).
+        key = f"home-panel:{get_language()}:{role.value}:{timezone.localdate()}:{path}"
+        return figures_cache.cached(key, lambda: panel(self.request) or "")
 
 
 class BusinessUnitListView(PolicyRequiredMixin, ListView):

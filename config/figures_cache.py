@@ -1,7 +1,8 @@
 """Figures kept in the cache under a version of the data they are computed from.
 
 Any write to a model of the apps whose rows make up figures (value, strategy, adoption, maturity,
-stories, ideas, and the organisation's units) bumps the version, and so does every refresh of the
+stories, ideas, and the organisation's units), and a change of a person (their name shows in
+cached lists), bumps the version, and so does every refresh of the
 value roll-up (imports write past the models' save()). A cached figure's key holds the version:
 after a change the next request computes afresh and the old entries expire unread. The version
 is bumped at the write (so the writer's own transaction reads its change) and again when the
@@ -16,10 +17,12 @@ for the writes it could not announce."""
 import logging
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from redis.exceptions import RedisError
@@ -38,6 +41,8 @@ BULK_MODELS = {("value", "unitmonthvalue"), ("value", "unitmonthcost"),
                ("value", "solutionyearvalue"), ("value", "solutiontrailingvalue"),
                ("value", "solutionusage")}  # fmt: skip
 RETRY_SECONDS = 30
+# The version as read by the request being served (a dict per request, None outside requests).
+_request_memo: ContextVar[dict | None] = ContextVar("figures_version_memo", default=None)
 # Per cache location: when this process may try it again, and whether it owes it a bump.
 _resting_until: dict[str, float] = {}
 _owed_bump: set[str] = set()
@@ -65,7 +70,19 @@ def _failed(what: str) -> None:
 
 
 def version() -> int | None:
-    """The current version (None when the cache cannot be reached)."""
+    """The current version (None when the cache cannot be reached). Read once per request: a
+    page of several cached pieces (the home page's panels) asks once, not once a piece; a bump
+    during the request forgets it."""
+    memo = _request_memo.get()
+    if memo:
+        return memo["version"]
+    current = _read_version()
+    if memo is not None and current is not None:
+        memo["version"] = current
+    return current
+
+
+def _read_version() -> int | None:
     if not _available():
         return None
     try:
@@ -86,6 +103,8 @@ def _fresh_version() -> int:
 
 
 def _increment() -> None:
+    if (memo := _request_memo.get()) is not None:
+        memo.clear()
     if time.monotonic() < _resting_until.get(_location(), 0):
         _owed_bump.add(_location())
         return
@@ -137,6 +156,23 @@ def _changed(sender, **kwargs) -> None:
     bump()
 
 
+def _person_changed(sender, update_fields=None, **kwargs) -> None:
+    """Names of people show in cached lists (owners of plans and solutions). A sign-in saves
+    last_login alone: that is no change of anything shown, and would otherwise empty the cache
+    at every sign-in."""
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    bump()
+
+
+def _request_started(**kwargs) -> None:
+    _request_memo.set({})
+
+
+def _request_finished(**kwargs) -> None:
+    _request_memo.set(None)
+
+
 def is_figures_model(model) -> bool:
     label = (model._meta.app_label, model._meta.model_name)
     if label in BULK_MODELS:
@@ -153,3 +189,7 @@ def connect() -> None:
             uid = f"figures_cache.{model._meta.label_lower}"
             post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}.save")
             post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}.delete")
+    user_model = apps.get_model(settings.AUTH_USER_MODEL)
+    post_save.connect(_person_changed, sender=user_model, dispatch_uid="figures_cache.person")
+    request_started.connect(_request_started, dispatch_uid="figures_cache.request_started")
+    request_finished.connect(_request_finished, dispatch_uid="figures_cache.request_finished")

@@ -29,21 +29,26 @@ NAV_ITEMS: list[NavItem] = [
 ]
 
 # Home-page panels: a dotted path to a function `panel(request) -> str | None` that returns
-# rendered HTML (or None to show nothing), and the roles whose home page shows it. The user's
-# highest role (accounts.policy.ROLE_PRECEDENCE) decides. One line per panel, in page order.
+# rendered HTML (or None to show nothing), the roles whose home page shows it, and whether it is
+# the same for every reader of a role (SHARED: nothing of the reader but their role shows, so the
+# home page keeps its HTML per role, language and day under the figures version; OWN: rendered
+# for each reader). The user's highest role (accounts.policy.ROLE_PRECEDENCE) decides. One line
+# per panel, in page order.
 EVERYONE = ("admin", "coe_lead", "executive", "maker")
-HOME_PANELS: list[tuple[str, tuple[str, ...]]] = [
-    ("reports.dashboard_home.dashboard_panel", ("admin", "coe_lead", "executive")),
-    ("accounts.home.organisation_panel", EVERYONE),
-    ("adoption.home.due_panel", ("admin", "coe_lead")),
-    ("adoption.home.latest_results_panel", ("executive",)),
-    ("strategy.home.check_in_due_panel", ("admin", "coe_lead")),
-    ("strategy.home.plans_panel", ("executive",)),
-    ("strategy.home.my_key_results_panel", ("maker",)),
-    ("value.home.value_panel", ("admin", "coe_lead", "executive")),
-    ("stories.home.review_panel", ("admin", "coe_lead")),
-    ("stories.home.latest_panel", ("executive",)),
-    ("stories.home.my_stories_panel", ("maker",)),
+SHARED, OWN = True, False
+
+HOME_PANELS: list[tuple[str, tuple[str, ...], bool]] = [
+    ("reports.dashboard_home.dashboard_panel", ("admin", "coe_lead", "executive"), SHARED),
+    ("accounts.home.organisation_panel", EVERYONE, OWN),
+    ("adoption.home.due_panel", ("admin", "coe_lead"), SHARED),
+    ("adoption.home.latest_results_panel", ("executive",), SHARED),
+    ("strategy.home.check_in_due_panel", ("admin", "coe_lead"), SHARED),
+    ("strategy.home.plans_panel", ("executive",), SHARED),
+    ("strategy.home.my_key_results_panel", ("maker",), OWN),
+    ("value.home.value_panel", ("admin", "coe_lead", "executive"), SHARED),
+    ("stories.home.review_panel", ("admin", "coe_lead"), SHARED),
+    ("stories.home.latest_panel", ("executive",), SHARED),
+    ("stories.home.my_stories_panel", ("maker",), OWN),
 ]
 
 # Panels a higher app shows on a lower app's page, so that the lower app never imports it:

@@ -17,6 +17,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from accounts.models import Organisation
 from accounts.policy import PolicyRequiredMixin, can, require
+from config.cached_lists import CachedResultsMixin, page_number
 from config.jobs import is_queued
 from value.models import Solution, UnitCost, ValueRecord
 
@@ -54,11 +55,14 @@ from .tasks import newsletter_send_task
 # Library and lists
 
 
-class StoryListView(PolicyRequiredMixin, ListView):
-    """The library: published stories as cards, searchable, filterable and sortable."""
+class StoryListView(PolicyRequiredMixin, CachedResultsMixin, ListView):
+    """The library: published stories as cards, searchable, filterable and sortable. Every
+    reader sees the same published stories, so a browse (no search text) renders its cards once
+    per data version for all (config.cached_lists)."""
 
     permission_action = "stories.view_story"
     template_name = "stories/story_list.html"
+    results_template = "stories/_library_results.html"
     context_object_name = "stories"
     paginate_by = 12
 
@@ -86,18 +90,38 @@ class StoryListView(PolicyRequiredMixin, ListView):
             stories = stories.sorted_by(f.get("sort") or "newest")
         return stories.for_cards()
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def _query_string(self) -> str:
         query = self.request.GET.copy()
         query.pop("page", None)
-        context["filter_form"] = self.filter_form
-        context["query_string"] = query.urlencode()
-        context["popular_tags"] = (
-            Tag.objects.filter(stories__status="published")
+        return query.urlencode()
+
+    def results_key(self) -> str | None:
+        # Searches are too varied to keep; a browse is keyed on its filters as the links of its
+        # pagination carry them (only the form's own fields: other parameters are not cached).
+        page = page_number(self.request)
+        if (
+            page is None
+            or self.filter_form.data.get("q")
+            or not set(self.request.GET) <= {"page", *LibraryFilterForm.base_fields}
+        ):
+            return None
+        may_submit = can(self.request.user, "stories.submit_story")
+        return f"stories:{self._query_string()}:{page}:{may_submit:d}"
+
+    def results_context(self, context):
+        return {
+            **context,
+            "query_string": self._query_string(),
+            "is_filtered": bool(self._query_string()),
+            "popular_tags": Tag.objects.filter(stories__status="published")
             .annotate(n=Count("stories"))
-            .order_by("-n", "name")[:12]
-        )
-        context["is_filtered"] = bool(query)
+            .order_by("-n", "name")[:12],
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter_form"] = self.filter_form
+        context["is_filtered"] = bool(self._query_string())
         return context
 
 

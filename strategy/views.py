@@ -16,6 +16,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from accounts.policy import PolicyRequiredMixin, can, is_reader, require
+from config.cached_lists import CachedResultsMixin, page_number
 
 from . import services
 from .forms import (
@@ -62,11 +63,13 @@ def annotate_key_result(kr, today):
 # Plans ------------------------------------------------------------------------------------------
 
 
-class PlanListView(PolicyRequiredMixin, ListView):
-    """All plans with their progress, and the built-in templates to start a new one from."""
+class PlanListView(PolicyRequiredMixin, CachedResultsMixin, ListView):
+    """All plans with their progress, and the built-in templates to start a new one from. Every
+    signed-in reader sees every plan: a page of the table is rendered once per data version."""
 
     permission_action = "strategy.view_plan"
     template_name = "strategy/plan_list.html"
+    results_template = "strategy/_plan_rows.html"
     context_object_name = "plans"
     paginate_by = 25
 
@@ -75,11 +78,18 @@ class PlanListView(PolicyRequiredMixin, ListView):
             "owner", "sponsor", "business_unit"
         )
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def results_key(self) -> str | None:
+        page = page_number(self.request)
+        may_edit = can(self.request.user, "strategy.edit_plan")  # the empty table says what to do
+        return None if page is None else f"plans:{page}:{may_edit:d}"
+
+    def results_context(self, context):
         plans = context["plans"]
         progress = KeyResult.objects.alive().progress_by_plan([plan.pk for plan in plans])
-        context["rows"] = [(plan, progress[plan.pk]) for plan in plans]
+        return {**context, "rows": [(plan, progress[plan.pk]) for plan in plans]}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
         context["templates"] = PlanTemplate.objects.only("key", "title", "summary")
         return context
 

@@ -15,8 +15,9 @@ from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 
 from accounts.models import BusinessUnit, Organisation
-from accounts.policy import PolicyRequiredMixin, can, require
+from accounts.policy import PolicyRequiredMixin, can, is_reader, require
 from accounts.templatetags.numbers import money
+from config.cached_lists import CachedResultsMixin, page_number
 
 from . import calculator, figures, services
 from .forms import (
@@ -62,9 +63,9 @@ class ValueOverviewView(PolicyRequiredMixin, FormView):
             end = figures.month_end(form.cleaned_data["end"] or end)
             if end < start:
                 start, end = default_period()
-        result = figures.cached_roi_figures(unit, start, end)
 
-        def render() -> str:
+        def render() -> str:  # the figures are read only when their panels are not kept
+            result = figures.cached_roi_figures(unit, start, end)
             trend = {
                 "labels": [date_format(row.month, "YEAR_MONTH_FORMAT") for row in result.by_month],
                 "value": [float(row.figures.value) for row in result.by_month],
@@ -76,16 +77,16 @@ class ValueOverviewView(PolicyRequiredMixin, FormView):
             return render_to_string("value/_overview_panels.html", context, request=request)
 
         panels = figures.cached_roi_panels(unit, start, end, render)
-        return self.render_to_response(
-            self.get_context_data(form=form, result=result, panels=panels)
-        )
+        return self.render_to_response(self.get_context_data(form=form, panels=panels))
 
 
-class SolutionListView(PolicyRequiredMixin, ListView):
-    """The inventory: all solutions for readers, their own for makers."""
+class SolutionListView(PolicyRequiredMixin, CachedResultsMixin, ListView):
+    """The inventory: all solutions for readers, their own for makers. Readers all see the same
+    rows, so a page of them (no search text) is rendered once per data version."""
 
     permission_action = "value.list_solutions"
     template_name = "value/solution_list.html"
+    results_template = "value/_solution_rows.html"
     context_object_name = "solutions"
     paginate_by = 25
 
@@ -104,8 +105,16 @@ class SolutionListView(PolicyRequiredMixin, ListView):
                 )
         return solutions.order_by("name", "id")
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def results_key(self) -> str | None:
+        page = page_number(self.request)
+        user = self.request.user
+        if page is None or self.request.GET.get("q", "").strip() or not is_reader(user):
+            return None  # a search, or a maker's own solutions
+        # The empty inventory offers what the reader may do about it.
+        may = f"{can(user, 'value.create_solution'):d}{can(user, 'value.import_solutions'):d}"
+        return f"solutions:{self.unit.slug if self.unit else ''}:{page}:{may}"
+
+    def results_context(self, context):
         # Value to date for the rows of this page only: one grouped query over their records,
         # instead of joining every value record to every solution before paginating.
         page = list(context["solutions"])  # evaluated once; the template reuses these rows
@@ -116,10 +125,13 @@ class SolutionListView(PolicyRequiredMixin, ListView):
         )
         for solution in page:
             solution.value_to_date = totals.get(solution.pk)
-        context["solutions"] = context["object_list"] = page
-        context["unit"] = self.unit
-        context["query"] = self.request.GET.get("q", "")
-        return context
+        return {**context, **self._filters(), "solutions": page, "object_list": page}
+
+    def _filters(self) -> dict:
+        return {"unit": self.unit, "query": self.request.GET.get("q", "")}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **self._filters()}
 
 
 class SolutionCreateView(PolicyRequiredMixin, CreateView):

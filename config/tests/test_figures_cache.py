@@ -3,6 +3,7 @@ request, the cached figures always equal those computed afresh from the raw rows
 that is down costs speed only."""
 
 import random
+import re
 import time
 from datetime import date
 from decimal import Decimal
@@ -12,8 +13,10 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Organisation
+from accounts.templatetags.numbers import money
 from accounts.tests.factories import BusinessUnitFactory
 from config import figures_cache
 from config.tests.redis_server import redis_cache
@@ -34,8 +37,10 @@ def empty_cache():
     cache.clear()
 
 
-def _value_on_page(client) -> Decimal:
-    return client.get(reverse("value:overview"), PERIOD).context["result"].totals.value
+def _value_on_page(client) -> str:
+    """The "Value delivered" figure as the value page shows it."""
+    page = client.get(reverse("value:overview"), PERIOD).content.decode()
+    return re.search(r'Value delivered</div>\s*<div class="fs-4 fw-semibold">([^<]+)<', page)[1]
 
 
 def test_a_recorded_value_shows_at_once(client, executive, coe_lead, unit):
@@ -43,9 +48,9 @@ def test_a_recorded_value_shows_at_once(client, executive, coe_lead, unit):
     ValueRecordFactory(solution=solution, month=date(2026, 2, 1))  # 100.00
     Organisation.current()  # made on first use: a write of its own
     client.force_login(executive)
-    assert _value_on_page(client) == Decimal("100.00")
+    assert _value_on_page(client) == money(Decimal("100.00"))
     with CaptureQueriesContext(connection) as again:
-        assert _value_on_page(client) == Decimal("100.00")
+        assert _value_on_page(client) == money(Decimal("100.00"))
     assert not [q for q in again.captured_queries if "value_unitmonthvalue" in q["sql"]]
 
     value_record_create(
@@ -55,7 +60,7 @@ def test_a_recorded_value_shows_at_once(client, executive, coe_lead, unit):
         source=ValueRecord.Source.MEASURED,
         cost_avoided=Decimal("250"),
     )
-    assert _value_on_page(client) == Decimal("350.00")
+    assert _value_on_page(client) == money(Decimal("350.00"))
 
 
 def test_value_page_panels_are_rendered_once_per_figures(client, executive, coe_lead, unit):
@@ -210,3 +215,36 @@ def test_other_models_and_the_rollup_tables_keep_their_fast_delete():
     assert collector.can_fast_delete(ImportChange.objects.all())
     assert collector.can_fast_delete(UnitMonthValue.objects.all())
     assert not collector.can_fast_delete(ValueRecord.objects.all())  # it bumps the version
+
+
+def test_a_request_reads_the_version_once_and_a_write_in_it_reads_it_anew(
+    client, executive, monkeypatch
+):
+    Organisation.current()
+    reads = []
+    read_version = figures_cache._read_version
+    monkeypatch.setattr(figures_cache, "_read_version", lambda: reads.append(1) or read_version())
+    client.force_login(executive)
+    client.get(reverse("home"))  # five cached panels and the figures they share
+    assert len(reads) == 1
+
+    figures_cache._request_started()
+    try:
+        before = figures_cache.version()
+        assert figures_cache.version() == before and len(reads) == 2
+        figures_cache.bump()
+        assert figures_cache.version() > before
+    finally:
+        figures_cache._request_finished()
+    outside = figures_cache.version(), figures_cache.version()
+    assert len(reads) == 5 and outside[0] == outside[1]
+
+
+def test_a_change_of_a_person_bumps_the_version_and_a_sign_in_does_not(executive):
+    before = figures_cache.version()
+    executive.last_login = timezone.now()
+    executive.save(update_fields=["last_login"])
+    assert figures_cache.version() == before
+    executive.first_name = "Robin"
+    executive.save(update_fields=["first_name", "last_login"])
+    assert figures_cache.version() > before
