@@ -14,6 +14,7 @@ The fixture (all in 2026, plans of Finance): "Self-service adoption" runs the wh
 
 import csv
 import io
+import re
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -339,3 +340,23 @@ def test_kpis_with_a_target_have_a_status(kpis):
     )
     assert rows["Licence spend"]["status_label"] == "On track"
     assert (rows["Watched only"]["status"], rows["Watched only"]["target"]) == ("", None)
+
+
+def test_the_pdf_is_made_from_five_cells_a_key_result(kpi_definition, key_results):
+    """The printed layout (the PDF's) carries each key result's figures in five cells; the HTML
+    version keeps its eight, with the baseline and the day of the check-in."""
+    data = services.report_data(kpi_definition, *FEB)
+    printed = services.render_html(data, for_print=True)
+    rows = {
+        title: re.findall(r"<td[^>]*>(.*?)</td>", cells)
+        for title, cells in re.findall(r'<tr><th scope="row">(.*?)</th>(.*?)</tr>', printed)
+    }
+    assert rows == {
+        # value → target; progress; status; change of the value · of progress in points
+        "A": ["30 % → 50 %", "50.0 %", "On track", "+10 · +25.0 pts"],
+        "B": ["45 % → 100 %", "45.0 %", "At risk", "—"],
+        "C": ["milestone", "100.0 %", "Done", "—"],
+        "D": ["— (≥ 40 %)", "—", "No check-in yet", "—"],
+    }
+    web = services.render_html(data)
+    assert web.count('data-label="Check-in"') == 4 and "10 % → 50 %" in web

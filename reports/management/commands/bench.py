@@ -434,8 +434,8 @@ class Command(BaseCommand):
         def build():
             data = services.report_data(definition, start, end)
             figures_done = time.perf_counter()
-            html = services.render_html(data)
-            pdf = services.render_pdf(html)
+            services.render_html(data)
+            pdf = services.render_pdf(services.render_html(data, for_print=True))
             report_csv(data)
             return data, figures_done, pdf
 
@@ -486,7 +486,8 @@ class Command(BaseCommand):
             with CaptureQueriesContext(connection) as queries:
                 data = services.report_data(definition, start, end)
                 report_csv(data)
-                services.render_pdf(services.render_html(data))
+                services.render_html(data)
+                services.render_pdf(services.render_html(data, for_print=True))
             totals.append(time.perf_counter() - began)
         self.stdout.write(
             f"Quarterly KPI report for the whole organisation, {start} to {end}:\n"
