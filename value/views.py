@@ -146,7 +146,10 @@ class SolutionCreateView(PolicyRequiredMixin, CreateView):
         data = dict(form.cleaned_data)
         data.setdefault("owner", self.request.user)  # a maker's new solution is their own
         solution = services.solution_save(solution=Solution(), actor=self.request.user, data=data)
-        messages.success(self.request, f"{solution} added to the inventory.")
+        messages.success(
+            self.request,
+            gettext("%(solution)s added to the inventory.") % {"solution": solution},
+        )
         return redirect(solution)
 
 

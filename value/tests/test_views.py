@@ -119,6 +119,8 @@ def test_overview_query_count(client, executive, unit, django_assert_max_num_que
 
 
 def test_maker_creates_own_solution_and_cannot_choose_owner(client, maker, other_maker, unit):
+    maker.language = "de"  # the confirmation is in the maker's language
+    maker.save()
     client.force_login(maker)
     response = client.post(
         reverse("value:solution_create"),
@@ -141,6 +143,8 @@ def test_maker_creates_own_solution_and_cannot_choose_owner(client, maker, other
     )
     assert response.status_code == 302
     assert Solution.objects.get(name="Expense checker").owner == maker
+    page = client.get(response.url).content.decode()
+    assert "Expense checker wurde in das Inventar aufgenommen." in page
 
 
 @pytest.mark.parametrize(
