@@ -4,12 +4,20 @@ existing app before building another; near-duplicate names in one unit are flagg
 import re
 from datetime import date
 
+from django.db import connections
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 
 from stories.models import Story
 from value.models import Solution, SolutionUsage
 
 NOISE = re.compile(r"\b(copy of|copy|v\d+|version \d+|test|old|new)\b|[^a-z0-9]+|\d+$")
+# name_key() in PostgreSQL's words ("\y" is its word boundary), the expression of the index
+# solution_live_name_key (inventory migration 0005): the flags of a page then read the few
+# solutions sharing its keys, not every name of its units (50,000 in a unit the import fills).
+NAME_KEY_SQL = (
+    "regexp_replace(lower(name), "
+    "'\\y(copy of|copy|v\\d+|version \\d+|test|old|new)\\y|[^a-z0-9]+|\\d+$', '', 'g')"
+)
 
 
 def name_key(name: str) -> str:
@@ -79,15 +87,44 @@ def catalog_queryset(*, q="", kind="", unit="", environment="", owner="", usage=
     return rows
 
 
+# Near-duplicates are counted up to this many solutions a name key: "99+" says enough, and an
+# import can give thousands of names one key ("Solution 1" … "Solution 50000").
+COUNTED = 100
+
+
 def flag_duplicates(page_rows) -> None:
-    """Set `duplicate_of_count` on each row: other live solutions of its unit whose name has the
-    same key. One query for the names of the page's units."""
-    units = {row.business_unit_id for row in page_rows}
-    keys: dict[tuple[int, str], int] = {}
-    for unit_id, name in Solution.objects.filter(
-        status=Solution.Status.LIVE, business_unit_id__in=units
-    ).values_list("business_unit_id", "name"):
-        key = (unit_id, name_key(name))
-        keys[key] = keys.get(key, 0) + 1
+    """Set `duplicate_count` on each row: other live solutions of its unit whose name has the
+    same key, at most COUNTED - 1 (`duplicates_capped` then). On PostgreSQL one query reads at
+    most COUNTED entries of the expression index for each unit and key of the page; elsewhere
+    the names of the page's units are read."""
+    page_rows = list(page_rows)
+    pairs = {(row.business_unit_id, name_key(row.name)) for row in page_rows}
+    if not pairs:
+        return
+    if connections[Solution.objects.db].vendor == "postgresql":
+        counts = _counted_keys(pairs)
+    else:
+        counts = {}
+        live = Solution.objects.filter(
+            status=Solution.Status.LIVE, business_unit_id__in={unit for unit, _key in pairs}
+        )
+        for unit_id, name in live.values_list("business_unit_id", "name"):
+            key = (unit_id, name_key(name))
+            counts[key] = min(COUNTED, counts.get(key, 0) + 1)
     for row in page_rows:
-        row.duplicate_count = keys.get((row.business_unit_id, name_key(row.name)), 1) - 1
+        counted = counts.get((row.business_unit_id, name_key(row.name)), 1)
+        row.duplicate_count = counted - 1
+        row.duplicates_capped = counted >= COUNTED
+
+
+def _counted_keys(pairs) -> dict[tuple[int, str], int]:
+    values = ", ".join(["(%s::bigint, %s::text)"] * len(pairs))
+    # Built from constants and placeholders only.
+    sql = (
+        f"SELECT wanted.unit, wanted.key, (SELECT count(*) FROM (SELECT 1 FROM value_solution "  # noqa: S608
+        f"WHERE status = 'live' AND business_unit_id = wanted.unit AND {NAME_KEY_SQL} = "
+        f"wanted.key LIMIT {COUNTED}) AS found) FROM (VALUES {values}) AS wanted (unit, key)"
+    )
+    with connections[Solution.objects.db].cursor() as cursor:
+        cursor.execute(sql, [part for pair in pairs for part in pair])
+        return {(unit, key): n for unit, key, n in cursor.fetchall()}

@@ -1,10 +1,12 @@
+import random
 from datetime import date
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from accounts.tests.factories import BusinessUnitFactory, UserFactory
-from inventory.catalog import name_key
+from inventory.catalog import NAME_KEY_SQL, name_key
 from stories.tests.factories import StoryFactory
 from value.models import Solution, SolutionUsage
 from value.tests.factories import SolutionFactory
@@ -104,3 +106,55 @@ def test_catalog_query_count_is_flat(client, coe_lead, unit, django_assert_max_n
     with django_assert_max_num_queries(8):
         response = client.get(URL)
     assert len(response.context["page_obj"]) == 25
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the SQL name key runs on PostgreSQL")
+def test_the_sql_name_key_equals_the_python_one_on_random_names(db):
+    """The catalog counts near-duplicates off an index of NAME_KEY_SQL; it must give the key
+    name_key() gives the page's rows."""
+    rng = random.Random(14)
+    parts = ["Expense", "app", "APP", "copy", "Copy of", "v2", "V10", "version 3", "test", "old",
+             "new", "Über", "straße", "(1)", "-", "_", "  ", "2026", "7", "é", "copy2"]  # fmt: skip
+    names = ["Solution 50000", "Copy of Expense App 3", "übercopy", "new", "v2"] + [
+        " ".join(rng.choice(parts) for _ in range(rng.randint(1, 6))) for _ in range(300)
+    ]
+    with connection.cursor() as cursor:
+        for name in names:
+            sql = f"SELECT {NAME_KEY_SQL} FROM (SELECT %s::text AS name) AS one"  # noqa: S608
+            cursor.execute(sql, [name])
+            assert cursor.fetchone()[0] == name_key(name), name
+
+
+def test_near_duplicates_are_counted_up_to_99(
+    client, coe_lead, unit, django_assert_max_num_queries
+):
+    other = BusinessUnitFactory(slug="hr")
+    Solution.objects.bulk_create(
+        [Solution(name=f"Solution {n}", business_unit=unit, status="live") for n in range(120)]
+        + [Solution(name=f"Solution {n}", business_unit=other, status="live") for n in range(3)]
+        + [Solution(name="Solution retired", business_unit=other, status="retired")]
+    )
+    client.force_login(coe_lead)
+    with django_assert_max_num_queries(8):
+        page = client.get(URL, {"unit": "hr"})
+    assert {r.name: r.duplicate_count for r in page.context["page_obj"]} == {
+        "Solution 0": 2, "Solution 1": 2, "Solution 2": 2,
+    }  # fmt: skip
+    assert b"2 near-duplicates" in page.content
+    page = client.get(URL, {"unit": unit.slug, "page": 3})
+    rows = list(page.context["page_obj"])
+    assert len(rows) == 25 and {r.duplicate_count for r in rows} == {99}
+    assert all(r.duplicates_capped for r in rows)
+    assert b"99+ near-duplicates" in page.content
+
+
+def test_a_deep_page_holds_its_rows_with_their_usage(client, maker, unit):
+    solutions = Solution.objects.bulk_create(
+        [Solution(name=f"App {n:03d}", business_unit=unit, status="live") for n in range(60)]
+    )
+    SolutionUsage.objects.create(solution=solutions[52], month=date(2026, 3, 1), runs=17)
+    client.force_login(maker)
+    rows = list(client.get(URL, {"page": 3}).context["page_obj"])
+    assert [r.name for r in rows] == [f"App {n:03d}" for n in range(50, 60)]
+    assert [r.usage_runs for r in rows][2] == 17
+    assert {r.usage_runs for r in rows[:2] + rows[3:]} == {None}
