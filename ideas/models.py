@@ -137,6 +137,13 @@ class Idea(models.Model):
             models.Index(fields=["status", "-score"], name="idea_status_score"),
             models.Index(fields=["business_unit", "status"], name="idea_unit_status"),
             models.Index(fields=["author", "status"], name="idea_author_status"),
+            # The dashboard's pipeline totals read the index alone (PostgreSQL; the value is
+            # carried in it), not every wide row of the backlog.
+            models.Index(
+                fields=["status"],
+                include=["id", "potential_value_year"],
+                name="idea_pipeline_value",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
