@@ -186,6 +186,8 @@ class SolutionUsage(models.Model):
 
     class Meta:
         ordering = ["-month"]
+        # The usage API's pages, newest month first by cursor (600,000 rows in a large tenant).
+        indexes = [models.Index(fields=["month", "id"], name="solution_usage_month")]
         constraints = [
             models.UniqueConstraint(fields=["solution", "month"], name="solution_usage_unique"),
             models.CheckConstraint(condition=models.Q(month__day=1), name="usage_month_first_day"),

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from config.api import (
     CONFLICT,
+    KeysetPagination,
     PolicyModelViewSet,
     PolicyReadOnlyViewSet,
     PolicyViewSetMixin,
@@ -146,9 +147,12 @@ def _previews() -> dict:
 
 class SolutionUsageViewSet(PolicyViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Usage per solution and month, as imported: for the solutions the reader may see (a list
-    only: a usage row has no address of its own)."""
+    only: a usage row has no address of its own). A tenant holds hundreds of thousands of rows:
+    pages by cursor, never counted, newest month first off an index."""
 
     serializer_class = SolutionUsageSerializer
+    pagination_class = KeysetPagination
+    keyset_ordering = "-month"
     policy_actions = {"read": "value.list_solutions"}
     filterset_fields = ["solution__uuid", "month"]
     ordering_fields = ["month", "runs", "launches", "active_users"]

@@ -217,3 +217,25 @@ def test_usage_api_shows_what_each_reader_may_see(client, maker, other_maker, ex
     everything = client.get("/api/v1/solution-usage/", {"month": "2026-01-01"}).json()
     assert sorted(row["runs"] for row in everything["results"]) == [10, 20]
     assert client.get("/api/v1/solution-usage/", {"colour": "red"}).status_code == 400
+
+
+def test_usage_api_pages_by_cursor_newest_month_first(client, executive, unit):
+    from datetime import date
+
+    from value.models import SolutionUsage
+    from value.tests.factories import SolutionFactory
+
+    solutions = [SolutionFactory(business_unit=unit, resource_id=f"r{n}") for n in range(3)]
+    for month in (1, 2, 3):
+        for n, solution in enumerate(solutions):
+            SolutionUsage.objects.create(
+                solution=solution, month=date(2026, month, 1), runs=10 * month + n
+            )
+    client.force_login(executive)
+    first = client.get("/api/v1/solution-usage/", {"page_size": 4}).json()
+    assert "count" not in first
+    assert [row["runs"] for row in first["results"]] == [32, 31, 30, 22]
+    second = client.get(first["next"]).json()
+    assert [row["runs"] for row in second["results"]] == [21, 20, 12, 11]
+    last = client.get(second["next"]).json()
+    assert [row["runs"] for row in last["results"]] == [10] and last["next"] is None
