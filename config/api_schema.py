@@ -43,3 +43,19 @@ def document_errors(result, generator, request, public):
                     {"description": description, "content": {"application/json": {"schema": ref}}},
                 )
     return result
+
+
+def decimals_as_text_or_number(result, generator, request, public):
+    """A decimal field is written as text ("12.50", exact), and read from text or a JSON number
+    (DRF's DecimalField takes both, and clients send money as numbers): the request bodies say
+    so, so that a number is not documented as invalid input the server then accepts."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if not name.endswith("Request"):
+            continue
+        properties = component.get("properties", {})
+        for field, schema in list(properties.items()):
+            if schema.get("type") == "string" and schema.get("format") == "decimal":
+                text = {key: schema[key] for key in ("type", "format", "pattern") if key in schema}
+                rest = {key: value for key, value in schema.items() if key not in text}
+                properties[field] = {"oneOf": [text, {"type": "number"}], **rest}
+    return result

@@ -128,3 +128,21 @@ def _left_out(case) -> list:
     if case.media_type in FORM_BODIES and body is not None and body.mode == GenerationMode.NEGATIVE:
         left_out.append(negative_data_rejection)
     return left_out
+
+
+def test_a_decimal_is_read_from_text_or_a_number_as_documented(client, admin_user):
+    document = SchemaGenerator().get_schema(request=None, public=True)
+    threshold = document["components"]["schemas"]["BadgeRuleRequest"]["properties"]["threshold"]
+    assert [branch["type"] for branch in threshold["oneOf"]] == ["string", "number"]
+    client.force_login(admin_user)
+    for sent, stored in ((12.5, "12.50"), ("7", "7.00")):
+        body = {"name": f"Value {sent}", "kind": "value_over", "threshold": sent}
+        response = client.post("/api/v1/badge-rules/", body, content_type="application/json")
+        assert response.status_code == 201, response.json()
+        assert response.json()["threshold"] == stored
+    refused = client.post(
+        "/api/v1/badge-rules/",
+        {"name": "Yes", "kind": "value_over", "threshold": True},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400 and "threshold" in refused.json()
