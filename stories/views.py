@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -90,7 +91,9 @@ class StoryListView(PolicyRequiredMixin, CachedResultsMixin, ListView):
             stories = stories.sorted_by(f.get("sort") or "newest")
         return stories.for_cards()
 
-    def _query_string(self) -> str:
+    @cached_property
+    def query_string(self) -> str:
+        """The filters as the pagination links carry them."""
         query = self.request.GET.copy()
         query.pop("page", None)
         return query.urlencode()
@@ -106,13 +109,13 @@ class StoryListView(PolicyRequiredMixin, CachedResultsMixin, ListView):
         ):
             return None
         may_submit = can(self.request.user, "stories.submit_story")
-        return f"stories:{self._query_string()}:{page}:{may_submit:d}"
+        return f"stories:{self.query_string}:{page}:{may_submit:d}"
 
     def results_context(self, context):
         return {
             **context,
-            "query_string": self._query_string(),
-            "is_filtered": bool(self._query_string()),
+            "query_string": self.query_string,
+            "is_filtered": bool(self.query_string),
             "popular_tags": Tag.objects.filter(stories__status="published")
             .annotate(n=Count("stories"))
             .order_by("-n", "name")[:12],
@@ -121,7 +124,7 @@ class StoryListView(PolicyRequiredMixin, CachedResultsMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter_form"] = self.filter_form
-        context["is_filtered"] = bool(self._query_string())
+        context["is_filtered"] = bool(self.query_string)
         return context
 
 
