@@ -128,7 +128,8 @@ class SolutionListView(PolicyRequiredMixin, CachedResultsMixin, ListView):
         return {**context, **self._filters(), "solutions": page, "object_list": page}
 
     def _filters(self) -> dict:
-        return {"unit": self.unit, "query": self.request.GET.get("q", "")}
+        unit_slug = self.unit.slug if self.unit else ""  # the pagination links keep the filter
+        return {"unit": self.unit, "unit_slug": unit_slug, "query": self.request.GET.get("q", "")}
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), **self._filters()}

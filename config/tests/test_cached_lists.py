@@ -202,3 +202,16 @@ def test_shared_panels_are_kept_per_day(client, executive, second_executive, mon
     monkeypatch.setattr(timezone, "localdate", lambda *args: tomorrow)
     client.force_login(second_executive)
     assert "value/_value_panel.html" in {t.name for t in client.get(reverse("home")).templates}
+
+
+def test_the_solution_lists_pages_keep_the_unit_filter(client, executive, unit):
+    other = BusinessUnitFactory(slug="logistics")
+    for n in range(30):
+        SolutionFactory(name=f"Finance app {n:02d}", business_unit=unit)
+    SolutionFactory(name="Logistics app", business_unit=other)
+    client.force_login(executive)
+    page = client.get(reverse("value:solution_list"), {"unit": unit.slug}).content.decode()
+    assert f"?unit={unit.slug}&amp;page=2" in page
+    second = client.get(reverse("value:solution_list"), {"unit": unit.slug, "page": 2})
+    assert "Logistics app" not in second.content.decode()
+    assert "Finance app 29" in second.content.decode()
