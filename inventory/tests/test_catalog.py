@@ -158,3 +158,12 @@ def test_a_deep_page_holds_its_rows_with_their_usage(client, maker, unit):
     assert [r.name for r in rows] == [f"App {n:03d}" for n in range(50, 60)]
     assert [r.usage_runs for r in rows][2] == 17
     assert {r.usage_runs for r in rows[:2] + rows[3:]} == {None}
+
+
+def test_the_count_is_grouped_in_the_readers_language(client, maker, unit):
+    Solution.objects.bulk_create(
+        [Solution(name=f"App {n}", business_unit=unit, status="live") for n in range(1234)]
+    )
+    client.force_login(maker)
+    assert b"1,234 solutions" in client.get(URL).content
+    assert "1.234 Lösungen" in client.get(URL, HTTP_ACCEPT_LANGUAGE="de").content.decode()

@@ -133,6 +133,10 @@ class Command(BaseCommand):
             bench_reminders(stdout=self.stdout)
             # The ideas backlog on the same organisation: 10,000 ideas, 200,000 votes.
             bench_ideas(self.stdout)
+            # Inboxes kept for the pages: 30 notifications a person, 2,000 for each crawler.
+            from notifications.bench import fill_inboxes
+
+            fill_inboxes(self.stdout)
             # The dashboard, every page and API list, and the load on the whole organisation,
             # inventory, usage and ideas included (so that their pages are timed full).
             call_command("bench_dashboard", unit="division-0", stdout=self.stdout)
