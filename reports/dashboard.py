@@ -514,12 +514,22 @@ def cached_dashboard_figures(
     *, unit=None, period_key: str = DEFAULT_PERIOD, units: list[dict] | None = None
 ) -> dict:
     """`dashboard_figures` for today as of the current data (config.figures_cache): the page, its
-    PDF and the API answer repeated requests without summing the value records again."""
+    PDF and the API answer repeated requests without summing the value records again. A first
+    request takes the prepared dashboard when one is current (reports.prepared), and keeps its
+    panels in the cache too, for the page."""
+    from . import prepared
+
     today = timezone.localdate()
-    return figures_cache.cached(
-        _cache_key(unit, period_key, today),
-        lambda: dashboard_figures(unit=unit, period_key=period_key, today=today, units=units),
-    )
+    key = _cache_key(unit, period_key, today)
+
+    def compute():
+        ready = prepared.find(unit, period_key, today)
+        if ready is None:
+            return dashboard_figures(unit=unit, period_key=period_key, today=today, units=units)
+        figures_cache.cached(f"{key}:panels", lambda: ready["panels"])
+        return ready["figures"]
+
+    return figures_cache.cached(key, compute)
 
 
 def cached_dashboard_panels(*, unit=None, period_key: str = DEFAULT_PERIOD, render) -> str:

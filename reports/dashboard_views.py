@@ -1,19 +1,17 @@
 """The executive dashboard page and its PDF: one set of figures (reports.dashboard) for a unit
 and a period chosen in a GET form that works without JavaScript."""
 
-from datetime import date
-
 from django import forms
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from django.utils.formats import date_format
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from accounts.policy import PolicyRequiredMixin
 
 from . import dashboard
+from .dashboard_panels import render_panels
 from .services import render_pdf
 
 
@@ -30,44 +28,6 @@ class DashboardFilterForm(forms.Form):
         self.fields["unit"].choices = [("", _("Whole organisation"))] + [
             (row["slug"], "\u2003" * row["depth"] + row["name"]) for row in units
         ]
-
-
-def chart_data(data: dict) -> dict:
-    """What the three charts draw, as numbers (the tables show the same figures as text)."""
-    number = dashboard.as_number
-    areas = data["maturity"]["areas"]
-    months = data["value"]["by_month"]
-    units = data["value"]["by_unit"]
-    targets = [row["target"] for row in areas]
-    return {
-        "currency": data["currency"],
-        "locale": get_language() or "en-gb",
-        "labels": {
-            "current": gettext("Current score"),
-            "target": gettext("Target"),
-            "value": gettext("Value"),
-            "cost": gettext("Cost"),
-            "projected": gettext("Business case"),
-        },
-        "radar": {
-            "labels": [row["area"] for row in areas],
-            "current": [row["score"] for row in areas],
-            # Only series with data are drawn: no target set, no "Target" in the legend.
-            "target": targets if any(t is not None for t in targets) else None,
-        },
-        "trend": {
-            "labels": [
-                date_format(date.fromisoformat(row["month"]), "YEAR_MONTH_FORMAT") for row in months
-            ],
-            "value": [number(row["value"]) for row in months],
-            "cost": [number(row["cost"]) for row in months],
-            "projected": [number(row["projected_value"]) for row in months],
-        },
-        "units": {
-            "labels": [row.get("label", row["unit"]) for row in units],
-            "value": [number(row["value"]) for row in units],
-        },
-    }
 
 
 class DashboardMixin(PolicyRequiredMixin):
@@ -110,13 +70,7 @@ class DashboardView(DashboardMixin, TemplateView):
         ]
         if data is not None:
             context["panels"] = dashboard.cached_dashboard_panels(
-                unit=self.unit,
-                period_key=self.period,
-                render=lambda: render_to_string(
-                    "reports/dashboard/_panels.html",
-                    {"data": data, "charts": chart_data(data)},
-                    request=request,
-                ),
+                unit=self.unit, period_key=self.period, render=lambda: render_panels(data)
             )
         # A bad selector value is the caller's mistake: 400, with the reason next to the field.
         return self.render_to_response(context, status=200 if data is not None else 400)

@@ -186,3 +186,30 @@ class ReportSnapshot(models.Model):
             return date_format(self.period_start, "YEAR_MONTH_FORMAT")
         first, last = date_format(self.period_start, "M"), date_format(self.period_end, "M")
         return f"{first} - {last} {self.period_end.year}"
+
+
+class PreparedDashboard(models.Model):
+    """The executive dashboard of one scope, period and language, computed ahead of its first
+    reader (reports.prepared): its figures and its rendered panels, stamped with the data
+    version and day they were computed for. It is served only while both are current, so it
+    can be late, never wrong: a reader who comes before the next preparation gets the
+    dashboard computed for them."""
+
+    scope = models.CharField(max_length=20)  # "org" or a business unit's id
+    period_key = models.CharField(max_length=20)
+    language = models.CharField(max_length=10)
+    day = models.DateField()
+    data_version = models.BigIntegerField()
+    figures = models.JSONField()
+    panels = models.TextField()
+    prepared_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "period_key", "language"], name="prepared_dashboard_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.period_key} {self.language} ({self.day})"

@@ -76,3 +76,12 @@ def snapshots_sweep_task() -> int:
 def snapshots_recover_task() -> int:
     """Every 15 seconds (see CELERY_BEAT_SCHEDULE): hand runs of dead workers to another."""
     return services.snapshots_recover()
+
+
+@shared_task
+def dashboards_prepare_task() -> int:
+    """Every minute (see CELERY_BEAT_SCHEDULE): prepare again the dashboards executives open
+    first whose data changed (reports.prepared)."""
+    from .prepared import prepare_dashboards
+
+    return prepare_dashboards()

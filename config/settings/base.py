@@ -406,6 +406,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notifications.tasks.reminders_run_task",
         "schedule": timedelta(minutes=15),
     },
+    # Every minute: prepare again the dashboards executives open first (the organisation and the
+    # top-level units) when their data changed, so that their first reader need not wait.
+    "reports-prepare-dashboards": {
+        "task": "reports.tasks.dashboards_prepare_task",
+        "schedule": 60,
+        "options": {"expire_seconds": 60},
+    },
     # Every minute: deliver outbox rows whose publish was lost or whose retry delay has passed.
     "notifications-sweep": {"task": "notifications.tasks.notifications_sweep_task", "schedule": 60},
 }

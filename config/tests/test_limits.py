@@ -16,8 +16,13 @@ from stories.tests.test_views import form_data
 from value.models import Solution
 
 OUR_APPS = ("accounts", "maturity", "adoption", "strategy", "value", "stories", "reports")
-# Written by the system, never typed by a user: the error text of a failed report run.
-SYSTEM_TEXT = {"reports.ReportSnapshot.error", "reports.ReportSnapshot.mail_error"}
+# Written by the system, never typed by a user: the error text of a failed report run, the
+# panels of a prepared dashboard (HTML rendered from its figures).
+SYSTEM_TEXT = {
+    "reports.ReportSnapshot.error",
+    "reports.ReportSnapshot.mail_error",
+    "reports.PreparedDashboard.panels",
+}
 
 MB = 1024 * 1024
 
