@@ -177,6 +177,12 @@ class Notification(models.Model):
                 name="notification_unread",
             ),
             models.Index(fields=["status", "deliver_after"], name="notification_outbox"),
+            # The failures page, newest first: a broken mail server can fail thousands.
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=models.Q(status="failed"),
+                name="notification_failed",
+            ),
         ]
 
     def __str__(self) -> str:
