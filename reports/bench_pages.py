@@ -37,6 +37,7 @@ from django.urls.exceptions import Resolver404
 
 from accounts.models import BusinessUnit, User
 from accounts.policy import ROLE_GROUPS, Role
+from config import figures_cache
 
 from .bench_dashboard import SqlClock, forget_cached_figures, p95
 from .prepared import prepare_dashboards
@@ -135,6 +136,7 @@ class PageTiming:
     sql: list[float] = field(default_factory=list)
     queries: int = 0
     content_type: str = ""
+    changed_data: bool = False  # reading it bumped the figures' data version
 
     @property
     def is_file(self) -> bool:
@@ -163,15 +165,19 @@ def quiet(*names: str):
 
 @override_settings(ALLOWED_HOSTS=["testserver"])
 def time_pages(*, roles=ROLES, runs: int = 5, per_shape: int = 2) -> list[PageTiming]:
-    """Crawl as each role, then time every page found that the role may read (status 200)."""
+    """Crawl as each role, then time every page found that the role may read (status 200).
+
+    A page read (GET) should change no figure data; one that bumps the data version anyway is
+    marked (`changed_data`) and printed, and the dashboards are prepared again after it, as
+    beat's minute job would, so that it does not spoil the first visits of later pages."""
     timings: list[PageTiming] = []
     seeds = parameterless_urls()
-    prepare_dashboards()  # as beat's minute job keeps them
     for role in roles:
         client = Client()
         client.force_login(bench_user(role))
         with quiet("django.request", "django.security"):
             found = crawl(client, per_shape=per_shape, seeds=seeds)
+        prepare_dashboards()  # as beat's minute job keeps them
         # What exists now (the crawl's pages and links) is left out of later collections, which
         # then cost what the timed page left behind, not the size of the crawl.
         gc.collect()
@@ -180,6 +186,7 @@ def time_pages(*, roles=ROLES, runs: int = 5, per_shape: int = 2) -> list[PageTi
             if status != 200 or url.endswith("?"):
                 continue  # refused to this role, or the same page as without the "?"
             timing = PageTiming(url=url, route=route_of(url), role=role.label)
+            version = figures_cache.version()
             for _ in range(runs):
                 forget_cached_figures()
                 gc.collect()  # the garbage of earlier pages is not this page's cost
@@ -199,6 +206,9 @@ def time_pages(*, roles=ROLES, runs: int = 5, per_shape: int = 2) -> list[PageTi
                 began = time.perf_counter()
                 client.get(url)
                 timing.repeat.append(time.perf_counter() - began)
+            if figures_cache.version() != version:
+                timing.changed_data = True
+                prepare_dashboards()
             timings.append(timing)
         gc.unfreeze()
     cache.clear()
@@ -238,6 +248,10 @@ def print_pages(stdout, timings: list[PageTiming]) -> None:
     )
     for t in slow + chatty:
         stdout.write(f"  over target: {t.url} as {t.role}")
+    writers = [t for t in timings if t.changed_data]
+    stdout.write(f"Pages whose reading changed the figures' data version: {len(writers)}.")
+    for t in writers:
+        stdout.write(f"  changed the data version: {t.url} as {t.role}")
 
 
 # Load ----------------------------------------------------------------------------------------

@@ -37,9 +37,15 @@ def test_time_pages_times_what_each_role_may_read():
     for timing in timings:
         assert len(timing.first) == len(timing.repeat) == 1
         assert timing.queries > 0 or timing.url.startswith("/maturity/")
+    # Reading pages changes no figure data, so the dashboard prepared before the timed visits
+    # is what its first visit gets: session, user, roles, units and the prepared dashboard.
+    assert [t.url for t in timings if t.changed_data] == []
+    dashboard = next(t for t in timings if (t.url, t.role) == ("/dashboard/", "Executive"))
+    assert dashboard.queries == 5
     out = io.StringIO()
     bench_pages.print_pages(out, timings)
     assert "pages timed" in out.getvalue()
+    assert "Pages whose reading changed the figures' data version: 0." in out.getvalue()
 
 
 @pytest.mark.django_db(transaction=True)
