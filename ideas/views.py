@@ -395,12 +395,14 @@ class ProfileDetailView(PolicyRequiredMixin, View):
 
 
 class MyProfileView(PolicyRequiredMixin, View):
-    """Edit your own profile (created on first visit)."""
+    """Edit your own profile. Before the first save it is an empty one, not stored: a GET writes
+    nothing (a write would also make every cached figure stale)."""
 
     permission_action = "ideas.edit_profile"
 
     def get(self, request):
-        profile = services.profile_for(request.user)
+        profile = MakerProfile.objects.filter(user=request.user).first()
+        profile = profile or MakerProfile(user=request.user)
         return render(
             request,
             "ideas/profile_form.html",

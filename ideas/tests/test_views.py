@@ -328,3 +328,25 @@ def test_newsletter_composer_suggests_new_badges(client, maker, coe_lead):
     client.force_login(coe_lead)
     page = client.get(reverse("stories:newsletter_create")).content.decode()
     assert "badges to celebrate" in page and "First story" in page
+
+
+def test_your_own_profile_is_stored_at_its_first_save_not_at_its_first_visit(client, maker):
+    from config import figures_cache
+
+    client.force_login(maker)
+    version = figures_cache.version()
+    page = client.get(reverse("ideas:profile_edit"))
+    assert page.status_code == 200
+    assert not MakerProfile.objects.filter(user=maker).exists()
+    assert figures_cache.version() == version  # a read made no cached figure stale
+    portfolio = reverse("ideas:profile_by_name", args=[maker.username])
+    assert portfolio in page.content.decode()
+    assert client.get(portfolio).status_code == 200
+
+    saved = client.post(
+        reverse("ideas:profile_edit"),
+        {"headline": "Flows for field teams", "skills": "Power Automate", "learning": ""},
+    )
+    assert saved.status_code == 302
+    assert MakerProfile.objects.get(user=maker).headline == "Flows for field teams"
+    assert "Flows for field teams" in client.get(reverse("ideas:profile_edit")).content.decode()
