@@ -131,6 +131,16 @@ def increment_after_commit() -> None:
     _increment()
 
 
+def forget_entries() -> None:
+    """Empty the cache but keep the data version: what the first reader after a change finds
+    (nothing kept for the current version, while what was stamped with it, such as a prepared
+    dashboard, stays current). For benchmarks and tests."""
+    current = cache.get(VERSION_KEY)
+    cache.clear()
+    if current is not None:
+        cache.set(VERSION_KEY, current, timeout=None)
+
+
 def cached(key: str, compute: Callable[[], object], timeout: int = TIMEOUT):
     """compute() as of the current data version, from the cache when it holds it. `key` names
     everything else the result depends on (scope, period, day, language)."""

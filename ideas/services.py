@@ -335,6 +335,12 @@ def weights_save(*, actor: User, data: dict) -> ScoreWeights:
 # Makers recognised ---------------------------------------------------------------------------
 
 
+def profile_shown(user: User) -> MakerProfile:
+    """The person's profile as stored, or an empty one that is not (a read writes nothing)."""
+    profile = MakerProfile.objects.filter(user=user).select_related("user").first()
+    return profile or MakerProfile(user=user)
+
+
 def profile_for(user: User) -> MakerProfile:
     """The person's profile, created empty on first use (a race creates it once: unique user)."""
     profile, _created = MakerProfile.objects.get_or_create(user=user)

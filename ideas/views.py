@@ -401,8 +401,7 @@ class MyProfileView(PolicyRequiredMixin, View):
     permission_action = "ideas.edit_profile"
 
     def get(self, request):
-        profile = MakerProfile.objects.filter(user=request.user).first()
-        profile = profile or MakerProfile(user=request.user)
+        profile = services.profile_shown(request.user)
         return render(
             request,
             "ideas/profile_form.html",
@@ -427,10 +426,9 @@ class MakerProfileByNameView(PolicyRequiredMixin, View):
 
     def get(self, request, username):
         user = get_object_or_404(User, username=username, is_active=True)
-        profile = MakerProfile.objects.filter(user=user).select_related("user").first()
-        if profile is None:
-            profile = MakerProfile(user=user)
-        elif not MakerProfile.objects.visible_to(request.user).filter(pk=profile.pk).exists():
+        profile = services.profile_shown(user)
+        visible = MakerProfile.objects.visible_to(request.user)
+        if profile.pk is not None and not visible.filter(pk=profile.pk).exists():
             raise Http404
         return profile_page(request, profile)
 

@@ -62,15 +62,6 @@ def _line(label: str, samples: list[float]) -> str:
     )
 
 
-def forget_cached_figures() -> None:
-    """Empty the cache but keep the data version: what the first reader after a change finds
-    (nothing kept for the current version, while a dashboard prepared for it is current)."""
-    current = cache.get(figures_cache.VERSION_KEY)
-    cache.clear()
-    if current is not None:
-        cache.set(figures_cache.VERSION_KEY, current, timeout=None)
-
-
 def _time_requests(client: Client, url: str, params: dict, runs: int, *, cold: str = ""):
     """`cold`: "computed" (nothing cached or prepared), "prepared" (nothing cached, the
     dashboard prepared for the current data), or "" (a repeat visit)."""
@@ -79,7 +70,7 @@ def _time_requests(client: Client, url: str, params: dict, runs: int, *, cold: s
         if cold == "computed":
             cache.clear()  # the data version too: no prepared dashboard is current
         elif cold == "prepared":
-            forget_cached_figures()
+            figures_cache.forget_entries()
         with CaptureQueriesContext(connection) as captured:
             began = time.perf_counter()
             response = client.get(url, params)

@@ -39,7 +39,7 @@ from accounts.models import BusinessUnit, User
 from accounts.policy import ROLE_GROUPS, Role
 from config import figures_cache
 
-from .bench_dashboard import SqlClock, forget_cached_figures, p95
+from .bench_dashboard import SqlClock, p95
 from .prepared import prepare_dashboards
 
 LINK = re.compile(r'href="([^"]+)"')
@@ -188,7 +188,7 @@ def time_pages(*, roles=ROLES, runs: int = 5, per_shape: int = 2) -> list[PageTi
             timing = PageTiming(url=url, route=route_of(url), role=role.label)
             version = figures_cache.version()
             for _ in range(runs):
-                forget_cached_figures()
+                figures_cache.forget_entries()
                 gc.collect()  # the garbage of earlier pages is not this page's cost
                 clock = SqlClock()
                 with (

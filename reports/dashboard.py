@@ -526,7 +526,7 @@ def cached_dashboard_figures(
         ready = prepared.find(unit, period_key, today)
         if ready is None:
             return dashboard_figures(unit=unit, period_key=period_key, today=today, units=units)
-        figures_cache.cached(f"{key}:panels", lambda: ready["panels"])
+        figures_cache.cached(_panels_key(key), lambda: ready["panels"])
         return ready["figures"]
 
     return figures_cache.cached(key, compute)
@@ -536,7 +536,7 @@ def cached_dashboard_panels(*, unit=None, period_key: str = DEFAULT_PERIOD, rend
     """The page's panels as `render()` makes them from the figures, kept beside those figures
     (same unit, period, day, language and data version): a repeat visit renders only the page
     around them. The panels are the same for every reader (no per-user link or form)."""
-    key = _cache_key(unit, period_key, timezone.localdate()) + ":panels"
+    key = _panels_key(_cache_key(unit, period_key, timezone.localdate()))
     return figures_cache.cached(key, render)
 
 
@@ -544,6 +544,10 @@ def _cache_key(unit, period_key: str, today: date) -> str:
     # Labels in the figures (period, scope, statuses) are in the reader's language: one entry each.
     language = get_language() or "en-gb"
     return f"dashboard:v4:{language}:{unit.pk if unit else 'org'}:{period_key}:{today.isoformat()}"
+
+
+def _panels_key(figures_key: str) -> str:
+    return f"{figures_key}:panels"
 
 
 def resolve_unit(slug: str | None, units: list[dict]) -> BusinessUnit | None:

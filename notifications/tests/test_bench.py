@@ -12,7 +12,10 @@ from reports.bench_pages import Role, bench_user
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="one PostgreSQL statement"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="the benchmark (and so its bulk insert) runs on PostgreSQL only",
+    ),
 ]
 
 

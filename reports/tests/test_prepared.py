@@ -45,13 +45,6 @@ def _scopes() -> int:
     return 1 + BusinessUnit.objects.filter(parent__isnull=True).count()
 
 
-def _forget_figures_not_version() -> None:
-    """What a reader finds after a change: nothing kept for the current data version."""
-    current = figures_cache.version()
-    cache.clear()
-    cache.set(figures_cache.VERSION_KEY, current, timeout=None)
-
-
 def _random_organisation(seed: int) -> list:
     """Two top-level units with units below, solutions with value in recent months, plans with
     key results and published stories, all drawn at random."""
@@ -109,7 +102,7 @@ def test_the_first_reader_gets_the_prepared_dashboard_and_a_change_is_never_hidd
 ):
     _random_organisation(5)
     prepared.prepare_dashboards()
-    _forget_figures_not_version()
+    figures_cache.forget_entries()
     client.force_login(executive)
 
     with CaptureQueriesContext(connection) as queries:
@@ -135,7 +128,7 @@ def test_the_first_reader_gets_the_prepared_dashboard_and_a_change_is_never_hidd
     assert client.get("/api/v1/dashboard/").json()["value"]["totals"]["value"] == str(total + 250)
 
     assert prepared.prepare_dashboards() == _scopes() * len(settings.LANGUAGES)
-    _forget_figures_not_version()
+    figures_cache.forget_entries()
     again = client.get(URL)
     assert "reports/dashboard/_value.html" not in [t.name for t in again.templates]
     assert Decimal(again.context["data"]["value"]["totals"]["value"]) == total + 250
@@ -144,7 +137,7 @@ def test_the_first_reader_gets_the_prepared_dashboard_and_a_change_is_never_hidd
 def test_a_reader_gets_the_dashboard_prepared_in_their_language(client, executive):
     _random_organisation(7)
     prepared.prepare_dashboards()
-    _forget_figures_not_version()
+    figures_cache.forget_entries()
     client.force_login(executive)
 
     page = client.get(URL, HTTP_ACCEPT_LANGUAGE="de")
@@ -158,7 +151,7 @@ def test_a_dashboard_of_another_day_is_not_served(client, executive):
     _random_organisation(9)
     prepared.prepare_dashboards()
     PreparedDashboard.objects.update(day=timezone.localdate() - timedelta(days=1))
-    _forget_figures_not_version()
+    figures_cache.forget_entries()
     client.force_login(executive)
 
     page = client.get(URL)
